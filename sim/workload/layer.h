@@ -1,0 +1,56 @@
+#pragma once
+// One workload layer as read from a workload file. Geometry follows DESIGN.md §4: input H×W×C,
+// K output channels, R×S kernel, strides, asymmetric padding, groups, dilation. The output size
+// (out_h × out_w) is derived by the loader and checked against the inputs.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace npusim {
+
+enum class OpType { Conv, DwConv, Fc, MaxPool, AvgPool, Add, Lstm, Gru };
+
+const char* to_string(OpType op);
+
+struct Layer {
+  std::string name;
+  OpType op = OpType::Conv;
+  // Convolution-style geometry (fc: H=W=R=S=1, C = input features, K = output features).
+  int64_t H = 1, W = 1, C = 1, K = 1, R = 1, S = 1;
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  int64_t groups = 1, dilation = 1;
+  int64_t batch = 1;
+  int w_bits = 8, a_bits = 8;
+  std::optional<int> w_nnz, a_nnz;  // per-layer DBB non-zeros per block (override the arch config)
+  double w_density = 1.0;           // fraction of non-zero generated weights
+  double a_density = 1.0;           // fraction of non-zero generated activations
+  std::string act_file, wgt_file;   // optional .npy tensors (absolute or relative to the workload file)
+  // Recurrent layers.
+  int64_t input_size = 0, hidden_size = 0, seq_len = 0;
+  // Derived by the loader.
+  int64_t out_h = 1, out_w = 1;
+  // Where it came from, for error messages ("file:line").
+  std::string source;
+
+  bool is_recurrent() const { return op == OpType::Lstm || op == OpType::Gru; }
+  // Runs on the array (as a GEMM) rather than on the vector/post-processing unit.
+  bool on_array() const { return op == OpType::Conv || op == OpType::DwConv || op == OpType::Fc; }
+  int64_t channels_per_group() const { return C / groups; }
+  int64_t filters_per_group() const { return K / groups; }
+  // GEMM view of one group: M output pixels (× batch), Kdim reduction, N filters.
+  int64_t gemm_m() const { return out_h * out_w * batch; }
+  int64_t gemm_k() const { return R * S * channels_per_group(); }
+  int64_t gemm_n() const { return filters_per_group(); }
+  // Multiply-accumulates of the dense layer (0 for pool/add, which do no MACs).
+  int64_t macs() const;
+};
+
+struct Network {
+  std::string name;    // file stem
+  std::string source;  // path it was read from
+  std::vector<Layer> layers;
+};
+
+}  // namespace npusim

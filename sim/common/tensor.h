@@ -1,6 +1,7 @@
 #pragma once
 // Dense row-major tensor. Activations are NHWC (batch 1 => HWC), conv weights are OHWI
 // ([K][R][S][C/groups], TFLite's layout), FC weights are [N][K].
+#include <cstddef>
 #include <cstdint>
 #include <numeric>
 #include <vector>

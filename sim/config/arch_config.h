@@ -11,6 +11,8 @@ namespace npusim {
 
 enum class Dataflow { OS, WS };
 
+const char* to_string(Dataflow d);  // "os" | "ws"
+
 struct SparsityConfig {
   std::string mode = "dense";  // weights: dense | dbb | vdbb; activations: dense | zvcg | dap
   int block = 8;
@@ -34,7 +36,8 @@ struct ArchConfig {
   int vector_lanes = 16;            // vector/post-processing unit (pool, add, requantize)
   std::string source;               // file it was read from
 
-  // Fully resolved config as JSON (every key, defaults included), for reports.
+  // Fully resolved config as JSON (every key, defaults included), for reports. Same nesting and key
+  // names as the YAML (array.rows, sparsity.weights.nnz, vector.lanes, ...); `source` is not included.
   nlohmann::json to_json() const;
 };
 

@@ -1,0 +1,84 @@
+#include "models/systolic/sa_accelerator.h"
+
+#include "models/systolic/sa_array_core.h"
+#include "models/systolic/sa_array_rtl.h"
+#include "models/systolic/sa_lockstep.h"
+#include "models/systolic/sa_timing.h"
+
+namespace npusim::systolic {
+
+namespace {
+constexpr uint64_t kQuantumCycles = 4096;  // SystemC time is synchronised at least this often
+}
+
+SaAccelerator::SaAccelerator(sc_core::sc_module_name name, const ArchConfig& arch, std::unique_ptr<SaArrayIf> array,
+                             uint64_t (*lockstep_counter)(const SaArrayIf&))
+    : sc_core::sc_module(name),
+      arch_(arch),
+      array_(std::move(array)),
+      engine_(arch_, *array_),
+      lockstep_counter_(lockstep_counter),
+      period_(1e3 / arch.clock_mhz, sc_core::SC_NS) {
+  SC_THREAD(main_thread);
+}
+
+void SaAccelerator::main_thread() {
+  for (;;) {
+    while (!pending_) wait(job_event_);  // a job issued before the first sc_start() is already pending
+    const ArrayJob& job = *pending_;
+    pending_ = nullptr;
+    try {
+      engine_.begin(job);
+      uint64_t local = 0;
+      while (!engine_.done()) {
+        engine_.tick();
+        if (++local == kQuantumCycles) {
+          wait(period_ * static_cast<double>(local));
+          local = 0;
+        }
+      }
+      if (local) wait(period_ * static_cast<double>(local));
+      result_ = engine_.take_result();
+    } catch (...) {
+      error_ = std::current_exception();
+    }
+    finished_ = true;
+  }
+}
+
+ArrayJobResult SaAccelerator::run(const ArrayJob& job) {
+  pending_ = &job;
+  finished_ = false;
+  error_ = nullptr;
+  job_event_.notify(sc_core::SC_ZERO_TIME);
+  sc_core::sc_start();  // returns when the thread waits for the next job
+  if (error_) std::rethrow_exception(error_);
+  if (!finished_) throw std::logic_error("sa accelerator: job did not finish");
+  return std::move(result_);
+}
+
+namespace {
+
+uint64_t count_lockstep(const SaArrayIf& a) { return static_cast<const SaLockstep&>(a).cycles_compared(); }
+
+std::unique_ptr<Accelerator> make_sa(const ArchConfig& arch, const BackendOptions& opts) {
+  SaShape shape{arch.rows, arch.cols, arch.dataflow == Dataflow::WS ? 1 : 0};
+  std::unique_ptr<SaArrayIf> array;
+  uint64_t (*counter)(const SaArrayIf&) = nullptr;
+  switch (opts.backend) {
+    case Backend::Model: array = std::make_unique<SaArrayCore>(shape); break;
+    case Backend::Rtl: array = std::make_unique<SaArrayRtl>(shape, SaFault::None, opts.vcd_path); break;
+    case Backend::Lockstep:
+      array = std::make_unique<SaLockstep>(shape, SaFault::None, opts.vcd_path);
+      counter = &count_lockstep;
+      break;
+  }
+  return std::make_unique<SaAccelerator>("sa", arch, std::move(array), counter);
+}
+
+// Registered at static-initialisation time; the models are linked as an object library so this runs.
+[[maybe_unused]] const bool registered = (register_family("systolic", &make_sa, &sa_estimate), true);
+
+}  // namespace
+
+}  // namespace npusim::systolic

@@ -1,0 +1,41 @@
+#pragma once
+// The SA accelerator as a SystemC module: buffers, DRAM port, sequencer and writeback (SaEngine) around
+// an sa_array implementation chosen by the backend (C++ core, Verilated RTL, or both in lockstep).
+// One SC_THREAD per accelerator advances the engine one clock at a time in plain C++ and keeps SystemC
+// time in step with a quantum (temporal decoupling), so the kernel is not entered on every edge.
+// The hardware is elaborated once per process; layers are jobs issued to it.
+#include <memory>
+
+#include <systemc>
+
+#include "models/systolic/sa_engine.h"
+#include "models/systolic/sa_pins.h"
+#include "sim/driver/accelerator.h"
+
+namespace npusim::systolic {
+
+class SaAccelerator final : public sc_core::sc_module, public Accelerator {
+ public:
+  SC_HAS_PROCESS(SaAccelerator);
+  SaAccelerator(sc_core::sc_module_name name, const ArchConfig& arch, std::unique_ptr<SaArrayIf> array,
+                uint64_t (*lockstep_counter)(const SaArrayIf&) = nullptr);
+  ArrayJobResult run(const ArrayJob& job) override;
+  int64_t peak_macs_per_cycle() const override { return int64_t{arch_.rows} * arch_.cols; }
+  uint64_t lockstep_cycles() const override { return lockstep_counter_ ? lockstep_counter_(*array_) : 0; }
+
+ private:
+  void main_thread();
+
+  ArchConfig arch_;
+  std::unique_ptr<SaArrayIf> array_;
+  SaEngine engine_;
+  uint64_t (*lockstep_counter_)(const SaArrayIf&);
+  sc_core::sc_time period_;
+  sc_core::sc_event job_event_;
+  const ArrayJob* pending_ = nullptr;
+  ArrayJobResult result_;
+  std::exception_ptr error_;
+  bool finished_ = false;
+};
+
+}  // namespace npusim::systolic

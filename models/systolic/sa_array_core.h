@@ -1,0 +1,55 @@
+#pragma once
+// C++ cycle core of `sa_array` (docs/sa_array.md). It reproduces the RTL's port values on every edge
+// without simulating each pipeline register: a PE's accumulator sees the same operand sequence as the
+// slice stream, only delayed by r+c edges, so the core updates a whole tile when a slice enters and
+// schedules each result for the edge on which the RTL's PE would emit it. The lockstep harness proves
+// the equivalence against the Verilated RTL.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/systolic/sa_pins.h"
+
+namespace npusim::systolic {
+
+class SaArrayCore final : public SaArrayIf {
+ public:
+  explicit SaArrayCore(const SaShape& shape);
+  const SaShape& shape() const override { return shape_; }
+  void step(const SaInputs& in) override;
+  const SaOutputs& outputs() const override { return out_; }
+  std::string locate(int col) const override;
+  uint64_t edges() const { return edge_; }
+
+ private:
+  void reset();
+  void step_os(const SaInputs& in);
+  void step_ws(const SaInputs& in);
+
+  SaShape shape_;
+  SaOutputs out_;
+  uint64_t edge_ = 0;  // number of edges applied so far
+  // --- OS ---
+  std::vector<uint32_t> acc_;  // [rows][cols], wraps like the 32-bit RTL accumulator
+  struct Emit {
+    uint64_t edge = ~0ull;
+    int row = 0;
+    int32_t value = 0;
+  };
+  int ring_ = 0;                // slots per column (> rows + cols)
+  std::vector<Emit> emit_;      // [cols][ring_]
+  std::vector<int> out_row_;    // row that drove each column's output last edge (-1: none)
+  // --- WS ---
+  std::vector<int8_t> wsh_, wact_;     // [rows][cols]
+  std::vector<uint8_t> wsh_en_, act_en_;
+  struct Slice {
+    bool v = false, first = false;
+    std::vector<int8_t> a;
+    std::vector<uint8_t> av;
+    std::vector<uint32_t> psum;  // [cols]
+  };
+  std::vector<Slice> slices_;  // ring indexed by input edge
+  uint64_t out_slice_ = 0;     // for locate(): slice shown on column 0
+};
+
+}  // namespace npusim::systolic

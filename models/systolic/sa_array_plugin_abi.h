@@ -1,0 +1,25 @@
+#pragma once
+// C ABI between npusim and a Verilated sa_array plugin (see sim/cosim/rtl_plugin.h).
+#include <stdint.h>
+
+extern "C" {
+
+#define NPUSIM_SA_PLUGIN_ABI 1
+
+struct NpusimSaPins {
+  int32_t rows, cols;
+  uint8_t rst, in_valid, in_first, in_last, w_wr;
+  uint32_t w_row;
+  const int8_t* a_in;
+  const uint8_t* a_mask;
+  const int8_t* w_in;
+  const uint8_t* w_mask;
+  uint8_t* out_valid;  // written by the plugin
+  int32_t* out_data;   // written by the plugin
+};
+
+typedef int (*NpusimSaAbiFn)();
+typedef void* (*NpusimSaCreateFn)(const char* vcd_path);
+typedef void (*NpusimSaStepFn)(void* handle, NpusimSaPins* pins);
+typedef void (*NpusimSaDestroyFn)(void* handle);
+}

@@ -1,0 +1,60 @@
+#include "models/systolic/sa_array_rtl.h"
+
+#include <stdexcept>
+
+#ifndef NPUSIM_SOURCE_DIR
+#error "NPUSIM_SOURCE_DIR must point at the repository (RTL and plugin shim sources)"
+#endif
+
+namespace npusim::systolic {
+
+cosim::RtlBuildSpec sa_rtl_spec(const SaShape& shape, SaFault fault, bool trace) {
+  const std::string root = NPUSIM_SOURCE_DIR;
+  cosim::RtlBuildSpec spec;
+  spec.top = "sa_array";
+  spec.sources = {root + "/rtl/systolic/sa_pe.v", root + "/rtl/systolic/sa_array.v"};
+  spec.params = {{"ROWS", std::to_string(shape.rows)},
+                 {"COLS", std::to_string(shape.cols)},
+                 {"DATAFLOW", std::to_string(shape.dataflow)}};
+  if (fault == SaFault::AccClear) spec.defines.push_back("NPUSIM_FAULT_ACC_CLEAR");
+  if (fault == SaFault::ColSkew) spec.defines.push_back("NPUSIM_FAULT_COL_SKEW");
+  spec.shim = root + "/models/systolic/sa_array_plugin.cpp";
+  spec.trace = trace;
+  return spec;
+}
+
+SaArrayRtl::SaArrayRtl(const SaShape& shape, SaFault fault, const std::string& vcd_path,
+                       const std::string& cache_dir)
+    : shape_(shape), out_(shape) {
+  plugin_ = cosim::load_rtl_plugin(sa_rtl_spec(shape, fault, !vcd_path.empty()), cache_dir);
+  auto abi = reinterpret_cast<NpusimSaAbiFn>(plugin_->symbol("npusim_sa_abi"));
+  if (abi() != NPUSIM_SA_PLUGIN_ABI) throw std::runtime_error(plugin_->path() + ": plugin ABI mismatch");
+  auto create = reinterpret_cast<NpusimSaCreateFn>(plugin_->symbol("npusim_sa_create"));
+  step_fn_ = reinterpret_cast<NpusimSaStepFn>(plugin_->symbol("npusim_sa_step"));
+  destroy_fn_ = reinterpret_cast<NpusimSaDestroyFn>(plugin_->symbol("npusim_sa_destroy"));
+  handle_ = create(vcd_path.c_str());
+  pins_.rows = shape.rows;
+  pins_.cols = shape.cols;
+  pins_.out_valid = out_.out_valid.data();
+  pins_.out_data = out_.out_data.data();
+}
+
+SaArrayRtl::~SaArrayRtl() {
+  if (handle_) destroy_fn_(handle_);
+}
+
+void SaArrayRtl::step(const SaInputs& in) {
+  pins_.rst = in.rst;
+  pins_.in_valid = in.in_valid;
+  pins_.in_first = in.in_first;
+  pins_.in_last = in.in_last;
+  pins_.w_wr = in.w_wr;
+  pins_.w_row = in.w_row;
+  pins_.a_in = in.a_in.data();
+  pins_.a_mask = in.a_mask.data();
+  pins_.w_in = in.w_in.data();
+  pins_.w_mask = in.w_mask.data();
+  step_fn_(handle_, &pins_);
+}
+
+}  // namespace npusim::systolic

@@ -1,0 +1,301 @@
+#include "models/systolic/sa_engine.h"
+
+#include <limits>
+#include <string>
+
+#include "sim/common/error.h"
+#include "sim/quant/requant.h"
+
+namespace npusim::systolic {
+
+namespace {
+constexpr uint64_t kUnset = std::numeric_limits<uint64_t>::max();
+}
+
+SaEngine::SaEngine(const ArchConfig& arch, SaArrayIf& array)
+    : arch_(arch), array_(array), shape_(array.shape()), dma_(arch.dram_bytes_per_cycle), in_(shape_) {}
+
+void SaEngine::begin(const ArrayJob& job) {
+  job_ = &job;
+  folds_.clear();
+  tiles_.clear();
+  mapping::FoldPlanParams pp;
+  pp.rows = shape_.rows;
+  pp.cols = shape_.cols;
+  pp.weight_stationary = shape_.dataflow == 1;
+  pp.act_bytes = arch_.act_kib * 1024;
+  pp.wgt_bytes = arch_.wgt_kib * 1024;
+  pp.out_bytes = arch_.out_kib * 1024;
+  int64_t channels = 0;
+  for (size_t g = 0; g < job.groups.size(); ++g) {
+    const auto& gm = job.groups[g];
+    const mapping::FoldPlan plan = mapping::plan_folds(gm.M, gm.K, gm.N, pp);
+    const int64_t base = static_cast<int64_t>(tiles_.size());
+    for (const auto& t : plan.out_tiles) {
+      TileState ts;
+      ts.group = static_cast<int64_t>(g);
+      ts.t = t;
+      ts.acc.assign(static_cast<size_t>(t.m_len * t.n_len), 0);
+      ts.remaining = t.m_len * t.n_len;
+      tiles_.push_back(std::move(ts));
+    }
+    for (const auto& f : plan.folds) folds_.push_back({static_cast<int64_t>(g), f, base + f.out_tile});
+    channels += gm.N;
+  }
+  const int64_t M = job.groups.at(0).M;
+  result_ = ArrayJobResult{};
+  result_.acc = TensorI32({M, channels});
+  result_.out = TensorI8({M, channels});
+  const size_t nf = folds_.size();
+  w_ready_.assign(nf, 0);
+  a_ready_.assign(nf, 0);
+  tw_.assign(nf, kUnset);
+  stream_start_.assign(nf, kUnset);
+  out_used_ = 0;
+  out_capacity_ = arch_.out_kib * 1024;
+  col_queue_.assign(static_cast<size_t>(shape_.cols), {});
+  t_ = 0;
+  next_fold_ = 0;
+  stream_fold_ = -1;
+  slice_ = 0;
+  stream_free_at_ = 0;
+  prev_last_ = 0;
+  prev_m_len_ = 0;
+  any_started_ = false;
+  wfold_ = 0;
+  wwriting_ = -1;
+  wrow_ = 0;
+  writer_free_at_ = 0;
+  tiles_left_ = static_cast<int64_t>(tiles_.size());
+  last_output_edge_ = 0;
+  last_write_cycles_ = 0;
+  done_ = false;
+  // The array is reset with one edge before the job (not counted in the job's cycles).
+  in_.clear_operands();
+  in_.rst = true;
+  array_.step(in_);
+  in_.rst = false;
+  enqueue_fetch(0);
+}
+
+void SaEngine::enqueue_fetch(int64_t f) {
+  if (f >= static_cast<int64_t>(folds_.size())) return;
+  const auto& fd = folds_[static_cast<size_t>(f)].f;
+  if (fd.fetch_w_bytes > 0) {
+    dma_.enqueue(kFetchW, f, fd.fetch_w_bytes);
+    result_.stats.sram_write_bytes.wgt += fd.fetch_w_bytes;
+    result_.stats.dram_read_bytes += fd.fetch_w_bytes;
+  } else {
+    w_ready_[static_cast<size_t>(f)] = 1;
+  }
+  if (fd.fetch_a_bytes > 0) {
+    dma_.enqueue(kFetchA, f, fd.fetch_a_bytes);
+    result_.stats.sram_write_bytes.act += fd.fetch_a_bytes;
+    result_.stats.dram_read_bytes += fd.fetch_a_bytes;
+  } else {
+    a_ready_[static_cast<size_t>(f)] = 1;
+  }
+}
+
+bool SaEngine::can_reserve(int64_t f) const {
+  const FoldRef& fr = folds_[static_cast<size_t>(f)];
+  if (!fr.f.first_k) return true;
+  return out_used_ + tiles_[static_cast<size_t>(fr.tile)].t.reserve_bytes <= out_capacity_;
+}
+
+void SaEngine::start_fold(int64_t f) {
+  FoldRef& fr = folds_[static_cast<size_t>(f)];
+  if (!any_started_) result_.stats.prologue_cycles = static_cast<int64_t>(t_);
+  any_started_ = true;
+  stream_fold_ = f;
+  stream_start_[static_cast<size_t>(f)] = t_;
+  slice_ = 0;
+  ++next_fold_;
+  if (fr.f.first_k) out_used_ += tiles_[static_cast<size_t>(fr.tile)].t.reserve_bytes;
+  // Results appear per column in fold order: OS only on the tile's columns, WS on every column.
+  const int64_t out_cols = shape_.dataflow == 0 ? fr.f.n_len : shape_.cols;
+  for (int64_t c = 0; c < out_cols; ++c) col_queue_[static_cast<size_t>(c)].emplace_back(f, fr.f.m_len);
+  result_.stats.actions["mac"] += fr.f.m_len * fr.f.n_len * fr.f.k_len;
+  ++result_.stats.folds;
+  if (shape_.dataflow == 0) enqueue_fetch(f + 1);  // WS prefetches when the weight write starts
+}
+
+void SaEngine::drive_os(SaInputs& in) {
+  const int64_t nf = static_cast<int64_t>(folds_.size());
+  if (stream_fold_ < 0 && next_fold_ < nf) {
+    const int64_t f = next_fold_;
+    const auto& fd = folds_[static_cast<size_t>(f)].f;
+    // Output-register rule: this fold's last slice must come at least m_len(prev) steps after the
+    // previous fold's, so two rows of one column never emit on the same edge.
+    const bool structural_ok =
+        t_ >= stream_free_at_ &&
+        (!any_started_ || t_ + static_cast<uint64_t>(fd.k_len) - 1 >= prev_last_ + static_cast<uint64_t>(prev_m_len_));
+    if (structural_ok && w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] && can_reserve(f))
+      start_fold(f);
+    else if (structural_ok && any_started_)
+      ++result_.stats.stall_cycles;
+  }
+  if (stream_fold_ < 0) return;
+  const FoldRef& fr = folds_[static_cast<size_t>(stream_fold_)];
+  const auto& fd = fr.f;
+  const auto& gm = job_->groups[static_cast<size_t>(fr.group)];
+  const int64_t k = fd.k0 + slice_;
+  in.in_valid = true;
+  in.in_first = slice_ == 0;
+  in.in_last = slice_ == fd.k_len - 1;
+  for (int64_t r = 0; r < fd.m_len; ++r) {
+    in.a_in[static_cast<size_t>(r)] = gm.A[(fd.m0 + r) * gm.K + k];
+    in.a_mask[static_cast<size_t>(r)] = 1;
+  }
+  for (int64_t c = 0; c < fd.n_len; ++c) {
+    in.w_in[static_cast<size_t>(c)] = gm.B[k * gm.N + fd.n0 + c];
+    in.w_mask[static_cast<size_t>(c)] = 1;
+  }
+  result_.stats.sram_read_bytes.act += fd.m_len;
+  result_.stats.sram_read_bytes.wgt += fd.n_len;
+  if (in.in_last) {
+    prev_last_ = t_;
+    prev_m_len_ = fd.m_len;
+    stream_fold_ = -1;
+    stream_free_at_ = t_ + 1;
+  } else {
+    ++slice_;
+  }
+}
+
+void SaEngine::drive_ws(SaInputs& in) {
+  const int64_t nf = static_cast<int64_t>(folds_.size());
+  // Weight writer: fold f's rows go into the shadow registers once fold f-1 has started streaming
+  // (so every PE has swapped to f-1's weights) and the writer is free.
+  if (wwriting_ < 0 && wfold_ < nf) {
+    const int64_t f = wfold_;
+    const uint64_t prev_start = f == 0 ? 0 : stream_start_[static_cast<size_t>(f - 1)];
+    const bool after_prev = f == 0 || (prev_start != kUnset && t_ >= prev_start + 1);
+    if (t_ >= writer_free_at_ && after_prev && w_ready_[static_cast<size_t>(f)]) {
+      wwriting_ = f;
+      wrow_ = 0;
+      tw_[static_cast<size_t>(f)] = t_;
+      enqueue_fetch(f + 1);
+    }
+  }
+  if (wwriting_ >= 0) {
+    const FoldRef& fr = folds_[static_cast<size_t>(wwriting_)];
+    const auto& gm = job_->groups[static_cast<size_t>(fr.group)];
+    in.w_wr = true;
+    in.w_row = static_cast<uint32_t>(wrow_);
+    if (wrow_ < fr.f.k_len) {
+      for (int64_t c = 0; c < fr.f.n_len; ++c) {
+        in.w_in[static_cast<size_t>(c)] = gm.B[(fr.f.k0 + wrow_) * gm.N + fr.f.n0 + c];
+        in.w_mask[static_cast<size_t>(c)] = 1;
+      }
+      result_.stats.sram_read_bytes.wgt += fr.f.n_len;
+    }
+    if (++wrow_ == shape_.rows) {
+      wwriting_ = -1;
+      ++wfold_;
+      writer_free_at_ = t_ + 1;
+    }
+  }
+  if (stream_fold_ < 0 && next_fold_ < nf) {
+    const int64_t f = next_fold_;
+    const bool structural_ok = t_ >= stream_free_at_;
+    const bool weights_on_way = tw_[static_cast<size_t>(f)] != kUnset;
+    if (structural_ok && weights_on_way && a_ready_[static_cast<size_t>(f)] && can_reserve(f)) {
+      start_fold(f);
+    } else if (structural_ok && any_started_) {
+      ++result_.stats.stall_cycles;
+    }
+  }
+  if (stream_fold_ < 0) return;
+  const FoldRef& fr = folds_[static_cast<size_t>(stream_fold_)];
+  const auto& fd = fr.f;
+  const auto& gm = job_->groups[static_cast<size_t>(fr.group)];
+  const int64_t m = fd.m0 + slice_;
+  in.in_valid = true;
+  in.in_first = slice_ == 0;
+  in.in_last = slice_ == fd.m_len - 1;
+  for (int64_t r = 0; r < fd.k_len; ++r) {
+    in.a_in[static_cast<size_t>(r)] = gm.A[m * gm.K + fd.k0 + r];
+    in.a_mask[static_cast<size_t>(r)] = 1;
+  }
+  result_.stats.sram_read_bytes.act += fd.k_len;
+  if (in.in_last) {
+    stream_fold_ = -1;
+    stream_free_at_ = t_ + 1;
+  } else {
+    ++slice_;
+  }
+}
+
+void SaEngine::collect_outputs(const SaOutputs& out) {
+  for (int c = 0; c < shape_.cols; ++c) {
+    if (!out.out_valid[static_cast<size_t>(c)]) continue;
+    auto& q = col_queue_[static_cast<size_t>(c)];
+    if (q.empty())
+      throw VerificationError("sa_array: unexpected result on column " + std::to_string(c) + " at cycle " +
+                              std::to_string(t_) + " (" + array_.locate(c) + ")");
+    auto& [f, remaining] = q.front();
+    const auto& fd = folds_[static_cast<size_t>(f)].f;
+    const int64_t row = fd.m_len - remaining;
+    if (c < fd.n_len) accept(f, row, c, out.out_data[static_cast<size_t>(c)]);
+    if (--remaining == 0) q.pop_front();
+  }
+}
+
+void SaEngine::accept(int64_t f, int64_t row, int64_t col, int32_t value) {
+  const FoldRef& fr = folds_[static_cast<size_t>(f)];
+  TileState& ts = tiles_[static_cast<size_t>(fr.tile)];
+  auto& st = result_.stats;
+  int32_t& acc = ts.acc[static_cast<size_t>(row * ts.t.n_len + col)];
+  acc = fr.f.first_k ? value : static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(value));
+  if (!(fr.f.first_k && fr.f.last_k)) st.sram_write_bytes.out += 4;  // int32 partial sum
+  if (!fr.f.first_k) st.sram_read_bytes.out += 4;
+  if (!fr.f.last_k) return;
+  // Post-processing: bias (with the zero-point correction), per-channel requantization, int8 store.
+  const int64_t N = job_->groups[static_cast<size_t>(fr.group)].N;
+  const int64_t channel = fr.group * N + ts.t.n0 + col;
+  const int64_t channels = result_.acc.dim(1);
+  const int64_t m = ts.t.m0 + row;
+  const int32_t total = static_cast<int32_t>(static_cast<uint32_t>(acc) +
+                                             static_cast<uint32_t>(job_->bias[static_cast<size_t>(channel)]));
+  result_.acc[m * channels + channel] = total;
+  result_.out[m * channels + channel] = quant::requantize(total, job_->requant, channel);
+  st.sram_write_bytes.out += 1;
+  ++st.actions["requant"];
+  if (--ts.remaining == 0) {
+    dma_.enqueue(kWriteTile, fr.tile, ts.t.bytes);
+    st.sram_read_bytes.out += ts.t.bytes;
+    st.dram_write_bytes += ts.t.bytes;
+    last_output_edge_ = t_;
+    last_write_cycles_ = dma_.cycles_for(ts.t.bytes);
+  }
+}
+
+void SaEngine::tick() {
+  in_.clear_operands();
+  if (shape_.dataflow == 0)
+    drive_os(in_);
+  else
+    drive_ws(in_);
+  array_.step(in_);
+  collect_outputs(array_.outputs());
+  for (const auto& x : dma_.tick()) {
+    if (x.kind == kFetchW) w_ready_[static_cast<size_t>(x.id)] = 1;
+    if (x.kind == kFetchA) a_ready_[static_cast<size_t>(x.id)] = 1;
+    if (x.kind == kWriteTile) {
+      out_used_ -= tiles_[static_cast<size_t>(x.id)].t.reserve_bytes;
+      if (--tiles_left_ == 0) done_ = true;
+    }
+  }
+  ++t_;
+  if (done_) {
+    auto& st = result_.stats;
+    st.cycles = static_cast<int64_t>(t_);
+    // Write-back that had to queue behind other DMA traffic after the last result counts as stall.
+    st.stall_cycles += st.cycles - static_cast<int64_t>(last_output_edge_) - last_write_cycles_;
+  }
+}
+
+ArrayJobResult SaEngine::take_result() { return std::move(result_); }
+
+}  // namespace npusim::systolic

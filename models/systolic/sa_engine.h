@@ -1,0 +1,89 @@
+#pragma once
+// Everything of the SA accelerator except SystemC time: DRAM port, the three SRAM buffers (as traffic
+// counters and residency), the sequencer that feeds the array's ports fold by fold, and the writeback
+// (partial-sum accumulation, bias, requantization into the output buffer, DMA back to DRAM).
+// tick() is one clock cycle. The array itself is any SaArrayIf: C++ core, RTL, or lockstep of both.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <vector>
+
+#include "models/common/dma.h"
+#include "models/systolic/sa_pins.h"
+#include "sim/config/arch_config.h"
+#include "sim/driver/array_job.h"
+#include "sim/mapping/fold_plan.h"
+
+namespace npusim::systolic {
+
+class SaEngine {
+ public:
+  SaEngine(const ArchConfig& arch, SaArrayIf& array);
+  // Reset the array (one edge with rst) and start a job. The job must outlive the run.
+  void begin(const ArrayJob& job);
+  void tick();
+  bool done() const { return done_; }
+  // Valid once done().
+  ArrayJobResult take_result();
+  uint64_t cycle() const { return t_; }
+
+ private:
+  struct FoldRef {
+    int64_t group;
+    mapping::Fold f;
+    int64_t tile;  // global out-tile index
+  };
+  struct TileState {
+    int64_t group;
+    mapping::OutTile t;
+    std::vector<int32_t> acc;  // [m_len][n_len]
+    int64_t remaining = 0;     // final (last_k) results still to arrive
+    bool reserved = false;
+  };
+  enum XferKind { kFetchW = 0, kFetchA = 1, kWriteTile = 2 };
+
+  void enqueue_fetch(int64_t f);
+  bool operands_ready(int64_t f, bool need_w, bool need_a) const;
+  bool can_reserve(int64_t f) const;
+  void start_fold(int64_t f);
+  void drive_os(SaInputs& in);
+  void drive_ws(SaInputs& in);
+  void collect_outputs(const SaOutputs& out);
+  void accept(int64_t f, int64_t row, int64_t col, int32_t value);
+
+  const ArchConfig& arch_;
+  SaArrayIf& array_;
+  SaShape shape_;
+  DmaPort dma_;
+  SaInputs in_;
+  const ArrayJob* job_ = nullptr;
+  std::vector<FoldRef> folds_;
+  std::vector<TileState> tiles_;
+  std::vector<uint8_t> w_ready_, a_ready_;
+  std::vector<int64_t> fold_pos_in_group_;
+  int64_t out_used_ = 0, out_capacity_ = 0;
+  // Sequencer state.
+  uint64_t t_ = 0;
+  int64_t next_fold_ = 0;        // next fold to start streaming
+  int64_t stream_fold_ = -1;     // fold currently streaming
+  int64_t slice_ = 0;            // slice index within it
+  uint64_t stream_free_at_ = 0;  // earliest start of the next fold (stream port, output collisions)
+  uint64_t prev_last_ = 0;       // OS: step of the previous fold's last slice
+  int64_t prev_m_len_ = 0;
+  bool any_started_ = false;
+  // WS weight writer.
+  int64_t wfold_ = 0;                     // next fold whose weights are written
+  int64_t wwriting_ = -1, wrow_ = 0;      // fold being written, next row
+  std::vector<uint64_t> tw_;              // step at which each fold's weight write started
+  std::vector<uint64_t> stream_start_;    // step at which each fold's stream started
+  uint64_t writer_free_at_ = 0;
+  // Writeback: per column, the folds whose results will appear there, in order.
+  std::vector<std::deque<std::pair<int64_t, int64_t>>> col_queue_;  // (fold, rows remaining)
+  int64_t tiles_left_ = 0;
+  uint64_t last_output_edge_ = 0;
+  int64_t last_write_cycles_ = 0;
+  bool done_ = false;
+  ArrayJobResult result_;
+};
+
+}  // namespace npusim::systolic

@@ -1,0 +1,72 @@
+#include "models/systolic/sa_timing.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "sim/mapping/fold_plan.h"
+
+namespace npusim::systolic {
+
+LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
+  LayerStats st;
+  const bool ws = arch.dataflow == Dataflow::WS;
+  const int64_t rows = arch.rows;
+  auto dma_cycles = [&](int64_t bytes) {
+    return bytes <= 0 ? int64_t{0} : static_cast<int64_t>(std::ceil(bytes / arch.dram_bytes_per_cycle - 1e-9));
+  };
+  mapping::FoldPlanParams pp{arch.rows, arch.cols, ws, arch.act_kib * 1024, arch.wgt_kib * 1024, arch.out_kib * 1024};
+  int64_t n = 0, prev_n = 0, prev_k = 0, prev_m = 0, tw = 0;
+  bool first = true;
+  int64_t p_max = -1, p_max_write = 0, dma_total = 0;
+  for (const auto& gm : job.groups) {
+    const mapping::FoldPlan plan = mapping::plan_folds(gm.M, gm.K, gm.N, pp);
+    for (const auto& f : plan.folds) {
+      if (first) {
+        // Operands of the first fold: weights then activations over the DRAM port.
+        tw = dma_cycles(f.fetch_w_bytes);
+        n = tw + dma_cycles(f.fetch_a_bytes);
+        st.prologue_cycles = n;
+        first = false;
+      } else if (!ws) {
+        n = prev_n + prev_k + std::max<int64_t>(0, prev_m - f.k_len);
+      } else {
+        tw = std::max(prev_n + 1, tw + rows);
+        n = std::max(prev_n + prev_m, tw);
+      }
+      dma_total += dma_cycles(f.fetch_w_bytes) + dma_cycles(f.fetch_a_bytes);
+      st.dram_read_bytes += f.fetch_w_bytes + f.fetch_a_bytes;
+      st.sram_write_bytes.wgt += f.fetch_w_bytes;
+      st.sram_write_bytes.act += f.fetch_a_bytes;
+      st.sram_read_bytes.act += f.m_len * f.k_len;
+      st.sram_read_bytes.wgt += f.k_len * f.n_len;
+      const int64_t results = f.m_len * f.n_len;
+      if (!(f.first_k && f.last_k)) st.sram_write_bytes.out += 4 * results;
+      if (!f.first_k) st.sram_read_bytes.out += 4 * results;
+      st.actions["mac"] += f.m_len * f.n_len * f.k_len;
+      ++st.folds;
+      if (f.last_k) {
+        const auto& t = plan.out_tiles[static_cast<size_t>(f.out_tile)];
+        st.sram_write_bytes.out += t.bytes;
+        st.sram_read_bytes.out += t.bytes;
+        st.dram_write_bytes += t.bytes;
+        st.actions["requant"] += t.bytes;
+        dma_total += dma_cycles(t.bytes);
+        const int64_t p = ws ? n + f.m_len - 1 + rows + f.n_len - 1 : n + f.k_len - 1 + f.m_len + f.n_len - 1;
+        if (p >= p_max) {
+          p_max = p;
+          p_max_write = dma_cycles(t.bytes);
+        }
+      }
+      prev_n = n;
+      prev_k = f.k_len;
+      prev_m = f.m_len;
+    }
+  }
+  st.cycles = p_max + p_max_write;
+  // DRAM time that cannot overlap with compute shows up as stall (an estimate, not a simulation).
+  st.stall_cycles = std::max<int64_t>(0, dma_total - st.cycles);
+  st.cycles += st.stall_cycles;
+  return st;
+}
+
+}  // namespace npusim::systolic

@@ -1,0 +1,142 @@
+#include "sim/app/commands.h"
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "sim/common/error.h"
+#include "sim/config/arch_loader.h"
+#include "sim/driver/driver.h"
+#include "sim/report/report.h"
+#include "sim/workload/workload_loader.h"
+
+#ifndef NPUSIM_SOURCE_DIR
+#define NPUSIM_SOURCE_DIR "."
+#endif
+
+namespace npusim::app {
+
+namespace {
+
+Backend parse_backend(const std::string& s) {
+  if (s == "model") return Backend::Model;
+  if (s == "rtl") return Backend::Rtl;
+  if (s == "lockstep") return Backend::Lockstep;
+  throw InputError("--backend: expected model, rtl or lockstep, got '" + s + "'");
+}
+
+int cmd_run(const std::string& arch_path, const std::string& workload, const std::string& backend, bool fast,
+            uint64_t seed, const std::string& json, const std::string& csv, const std::vector<std::string>& sets,
+            const std::string& layer, const std::string& vcd) {
+  const ArchConfig arch = load_arch(arch_path, sets);
+  const Network net = load_workload(workload);
+  RunOptions opts;
+  opts.seed = seed;
+  opts.fast = fast;
+  opts.backend.backend = parse_backend(backend);
+  opts.backend.vcd_path = vcd;
+  opts.only_layer = layer;
+  const RunReport rep = run_network(arch, net, opts);
+  print_table(std::cout, rep);
+  if (!json.empty()) write_json(json, rep);
+  if (!csv.empty()) write_csv(csv, rep);
+  return rep.total.failed ? 1 : 0;
+}
+
+int cmd_cosim_gemm(const std::string& arch_path, const std::string& gemm, uint64_t seed,
+                   const std::vector<std::string>& sets, const std::string& vcd) {
+  const ArchConfig arch = load_arch(arch_path, sets);
+  int64_t m = 0, k = 0, n = 0;
+  char c1 = 0, c2 = 0;
+  std::istringstream ss(gemm);
+  if (!(ss >> m >> c1 >> k >> c2 >> n) || c1 != ',' || c2 != ',' || !ss.eof() || m < 1 || k < 1 || n < 1)
+    throw InputError("--gemm: expected M,K,N with positive integers, got '" + gemm + "'");
+  BackendOptions bo;
+  bo.backend = Backend::Lockstep;
+  bo.vcd_path = vcd;
+  auto acc = create_accelerator(arch, bo);
+  const PreparedLayer p = prepare_gemm(m, k, n, seed);
+  const LayerStats st = run_and_check(*acc, p);
+  std::cout << fmt::format("cosim {} on {} ({}x{} {}), seed {}: lockstep clean over {} cycles; {} cycles for the job, "
+                           "{} folds; golden check: {}\n",
+                           gemm, arch.name, arch.rows, arch.cols, arch.dataflow == Dataflow::OS ? "os" : "ws", seed,
+                           acc->lockstep_cycles(), st.cycles, st.folds, st.verify_note);
+  return st.verified ? 0 : 1;
+}
+
+void list_dir(const std::string& dir, const std::string& ext) {
+  std::vector<std::string> names;
+  if (std::filesystem::is_directory(dir))
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
+      if (e.path().extension() == ext) names.push_back(std::filesystem::relative(e.path(), NPUSIM_SOURCE_DIR).string());
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) std::cout << "  " << n << "\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"npusim: cycle-accurate simulator of edge DNN accelerators"};
+  app.require_subcommand(1);
+  std::string arch, workload, backend = "model", json, csv, gemm, layer, vcd;
+  uint64_t seed = 1;
+  bool fast = false;
+  std::vector<std::string> sets;
+
+  auto* run = app.add_subcommand("run", "run a workload on an accelerator and report per-layer cost");
+  run->add_option("--arch", arch, "arch config YAML")->required();
+  run->add_option("--workload", workload, "workload CSV (npusim or SCALE-Sim format)")->required();
+  run->add_option("--backend", backend, "model | rtl | lockstep");
+  run->add_flag("--fast", fast, "closed-form cycles, values from golden ops (no cycle simulation)");
+  run->add_option("--seed", seed, "seed of every random stream (tensors, quantization parameters)");
+  run->add_option("--json", json, "write the JSON report here");
+  run->add_option("--csv", csv, "write the per-layer CSV here");
+  run->add_option("--set", sets, "override an arch key, e.g. --set array.rows=32");
+  run->add_option("--layer", layer, "run only this layer");
+  run->add_option("--vcd", vcd, "rtl/lockstep: port-level VCD of the array (large!)");
+
+  auto* cosim = app.add_subcommand("cosim", "lockstep the SystemC model against the Verilated RTL");
+  cosim->add_option("--arch", arch, "arch config YAML")->required();
+  auto* g = cosim->add_option("--gemm", gemm, "random GEMM M,K,N");
+  auto* w = cosim->add_option("--workload", workload, "workload CSV");
+  g->excludes(w);
+  cosim->add_option("--layer", layer, "with --workload: only this layer");
+  cosim->add_option("--seed", seed, "seed");
+  cosim->add_option("--vcd", vcd, "VCD of both sides' ports (RTL internals go to <file>.rtl.vcd)");
+  cosim->add_option("--set", sets, "override an arch key");
+
+  auto* list = app.add_subcommand("list", "list accelerator families, shipped arch configs and workloads");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "npusim: error: " << e.what() << "\n";
+    return 2;
+  }
+
+  if (*run) {
+    return cmd_run(arch, workload, backend, fast, seed, json, csv, sets, layer, vcd);
+  }
+  if (*cosim) {
+    if (!gemm.empty()) return cmd_cosim_gemm(arch, gemm, seed, sets, vcd);
+    if (workload.empty()) throw InputError("cosim: give --gemm M,K,N or --workload FILE");
+    return cmd_run(arch, workload, "lockstep", false, seed, "", "", sets, layer, vcd);
+  }
+  if (*list) {
+    std::cout << "families:";
+    for (const auto& f : registered_families()) std::cout << " " << f;
+    std::cout << "\narch configs:\n";
+    list_dir(std::string(NPUSIM_SOURCE_DIR) + "/configs/arch", ".yaml");
+    std::cout << "workloads:\n";
+    list_dir(std::string(NPUSIM_SOURCE_DIR) + "/workloads", ".csv");
+    return 0;
+  }
+  return 2;
+}
+
+}  // namespace npusim::app

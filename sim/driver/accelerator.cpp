@@ -1,0 +1,50 @@
+#include "sim/driver/accelerator.h"
+
+#include <map>
+
+#include "sim/common/error.h"
+
+namespace npusim {
+
+const char* to_string(Backend b) {
+  switch (b) {
+    case Backend::Model: return "model";
+    case Backend::Rtl: return "rtl";
+    case Backend::Lockstep: return "lockstep";
+  }
+  return "?";
+}
+
+namespace {
+struct Family {
+  AcceleratorFactory make;
+  FastEstimator estimate;
+};
+std::map<std::string, Family>& registry() {
+  static std::map<std::string, Family> r;
+  return r;
+}
+const Family& family_of(const ArchConfig& arch) {
+  auto it = registry().find(arch.family);
+  if (it == registry().end()) throw InputError(arch.source + ": family: '" + arch.family + "' has no model");
+  return it->second;
+}
+}  // namespace
+
+void register_family(const std::string& family, AcceleratorFactory factory, FastEstimator estimator) {
+  registry()[family] = {std::move(factory), std::move(estimator)};
+}
+
+std::unique_ptr<Accelerator> create_accelerator(const ArchConfig& arch, const BackendOptions& opts) {
+  return family_of(arch).make(arch, opts);
+}
+
+LayerStats fast_estimate(const ArchConfig& arch, const ArrayJob& job) { return family_of(arch).estimate(arch, job); }
+
+std::vector<std::string> registered_families() {
+  std::vector<std::string> v;
+  for (const auto& kv : registry()) v.push_back(kv.first);
+  return v;
+}
+
+}  // namespace npusim

@@ -1,0 +1,41 @@
+#pragma once
+// What the driver needs from an accelerator family, and the registry that maps the arch config's
+// `family` to an implementation (models register themselves; sim/ never includes models/).
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/config/arch_config.h"
+#include "sim/driver/array_job.h"
+
+namespace npusim {
+
+enum class Backend { Model, Rtl, Lockstep };
+const char* to_string(Backend b);
+
+struct BackendOptions {
+  Backend backend = Backend::Model;
+  std::string vcd_path;  // lockstep/rtl: port-level trace
+};
+
+class Accelerator {
+ public:
+  virtual ~Accelerator() = default;
+  // Cycle simulation of one GEMM-shaped layer job on the selected backend.
+  virtual ArrayJobResult run(const ArrayJob& job) = 0;
+  virtual int64_t peak_macs_per_cycle() const = 0;
+  // Simulated edges compared in lockstep so far (0 for other backends).
+  virtual uint64_t lockstep_cycles() const { return 0; }
+};
+
+using AcceleratorFactory = std::function<std::unique_ptr<Accelerator>(const ArchConfig&, const BackendOptions&)>;
+// --fast: cycles and traffic of a job from closed-form formulas (no cycle simulation, no values).
+using FastEstimator = std::function<LayerStats(const ArchConfig&, const ArrayJob&)>;
+
+void register_family(const std::string& family, AcceleratorFactory factory, FastEstimator estimator);
+std::unique_ptr<Accelerator> create_accelerator(const ArchConfig& arch, const BackendOptions& opts);
+LayerStats fast_estimate(const ArchConfig& arch, const ArrayJob& job);
+std::vector<std::string> registered_families();
+
+}  // namespace npusim

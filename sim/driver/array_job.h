@@ -1,0 +1,25 @@
+#pragma once
+// A GEMM-shaped layer job for an accelerator backend, and what comes back.
+#include <cstdint>
+#include <vector>
+
+#include "sim/common/tensor.h"
+#include "sim/mapping/lowering.h"
+#include "sim/quant/requant.h"
+#include "sim/stats/layer_stats.h"
+
+namespace npusim {
+
+struct ArrayJob {
+  std::vector<mapping::Gemm> groups;  // one GEMM per group; group g writes output channels [g*N, (g+1)*N)
+  std::vector<int32_t> bias;          // [total channels] bias with the input zero point folded in
+  quant::Requant requant;             // per output channel
+};
+
+struct ArrayJobResult {
+  TensorI32 acc;  // [M][channels] accumulators incl. bias, before requantization
+  TensorI8 out;   // [M][channels] requantized outputs as written to DRAM
+  LayerStats stats;
+};
+
+}  // namespace npusim

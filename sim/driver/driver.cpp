@@ -1,0 +1,261 @@
+#include "sim/driver/driver.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+
+#include "sim/common/error.h"
+#include "sim/common/rng.h"
+#include "sim/driver/vector_unit.h"
+#include "sim/mapping/lowering.h"
+#include "sim/quant/accumulate.h"
+#include "sim/quant/add.h"
+#include "sim/quant/conv2d.h"
+#include "sim/quant/fully_connected.h"
+#include "sim/quant/npy.h"
+#include "sim/quant/pool.h"
+#include "sim/quant/requant.h"
+#include "sim/quant/tensor_gen.h"
+
+namespace npusim {
+
+namespace {
+
+std::string where(const Layer& l) { return (l.source.empty() ? l.name : l.source) + ": layer '" + l.name + "'"; }
+
+TensorI8 load_or_generate(const std::string& file, std::vector<int64_t> shape, int bits, double density,
+                          uint64_t seed, const std::string& stream, const Layer& l, const char* what) {
+  if (file.empty()) {
+    Rng rng(seed, stream);
+    return quant::random_tensor(std::move(shape), bits, density, rng);
+  }
+  TensorI8 t = quant::read_npy_i8(file);
+  if (t.shape != shape)
+    throw InputError(file + ": " + what + " of " + where(l) + " must have shape " + quant::shape_str(shape) +
+                     ", file has " + quant::shape_str(t.shape));
+  const auto [lo, hi] = quant::int_range(bits);
+  for (int64_t i = 0; i < t.size(); ++i)
+    if (t[i] < lo || t[i] > hi)
+      throw InputError(file + ": value " + std::to_string(t[i]) + " at index " + std::to_string(i) +
+                       " is outside the " + std::to_string(bits) + "-bit range of " + what);
+  return t;
+}
+
+std::vector<int64_t> input_shape(const Layer& l) {
+  if (l.op == OpType::Fc) return {l.batch, l.C};
+  return l.batch == 1 ? std::vector<int64_t>{l.H, l.W, l.C} : std::vector<int64_t>{l.batch, l.H, l.W, l.C};
+}
+
+std::vector<int64_t> weight_shape(const Layer& l) {
+  if (l.op == OpType::Fc) return {l.K, l.C};
+  return {l.K, l.R, l.S, l.channels_per_group()};
+}
+
+// Golden int32 accumulators [M][K] of a conv/dwconv/fc layer (batch images stacked along M).
+TensorI32 golden_acc(const Layer& l, const TensorI8& input, const TensorI8& w, const std::vector<int32_t>& bias,
+                     int32_t zp) {
+  if (l.op == OpType::Fc) return quant::fc_acc(input, w, bias, zp);
+  const quant::ConvGeom g = quant::conv_geom(l);
+  if (l.batch == 1) {
+    TensorI32 acc = quant::conv2d_acc(input, w, bias, zp, g);
+    acc.shape = {l.out_h * l.out_w, l.K};
+    return acc;
+  }
+  TensorI32 all({l.gemm_m(), l.K});
+  const int64_t img = l.H * l.W * l.C, out = l.out_h * l.out_w * l.K;
+  for (int64_t b = 0; b < l.batch; ++b) {
+    TensorI8 one({l.H, l.W, l.C});
+    std::copy_n(&input[b * img], img, one.data.begin());
+    const TensorI32 acc = quant::conv2d_acc(one, w, bias, zp, g);
+    std::copy_n(acc.data.begin(), out, all.data.begin() + b * out);
+  }
+  return all;
+}
+
+bool check_layer(const ArrayJobResult& r, const PreparedLayer& p, std::string* note) {
+  for (int64_t i = 0; i < p.golden_acc.size(); ++i) {
+    if (r.acc[i] != p.golden_acc[i]) {
+      const int64_t K = p.golden_acc.dim(1);
+      *note = "MISMATCH: accumulator of output pixel " + std::to_string(i / K) + " channel " +
+              std::to_string(i % K) + ": golden " + std::to_string(p.golden_acc[i]) + ", accelerator " +
+              std::to_string(r.acc[i]);
+      return false;
+    }
+  }
+  for (int64_t i = 0; i < p.golden_out.size(); ++i) {
+    if (r.out[i] != p.golden_out[i]) {
+      *note = "MISMATCH: int8 output " + std::to_string(i) + ": golden " + std::to_string(p.golden_out[i]) +
+              ", accelerator " + std::to_string(r.out[i]);
+      return false;
+    }
+  }
+  *note = "bit-exact: " + std::to_string(p.golden_acc.size()) + " int32 accumulators and int8 outputs";
+  return true;
+}
+
+}  // namespace
+
+std::string shape_string(const Layer& l) {
+  auto s = [](int64_t v) { return std::to_string(v); };
+  switch (l.op) {
+    case OpType::Fc: return s(l.batch) + "x" + s(l.C) + "->" + s(l.K);
+    case OpType::Lstm:
+    case OpType::Gru: return s(l.input_size) + "->" + s(l.hidden_size) + " x" + s(l.seq_len);
+    default: {
+      std::string r = s(l.H) + "x" + s(l.W) + "x" + s(l.C) + "->" + s(l.out_h) + "x" + s(l.out_w) + "x" + s(l.K);
+      if (l.op != OpType::Add) r += " k" + s(l.R) + "x" + s(l.S) + "/" + s(l.stride_h);
+      if (l.groups > 1) r += " g" + s(l.groups);
+      return r;
+    }
+  }
+}
+
+PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed) {
+  PreparedLayer p;
+  const TensorI8 input = load_or_generate(l.act_file, input_shape(l), l.a_bits, l.a_density, seed,
+                                          "act:" + l.name, l, "activations");
+  const TensorI8 w = load_or_generate(l.wgt_file, weight_shape(l), l.w_bits, l.w_density, seed,
+                                      "wgt:" + l.name, l, "weights");
+  Rng qrng(seed, "qparams:" + l.name);
+  const auto [lo, hi] = quant::int_range(l.a_bits);
+  const int32_t zp_in = static_cast<int32_t>(qrng.uniform(lo / 2, hi / 2));
+  std::vector<int32_t> bias(static_cast<size_t>(l.K));
+  for (auto& b : bias) b = static_cast<int32_t>(qrng.uniform(-256, 256));
+  p.golden_acc = golden_acc(l, input, w, bias, zp_in);
+  // Output scale per channel chosen so the accumulators span the output range (a few saturate).
+  std::vector<int32_t> maxabs(static_cast<size_t>(l.K), 1);
+  for (int64_t i = 0; i < p.golden_acc.size(); ++i) {
+    auto& m = maxabs[static_cast<size_t>(i % l.K)];
+    m = std::max<int32_t>(m, std::abs(p.golden_acc[i]));
+  }
+  std::vector<double> real(static_cast<size_t>(l.K));
+  for (size_t k = 0; k < real.size(); ++k) real[k] = (hi - lo) / 2.0 / maxabs[k] * (0.6 + 0.8 * qrng.uniform01());
+  const int32_t zp_out = static_cast<int32_t>(qrng.uniform(lo / 4, hi / 4));
+  p.job.requant = quant::make_requant(real, zp_out, l.a_bits);
+  p.golden_out = TensorI8(p.golden_acc.shape);
+  for (int64_t i = 0; i < p.golden_acc.size(); ++i)
+    p.golden_out[i] = quant::requantize(p.golden_acc[i], p.job.requant, i % l.K);
+  // The array sums raw a*w with padding = zp_in; fold -zp_in * sum(w) into the bias.
+  const int64_t kd = l.op == OpType::Fc ? l.C : l.gemm_k();
+  p.job.bias = bias;
+  for (int64_t k = 0; k < l.K; ++k) {
+    int64_t colsum = 0;
+    for (int64_t i = 0; i < kd; ++i) colsum += w[k * kd + i];
+    p.job.bias[static_cast<size_t>(k)] = static_cast<int32_t>(bias[static_cast<size_t>(k)] - zp_in * colsum);
+  }
+  for (int64_t g = 0; g < l.groups; ++g)
+    p.job.groups.push_back(mapping::lower(l, input, w, g, static_cast<int8_t>(zp_in)));
+  return p;
+}
+
+namespace {
+
+LayerStats run_vector_layer(const ArchConfig& arch, const Layer& l, uint64_t seed) {
+  LayerStats st = vector_unit_cost(arch, l);
+  // The vector unit's values are the golden op's; run it so the layer's data path is exercised.
+  const TensorI8 a = load_or_generate(l.act_file, input_shape(l), l.a_bits, l.a_density, seed, "act:" + l.name, l,
+                                      "activations");
+  const auto [lo, hi] = quant::int_range(l.a_bits);
+  if (l.op == OpType::Add) {
+    const TensorI8 b = load_or_generate("", input_shape(l), l.a_bits, l.a_density, seed, "act2:" + l.name, l,
+                                        "second input");
+    Rng q(seed, "qparams:" + l.name);
+    const auto params = quant::make_add_params(0.02 + 0.02 * q.uniform01(), static_cast<int32_t>(q.uniform(lo / 2, hi / 2)),
+                                               0.02 + 0.02 * q.uniform01(), static_cast<int32_t>(q.uniform(lo / 2, hi / 2)),
+                                               0.05, static_cast<int32_t>(q.uniform(lo / 4, hi / 4)), l.a_bits);
+    (void)quant::add(a, b, params);
+  } else if (l.batch == 1) {
+    const quant::ConvGeom g = quant::conv_geom(l);
+    (void)(l.op == OpType::MaxPool ? quant::max_pool(a, g, lo, hi) : quant::avg_pool(a, g, lo, hi));
+  }
+  st.verify_note = "vector unit: values are the golden op's (no independent model to compare)";
+  return st;
+}
+
+}  // namespace
+
+RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptions& opts) {
+  RunReport rep;
+  rep.arch = arch;
+  rep.workload = net.name;
+  rep.workload_path = net.source;
+  rep.seed = opts.seed;
+  rep.fast = opts.fast;
+  rep.backend = opts.fast ? "fast" : to_string(opts.backend.backend);
+  bool found = opts.only_layer.empty();
+  for (const auto& l : net.layers) {
+    if (l.is_recurrent())
+      throw InputError(where(l) + ": op '" + to_string(l.op) +
+                       "' (recurrent layers) is not supported by this release of the systolic driver");
+    if (!opts.only_layer.empty() && l.name != opts.only_layer) continue;
+    found = true;
+  }
+  if (!found) throw InputError(net.source + ": no layer named '" + opts.only_layer + "'");
+  std::unique_ptr<Accelerator> acc;
+  if (!opts.fast) acc = create_accelerator(arch, opts.backend);
+  const int64_t peak = int64_t{arch.rows} * arch.cols * arch.tpe_a * arch.tpe_b * arch.tpe_c;
+  for (const auto& l : net.layers) {
+    if (!opts.only_layer.empty() && l.name != opts.only_layer) continue;
+    LayerStats st;
+    if (l.on_array()) {
+      const PreparedLayer p = prepare_array_layer(l, opts.seed);
+      if (opts.fast) {
+        st = fast_estimate(arch, p.job);  // closed form: no elaboration, no cycle simulation
+        st.verify_note = "--fast: values from the golden ops, not simulated";
+      } else {
+        ArrayJobResult r = acc->run(p.job);
+        st = r.stats;
+        st.verified = check_layer(r, p, &st.verify_note);
+      }
+      st.unit = "array";
+    } else {
+      st = run_vector_layer(arch, l, opts.seed);
+    }
+    st.name = l.name;
+    st.op = to_string(l.op);
+    st.shape = shape_string(l);
+    st.macs = l.macs();
+    st.utilization = st.cycles > 0 && st.unit == "array"
+                         ? static_cast<double>(st.macs) / (static_cast<double>(st.cycles) * peak) : 0.0;
+    rep.layers.push_back(st);
+  }
+  auto& t = rep.total;
+  for (const auto& st : rep.layers) {
+    t.cycles += st.cycles;
+    t.macs += st.macs;
+    t.stall_cycles += st.stall_cycles;
+    t.dram_bytes += st.dram_bytes();
+    if (st.unit == "array" && !opts.fast) (st.verified ? t.verified : t.failed)++;
+    else t.not_checked++;
+  }
+  t.utilization = t.cycles ? static_cast<double>(t.macs) / (static_cast<double>(t.cycles) * peak) : 0.0;
+  t.latency_s = t.cycles / (arch.clock_mhz * 1e6);
+  t.tops = t.latency_s > 0 ? 2.0 * t.macs / t.latency_s / 1e12 : 0.0;
+  if (acc) rep.lockstep_cycles = acc->lockstep_cycles();
+  return rep;
+}
+
+}  // namespace npusim
+
+namespace npusim {
+
+PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed) {
+  if (M < 1 || K < 1 || N < 1) throw InputError("--gemm: M, K and N must be >= 1");
+  Layer l;
+  l.name = "gemm_" + std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N);
+  l.op = OpType::Fc;
+  l.batch = M;
+  l.C = K;
+  l.K = N;
+  return prepare_array_layer(l, seed);
+}
+
+LayerStats run_and_check(Accelerator& acc, const PreparedLayer& p) {
+  ArrayJobResult r = acc.run(p.job);
+  LayerStats st = r.stats;
+  st.verified = check_layer(r, p, &st.verify_note);
+  return st;
+}
+
+}  // namespace npusim

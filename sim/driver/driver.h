@@ -1,0 +1,60 @@
+#pragma once
+// The workload driver: for each layer it makes the tensors and quantization parameters from the seed
+// (or reads .npy files), computes the golden result, issues the layer to the accelerator as a job,
+// checks the accelerator's accumulators and int8 outputs bit-exactly against golden, and collects stats.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/config/arch_config.h"
+#include "sim/driver/accelerator.h"
+#include "sim/stats/layer_stats.h"
+#include "sim/workload/layer.h"
+
+namespace npusim {
+
+struct RunOptions {
+  uint64_t seed = 1;
+  bool fast = false;
+  BackendOptions backend;
+  std::string only_layer;  // run just this layer (empty: all)
+};
+
+struct RunTotals {
+  int64_t cycles = 0, macs = 0, stall_cycles = 0, dram_bytes = 0;
+  double utilization = 0.0, latency_s = 0.0, tops = 0.0;
+  int verified = 0, failed = 0, not_checked = 0;
+};
+
+struct RunReport {
+  ArchConfig arch;
+  std::string workload, workload_path;
+  uint64_t seed = 0;
+  std::string backend;
+  bool fast = false;
+  std::vector<LayerStats> layers;
+  RunTotals total;
+  uint64_t lockstep_cycles = 0;
+};
+
+RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptions& opts);
+
+// The job for one conv/dwconv/fc layer plus its golden result (exposed for tests and cosim).
+struct PreparedLayer {
+  ArrayJob job;
+  TensorI32 golden_acc;  // [M][K]
+  TensorI8 golden_out;   // [M][K]
+};
+PreparedLayer prepare_array_layer(const Layer& layer, uint64_t seed);
+
+std::string shape_string(const Layer& layer);
+
+}  // namespace npusim
+
+namespace npusim {
+// A random GEMM (M x K by K x N, int8, from the seed) as an array job with its golden result.
+PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed);
+// Run a prepared job on an accelerator and check it bit-exactly; returns the stats.
+LayerStats run_and_check(Accelerator& acc, const PreparedLayer& p);
+}  // namespace npusim

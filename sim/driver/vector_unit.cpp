@@ -1,0 +1,31 @@
+#include "sim/driver/vector_unit.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace npusim {
+
+LayerStats vector_unit_cost(const ArchConfig& arch, const Layer& l) {
+  LayerStats st;
+  st.unit = "vector";
+  const int64_t in_elems = l.batch * l.H * l.W * l.C;
+  const int64_t out_elems = l.batch * l.out_h * l.out_w * l.K;
+  const bool is_add = l.op == OpType::Add;
+  const int64_t in_bytes = (is_add ? 2 : 1) * in_elems;
+  const int64_t ops = is_add ? out_elems : out_elems * l.R * l.S;
+  auto dma = [&](int64_t b) { return static_cast<int64_t>(std::ceil(b / arch.dram_bytes_per_cycle - 1e-9)); };
+  const int64_t dram_cycles = dma(in_bytes) + dma(out_elems);
+  const int64_t compute = (ops + arch.vector_lanes - 1) / arch.vector_lanes;
+  st.cycles = std::max(dram_cycles, compute) + kVectorPipelineCycles;
+  st.stall_cycles = std::max<int64_t>(0, dram_cycles - compute);
+  st.dram_read_bytes = in_bytes;
+  st.dram_write_bytes = out_elems;
+  st.sram_write_bytes.act = in_bytes;
+  st.sram_read_bytes.act = in_bytes;  // line buffers: every input byte read once
+  st.sram_write_bytes.out = out_elems;
+  st.sram_read_bytes.out = out_elems;
+  st.actions["vector_op"] = ops;
+  return st;
+}
+
+}  // namespace npusim

@@ -1,0 +1,24 @@
+#pragma once
+// Conv/FC lowered to GEMM, one GEMM per group: A = im2col(input) [M x Kd], B = weights [Kd x N].
+// Kd runs over (r, s, c) in that order, matching the OHWI weight layout. Padded positions hold the
+// input zero point, so a raw sum of a*w equals TFLite's sum of (a - zp)*w plus zp * colsum(w).
+#include <cstdint>
+
+#include "sim/common/tensor.h"
+#include "sim/workload/layer.h"
+
+namespace npusim::mapping {
+
+struct Gemm {
+  int64_t M = 0, K = 0, N = 0;
+  TensorI8 A;  // [M][K]
+  TensorI8 B;  // [K][N]
+};
+
+// Software im2col of group g of a conv/dwconv/fc layer; `input` is [H][W][C] (fc: [batch][C]).
+TensorI8 im2col(const Layer& layer, const TensorI8& input, int64_t group, int8_t pad_value);
+// Weights of group g as [Kd][N]; `weights` is OHWI [K][R][S][C/groups] (fc: [K][C]).
+TensorI8 weights_kxn(const Layer& layer, const TensorI8& weights, int64_t group);
+Gemm lower(const Layer& layer, const TensorI8& input, const TensorI8& weights, int64_t group, int8_t pad_value);
+
+}  // namespace npusim::mapping

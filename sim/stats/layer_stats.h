@@ -1,0 +1,31 @@
+#pragma once
+// What one layer cost: cycles, traffic and action counts. Filled by a backend, read by the report.
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace npusim {
+
+struct BufferBytes {
+  int64_t act = 0, wgt = 0, out = 0;
+  int64_t total() const { return act + wgt + out; }
+};
+
+struct LayerStats {
+  std::string name, op, shape;
+  std::string unit;              // "array" (systolic array), "vector" (vector/post-processing unit)
+  int64_t macs = 0;              // dense MACs of the layer
+  int64_t cycles = 0;            // first command accepted .. last output written back to DRAM
+  int64_t stall_cycles = 0;      // array input slots lost to DRAM bandwidth / output-buffer space
+  int64_t prologue_cycles = 0;   // initial operand fetch before the first fold can start
+  int64_t folds = 0;
+  double utilization = 0.0;      // macs / (cycles * peak MACs per cycle)
+  bool verified = false;
+  std::string verify_note;       // what was compared, or why not
+  BufferBytes sram_read_bytes, sram_write_bytes;
+  int64_t dram_read_bytes = 0, dram_write_bytes = 0;
+  std::map<std::string, int64_t> actions;  // action name -> count (priced by sim/cost later)
+  int64_t dram_bytes() const { return dram_read_bytes + dram_write_bytes; }
+};
+
+}  // namespace npusim

@@ -19,6 +19,8 @@ cosim::RtlBuildSpec sa_rtl_spec(const SaShape& shape, SaFault fault, bool trace)
   if (fault == SaFault::AccClear) spec.defines.push_back("NPUSIM_FAULT_ACC_CLEAR");
   if (fault == SaFault::ColSkew) spec.defines.push_back("NPUSIM_FAULT_COL_SKEW");
   spec.shim = root + "/models/systolic/sa_array_plugin.cpp";
+  spec.include_dirs = {root};
+  spec.key_files = {root + "/models/systolic/sa_array_plugin_abi.h"};
   spec.trace = trace;
   return spec;
 }

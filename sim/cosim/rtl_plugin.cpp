@@ -105,6 +105,8 @@ std::string rtl_cache_key(const RtlBuildSpec& spec) {
   for (const auto& d : spec.defines) blob += "|D" + d;
   for (const auto& s : spec.sources) blob += "|src:" + read_file(s);
   blob += "|shim:" + read_file(spec.shim);
+  for (const auto& d : spec.include_dirs) blob += "|inc:" + d;
+  for (const auto& f : spec.key_files) blob += "|hdr:" + read_file(f);
   std::string name = spec.top;
   for (const auto& [k, v] : spec.params) name += "_" + k + v;
   for (const auto& d : spec.defines) name += "_" + d;
@@ -148,6 +150,7 @@ std::shared_ptr<RtlPlugin> load_rtl_plugin(const RtlBuildSpec& spec, const std::
     run(cmd, log);
     const std::string inc = NPUSIM_VERILATOR_ROOT "/include";
     std::string srcs;
+    for (const auto& d : spec.include_dirs) srcs += " -I" + quote(d);
     for (const auto& e : fs::directory_iterator(tmp + "/obj"))
       if (e.path().extension() == ".cpp") srcs += " " + quote(e.path().string());
     run("g++ -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -DVM_TRACE=" + std::string(spec.trace ? "1" : "0") +

@@ -16,6 +16,8 @@ struct RtlBuildSpec {
   std::map<std::string, std::string> params;     // -G overrides
   std::vector<std::string> defines;              // +define+ (e.g. fault variants)
   std::string shim;                              // C++ source implementing the plugin ABI
+  std::vector<std::string> include_dirs;         // for the shim
+  std::vector<std::string> key_files;            // headers the shim includes (part of the cache key)
   bool trace = false;                            // build with --trace (VCD of internal signals)
 };
 

@@ -1,0 +1,40 @@
+#pragma once
+// Shared helpers of the systolic tests: arch configs for arbitrary shapes and running an engine job
+// to completion without SystemC.
+#include <string>
+
+#include "models/systolic/sa_engine.h"
+#include "sim/config/arch_config.h"
+#include "sim/driver/driver.h"
+
+namespace npusim::test {
+
+inline ArchConfig sa_arch(int rows, int cols, bool ws, double dram_bpc = 1e6, int64_t kib = 512) {
+  ArchConfig a;
+  a.name = "test_" + std::to_string(rows) + "x" + std::to_string(cols) + (ws ? "_ws" : "_os");
+  a.source = "test";
+  a.rows = rows;
+  a.cols = cols;
+  a.dataflow = ws ? Dataflow::WS : Dataflow::OS;
+  a.dram_bytes_per_cycle = dram_bpc;
+  a.act_kib = a.wgt_kib = a.out_kib = kib;
+  return a;
+}
+
+inline ArrayJobResult run_engine(const ArchConfig& arch, systolic::SaArrayIf& array, const ArrayJob& job) {
+  systolic::SaEngine engine(arch, array);
+  engine.begin(job);
+  while (!engine.done()) engine.tick();
+  return engine.take_result();
+}
+
+// Bit-exact comparison with golden; returns "" or a description of the first difference.
+inline std::string compare_golden(const ArrayJobResult& r, const PreparedLayer& p) {
+  for (int64_t i = 0; i < p.golden_acc.size(); ++i)
+    if (r.acc[i] != p.golden_acc[i] || r.out[i] != p.golden_out[i])
+      return "element " + std::to_string(i) + ": acc " + std::to_string(r.acc[i]) + " vs golden " +
+             std::to_string(p.golden_acc[i]);
+  return "";
+}
+
+}  // namespace npusim::test

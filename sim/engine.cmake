@@ -11,7 +11,7 @@ add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/app/commands.cpp)
 target_link_libraries(npusim_sim PUBLIC npusim_quant npusim_workload npusim_config npusim_common
   fmt::fmt nlohmann_json::nlohmann_json CLI11::CLI11 ${CMAKE_DL_LIBS})
-set(NPUSIM_RTL_PREBUILT_DIR ${CMAKE_BINARY_DIR}/rtl_cache)
+
 target_compile_definitions(npusim_sim PUBLIC
   NPUSIM_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
   NPUSIM_RTL_PREBUILT_DIR="${NPUSIM_RTL_PREBUILT_DIR}"

@@ -110,6 +110,11 @@ int main(int argc, char** argv) {
 
   auto* list = app.add_subcommand("list", "list accelerator families, shipped arch configs and workloads");
 
+  if (argc > 1 && argv[1][0] != '-') {
+    const std::string sub = argv[1];
+    if (sub != "run" && sub != "cosim" && sub != "list")
+      throw InputError("unknown subcommand '" + sub + "' (expected run, cosim or list)");
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

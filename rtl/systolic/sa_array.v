@@ -59,8 +59,8 @@ module sa_array #(
   localparam VW = (DATAFLOW == 0) ? 9 : (10 + RW);
 
   // Skewed row buses (entering PE(r,0)) and column buses (entering PE(0,c) / column c).
-  wire [ROWS*HW-1:0] row_sk;
-  wire [COLS*VW-1:0] col_sk;
+  wire [ROWS*HW-1:0] row_sk  /*verilator split_var*/;
+  wire [COLS*VW-1:0] col_sk  /*verilator split_var*/;
 
   genvar r, c;
 
@@ -127,15 +127,15 @@ module sa_array #(
   localparam NP = ROWS * COLS;
 
   /* verilator lint_off UNUSED */  // the east / south edge links and the other dataflow's links
-  wire [NH*8-1:0] h_a;
-  wire [  NH-1:0] h_av;
-  wire [  NH-1:0] h_f;
-  wire [  NH-1:0] h_l;
-  wire [  NH-1:0] h_v;
-  wire [NV*8-1:0] v_w;
-  wire [  NV-1:0] v_wv;
-  wire [NP*32-1:0] pe_res;  // index r*COLS+c
-  wire [  NP-1:0] pe_rv;
+  wire [NH*8-1:0] h_a  /*verilator split_var*/;
+  wire [  NH-1:0] h_av  /*verilator split_var*/;
+  wire [  NH-1:0] h_f  /*verilator split_var*/;
+  wire [  NH-1:0] h_l  /*verilator split_var*/;
+  wire [  NH-1:0] h_v  /*verilator split_var*/;
+  wire [NV*8-1:0] v_w  /*verilator split_var*/;
+  wire [  NV-1:0] v_wv  /*verilator split_var*/;
+  wire [NP*32-1:0] pe_res  /*verilator split_var*/;  // index r*COLS+c
+  wire [  NP-1:0] pe_rv  /*verilator split_var*/;
   /* verilator lint_on UNUSED */
 
   generate

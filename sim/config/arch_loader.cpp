@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "sim/common/error.h"
+#include "sim/common/text.h"
 
 namespace npusim {
 
@@ -68,32 +69,6 @@ std::vector<std::string> split_dotted(const std::string& key) {
   std::string p;
   while (std::getline(ss, p, '.')) parts.push_back(p);
   return parts;
-}
-
-std::string printable(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (out.size() > 60) out = out.substr(0, 57) + "...";
-  return out;
-}
-
-std::string quote(std::string_view s) {
-  return "'" + printable(s) + "'";
-}
-
-std::string trim(const std::string& s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return s.substr(b, e - b);
 }
 
 std::string describe(const YAML::Node& n) {

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "sim/common/error.h"
+#include "sim/common/text.h"
 
 namespace npusim {
 
@@ -28,32 +29,6 @@ constexpr long double kMaxMacs = 9.0e18L;              // keeps Layer::macs() in
 // ---------------------------------------------------------------------------------------------------
 // Small text helpers. Every message must stay on one line, so values are quoted with control
 // characters escaped and long values truncated.
-
-std::string printable(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  if (out.size() > 60) out = out.substr(0, 57) + "...";
-  return out;
-}
-
-std::string quote(std::string_view s) {
-  return "'" + printable(s) + "'";
-}
-
-std::string trim(std::string_view s) {
-  size_t b = 0, e = s.size();
-  while (b < e && std::isspace(static_cast<unsigned char>(s[b]))) ++b;
-  while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
-  return std::string(s.substr(b, e - b));
-}
 
 std::string lower_nospace(std::string_view s) {
   std::string out;

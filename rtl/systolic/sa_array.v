@@ -53,28 +53,29 @@ module sa_array #(
   localparam FAULT_SKEW = 0;
 `endif
 
-  // Row bus width: a (8) + three 1-bit tags. OS tags {last, first, av}; WS tags {v, first, av}.
+  // Row bus: a (8) + three 1-bit tags. OS {last, first, av, a}; WS {v, first, av, a}.
   localparam HW = 11;
-  // Column bus width: OS {wv, w}; WS {w_row, w_wr, w_mask, w}.
+  // Column bus: OS {wv, w}; WS {w_row, w_wr, w_mask, w}.
   localparam VW = (DATAFLOW == 0) ? 9 : (10 + RW);
 
-  // Skewed row buses (entering PE(r,0)) and column buses (entering PE(0,c) / column c).
-  wire [ROWS*HW-1:0] row_sk  /*verilator split_var*/;
-  wire [COLS*VW-1:0] col_sk  /*verilator split_var*/;
-
   genvar r, c;
+
+  // All inter-PE links are wires local to their generate block, referenced by hierarchical name
+  // (g_row[r].g_col[c].x); under Verilator this keeps every link a separate variable (no wide
+  // packed buses that would be rebuilt by concatenation on every evaluation).
 
   // ---------------------------------------------------------------- row skew chains: r registers
   generate
     for (r = 0; r < ROWS; r = r + 1) begin : g_rsk
-      wire [HW-1:0] rin;
+      wire [HW-1:0] rin;   // what enters row r at this edge
+      wire [HW-1:0] rout;  // what reaches PE(r,0): rin delayed by r registers
       if (DATAFLOW == 0) begin : g_os
         assign rin = {in_last, in_first, in_valid & a_mask[r], a_in[8*r+:8]};
       end else begin : g_ws
         assign rin = {in_valid, in_first, in_valid & a_mask[r], a_in[8*r+:8]};
       end
       if (r == 0) begin : g_d0
-        assign row_sk[0+:HW] = rin;
+        assign rout = rin;
       end else begin : g_dn
         (* mem2reg *) reg [HW-1:0] sk[0:r-1];
         integer k;
@@ -86,7 +87,7 @@ module sa_array #(
             for (k = 1; k < r; k = k + 1) sk[k] <= sk[k-1];
           end
         end
-        assign row_sk[HW*r+:HW] = sk[r-1];
+        assign rout = sk[r-1];
       end
     end
   endgenerate
@@ -95,14 +96,15 @@ module sa_array #(
   generate
     for (c = 0; c < COLS; c = c + 1) begin : g_csk
       localparam D = c + ((FAULT_SKEW != 0 && c == COLS - 1) ? 1 : 0);
-      wire [VW-1:0] cin;
+      wire [VW-1:0] cin;   // what enters column c at this edge
+      wire [VW-1:0] cout;  // what reaches PE(0,c) (OS) / the column's write bus (WS)
       if (DATAFLOW == 0) begin : g_os
         assign cin = {in_valid & w_mask[c], w_in[8*c+:8]};
       end else begin : g_ws
         assign cin = {w_row, w_wr, w_mask[c], w_in[8*c+:8]};
       end
       if (D == 0) begin : g_d0
-        assign col_sk[0+:VW] = cin;
+        assign cout = cin;
       end else begin : g_dn
         (* mem2reg *) reg [VW-1:0] sk[0:D-1];
         integer k;
@@ -114,75 +116,83 @@ module sa_array #(
             for (k = 1; k < D; k = k + 1) sk[k] <= sk[k-1];
           end
         end
-        assign col_sk[VW*c+:VW] = sk[D-1];
+        assign cout = sk[D-1];
       end
     end
   endgenerate
 
   // ----------------------------------------------------------------------------- PE mesh
-  // Horizontal links: index r*(COLS+1)+c is the west input of PE(r,c); c = COLS is the east edge.
-  // Vertical links:   index c*(ROWS+1)+r is the north input of PE(r,c); r = ROWS is the south edge.
-  localparam NH = ROWS * (COLS + 1);
-  localparam NV = COLS * (ROWS + 1);
-  localparam NP = ROWS * COLS;
-
-  /* verilator lint_off UNUSED */  // the east / south edge links and the other dataflow's links
-  wire [NH*8-1:0] h_a  /*verilator split_var*/;
-  wire [  NH-1:0] h_av  /*verilator split_var*/;
-  wire [  NH-1:0] h_f  /*verilator split_var*/;
-  wire [  NH-1:0] h_l  /*verilator split_var*/;
-  wire [  NH-1:0] h_v  /*verilator split_var*/;
-  wire [NV*8-1:0] v_w  /*verilator split_var*/;
-  wire [  NV-1:0] v_wv  /*verilator split_var*/;
-  wire [NP*32-1:0] pe_res  /*verilator split_var*/;  // index r*COLS+c
-  wire [  NP-1:0] pe_rv  /*verilator split_var*/;
-  /* verilator lint_on UNUSED */
-
   generate
     for (r = 0; r < ROWS; r = r + 1) begin : g_row
-      localparam H0 = r * (COLS + 1);
-      assign h_a[8*H0+:8] = row_sk[HW*r+:8];
-      assign h_av[H0]     = row_sk[HW*r+8];
-      assign h_f[H0]      = row_sk[HW*r+9];
-      if (DATAFLOW == 0) begin : g_os
-        assign h_l[H0] = row_sk[HW*r+10];
-        assign h_v[H0] = 1'b0;
-      end else begin : g_ws
-        assign h_l[H0] = 1'b0;
-        assign h_v[H0] = row_sk[HW*r+10];
-      end
-
       for (c = 0; c < COLS; c = c + 1) begin : g_col
-        localparam HI = r * (COLS + 1) + c;  // west link of PE(r,c)
-        localparam VI = c * (ROWS + 1) + r;  // north link of PE(r,c)
-        localparam PI = r * COLS + c;
         localparam FLT = (FAULT_ACC != 0 && r == ROWS - 1 && c == COLS - 1) ? 1 : 0;
 
-        wire        pe_wwr;
-        wire [RW-1:0] pe_wrow;
-        wire [  31:0] pe_psum_n;
-        wire          pe_pv_n;
-        wire [   7:0] pe_wn;
-        wire          pe_wvn;
-        if (DATAFLOW == 0) begin : g_os
-          // OS: the weight arrives from the north neighbour (or the column skew chain at row 0).
-          assign pe_wn   = v_w[8*VI+:8];
-          assign pe_wvn  = v_wv[VI];
-          assign pe_wwr  = 1'b0;
-          assign pe_wrow = {RW{1'b0}};
-        end else begin : g_ws
-          // WS: the column's skewed shadow-write bus is broadcast to every row; the PE decodes w_row.
-          assign pe_wn   = col_sk[VW*c+:8];
-          assign pe_wvn  = col_sk[VW*c+8];
-          assign pe_wwr  = col_sk[VW*c+9];
-          assign pe_wrow = col_sk[VW*c+10+:RW];
+        // inputs of PE(r,c)
+        wire [   7:0] a_wi;
+        wire          av_wi, f_wi, l_wi, v_wi;
+        wire [   7:0] w_ni;
+        wire          wv_ni;
+        wire          wwr_i;
+        wire [RW-1:0] wrow_i;
+        wire [  31:0] psum_ni;
+        wire          pv_ni;
+        // outputs of PE(r,c); the east column's / south row's and the other dataflow's are unused
+        /* verilator lint_off UNUSED */
+        wire [   7:0] a_eo;
+        wire          av_eo, f_eo, l_eo, v_eo;
+        wire [   7:0] w_so;
+        wire          wv_so;
+        /* verilator lint_on UNUSED */
+        wire [  31:0] res;
+        wire          res_v;
+
+        // west: the row skew chain at column 0, else PE(r,c-1)'s east outputs
+        if (c == 0) begin : g_w0
+          assign a_wi  = g_rsk[r].rout[7:0];
+          assign av_wi = g_rsk[r].rout[8];
+          assign f_wi  = g_rsk[r].rout[9];
+          if (DATAFLOW == 0) begin : g_os
+            assign l_wi = g_rsk[r].rout[10];
+            assign v_wi = 1'b0;
+          end else begin : g_ws
+            assign l_wi = 1'b0;
+            assign v_wi = g_rsk[r].rout[10];
+          end
+        end else begin : g_wn
+          assign a_wi  = g_row[r].g_col[c-1].a_eo;
+          assign av_wi = g_row[r].g_col[c-1].av_eo;
+          assign f_wi  = g_row[r].g_col[c-1].f_eo;
+          assign l_wi  = g_row[r].g_col[c-1].l_eo;
+          assign v_wi  = g_row[r].g_col[c-1].v_eo;
         end
-        if (DATAFLOW == 0 || r == 0) begin : g_top
-          assign pe_psum_n = 32'd0;
-          assign pe_pv_n   = 1'b0;
-        end else begin : g_chain
-          assign pe_psum_n = pe_res[32*(PI-COLS)+:32];
-          assign pe_pv_n   = pe_rv[PI-COLS];
+
+        if (DATAFLOW == 0) begin : g_os
+          // OS north: the column skew chain at row 0, else PE(r-1,c)'s south outputs.
+          if (r == 0) begin : g_n0
+            assign w_ni  = g_csk[c].cout[7:0];
+            assign wv_ni = g_csk[c].cout[8];
+          end else begin : g_nn
+            assign w_ni  = g_row[r-1].g_col[c].w_so;
+            assign wv_ni = g_row[r-1].g_col[c].wv_so;
+          end
+          assign wwr_i   = 1'b0;
+          assign wrow_i  = {RW{1'b0}};
+          assign psum_ni = 32'd0;
+          assign pv_ni   = 1'b0;
+        end else begin : g_ws
+          // WS: the column's skewed shadow-write bus is broadcast to every row (the PE decodes
+          // w_row); the partial sum comes from PE(r-1,c) (row 0: the PE starts the chain itself).
+          assign w_ni   = g_csk[c].cout[7:0];
+          assign wv_ni  = g_csk[c].cout[8];
+          assign wwr_i  = g_csk[c].cout[9];
+          assign wrow_i = g_csk[c].cout[10+:RW];
+          if (r == 0) begin : g_n0
+            assign psum_ni = 32'd0;
+            assign pv_ni   = 1'b0;
+          end else begin : g_nn
+            assign psum_ni = g_row[r-1].g_col[c].res;
+            assign pv_ni   = g_row[r-1].g_col[c].res_v;
+          end
         end
 
         sa_pe #(
@@ -193,39 +203,27 @@ module sa_array #(
         ) u_pe (
             .clk   (clk),
             .rst   (rst),
-            .a_w   (h_a[8*HI+:8]),
-            .av_w  (h_av[HI]),
-            .f_w   (h_f[HI]),
-            .l_w   (h_l[HI]),
-            .v_w   (h_v[HI]),
-            .w_wr  (pe_wwr),
-            .w_row (pe_wrow),
-            .psum_n(pe_psum_n),
-            .pv_n  (pe_pv_n),
-            .w_n   (pe_wn),
-            .wv_n  (pe_wvn),
-            .a_e   (h_a[8*(HI+1)+:8]),
-            .av_e  (h_av[HI+1]),
-            .f_e   (h_f[HI+1]),
-            .l_e   (h_l[HI+1]),
-            .v_e   (h_v[HI+1]),
-            .w_s   (v_w[8*(VI+1)+:8]),
-            .wv_s  (v_wv[VI+1]),
-            .res   (pe_res[32*PI+:32]),
-            .res_v (pe_rv[PI])
+            .a_w   (a_wi),
+            .av_w  (av_wi),
+            .f_w   (f_wi),
+            .l_w   (l_wi),
+            .v_w   (v_wi),
+            .w_wr  (wwr_i),
+            .w_row (wrow_i),
+            .psum_n(psum_ni),
+            .pv_n  (pv_ni),
+            .w_n   (w_ni),
+            .wv_n  (wv_ni),
+            .a_e   (a_eo),
+            .av_e  (av_eo),
+            .f_e   (f_eo),
+            .l_e   (l_eo),
+            .v_e   (v_eo),
+            .w_s   (w_so),
+            .wv_s  (wv_so),
+            .res   (res),
+            .res_v (res_v)
         );
-      end
-    end
-
-    // North edge of the mesh: in OS row 0 takes the skewed streamed weight (the PEs forward it
-    // south); in WS the vertical weight links are unused (the PEs drive 0 onto them).
-    for (c = 0; c < COLS; c = c + 1) begin : g_vtop
-      if (DATAFLOW == 0) begin : g_os
-        assign v_w[8*c*(ROWS+1)+:8] = col_sk[VW*c+:8];
-        assign v_wv[c*(ROWS+1)]     = col_sk[VW*c+8];
-      end else begin : g_ws
-        assign v_w[8*c*(ROWS+1)+:8] = 8'd0;
-        assign v_wv[c*(ROWS+1)]     = 1'b0;
       end
     end
   endgenerate
@@ -233,37 +231,37 @@ module sa_array #(
   // ----------------------------------------------------------------------------- outputs
   generate
     if (DATAFLOW == 0) begin : g_out_os
-      // Column output register: out_valid[c] is 1 for the cycle after an edge at which some PE of the
-      // column consumed a valid `last` slice, and out_data[c] then shows that PE's new accumulator
-      // (lowest row wins); otherwise out_data[c] holds (hold = the value shown before the edge).
+      // Column output register: out_valid[c] is 1 for the cycle after an edge at which some PE of
+      // the column consumed a valid `last` slice, and out_data[c] then shows that PE's new
+      // accumulator (lowest row wins); otherwise out_data[c] holds the value it showed before the
+      // edge (`hold`). Equivalent to the contract's registered out_data/out_valid: the PE's `res_v`
+      // (emit) and `res` (acc) are loaded at the same edge with exactly those values.
       for (c = 0; c < COLS; c = c + 1) begin : g_col
         reg [31:0] hold;
-        reg [31:0] od;
-        reg        ov;
-        integer    k;
-        always @* begin
-          od = hold;
-          ov = 1'b0;
-          for (k = ROWS - 1; k >= 0; k = k - 1) begin
-            if (pe_rv[k*COLS+c]) begin
-              od = pe_res[32*(k*COLS+c)+:32];
-              ov = 1'b1;
-            end
+        // priority chain from the bottom row up: g_m[r] = first emitter among rows r..ROWS-1
+        for (r = 0; r < ROWS; r = r + 1) begin : g_m
+          wire [31:0] d;
+          wire        v;
+          if (r == ROWS - 1) begin : g_last
+            assign d = g_row[r].g_col[c].res_v ? g_row[r].g_col[c].res : hold;
+            assign v = g_row[r].g_col[c].res_v;
+          end else begin : g_more
+            assign d = g_row[r].g_col[c].res_v ? g_row[r].g_col[c].res : g_m[r+1].d;
+            assign v = g_row[r].g_col[c].res_v | g_m[r+1].v;
           end
         end
         always @(posedge clk) begin
           if (rst) hold <= 32'd0;
-          else hold <= od;
+          else hold <= g_m[0].d;
         end
-        assign out_valid[c]        = ov;
-        assign out_data[32*c+:32]  = od;
+        assign out_valid[c]       = g_m[0].v;
+        assign out_data[32*c+:32] = g_m[0].d;
       end
     end else begin : g_out_ws
       // WS: column c's outputs are the bottom PE's psum / pv registers.
       for (c = 0; c < COLS; c = c + 1) begin : g_col
-        localparam PB = (ROWS - 1) * COLS + c;
-        assign out_valid[c]       = pe_rv[PB];
-        assign out_data[32*c+:32] = pe_res[32*PB+:32];
+        assign out_valid[c]       = g_row[ROWS-1].g_col[c].res_v;
+        assign out_data[32*c+:32] = g_row[ROWS-1].g_col[c].res;
       end
     end
   endgenerate

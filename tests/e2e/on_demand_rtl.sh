@@ -4,6 +4,7 @@
 set -eu
 npusim=$1 arch=$2 dir=$3
 rm -rf "$dir"
+mkdir -p "$dir"
 export NPUSIM_RTL_CACHE="$dir/cache"
 "$npusim" cosim --arch "$arch" --set array.rows=2 --set array.cols=3 --gemm 7,5,4 --seed 2 --vcd "$dir/both.vcd" 2>"$dir/err1"
 grep -q "building RTL plugin" "$dir/err1"

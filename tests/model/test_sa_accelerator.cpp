@@ -15,7 +15,7 @@ int sc_main(int argc, char* argv[]) {
   return Catch::Session().run(argc, argv);
 }
 
-TEST_CASE("one elaboration, several jobs, SystemC time equals cycles") {
+TEST_CASE("one elaboration and several jobs and SystemC time equals cycles") {
   ArchConfig arch = test::sa_arch(8, 8, false, 8);
   arch.clock_mhz = 500;  // 2 ns period
   systolic::SaAccelerator acc("sa", arch, std::make_unique<systolic::SaArrayCore>(systolic::SaShape{8, 8, 0}));

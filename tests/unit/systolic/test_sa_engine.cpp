@@ -12,7 +12,7 @@
 
 using namespace npusim;
 
-TEST_CASE("sa engine is bit-exact on random GEMMs, both dataflows") {
+TEST_CASE("sa engine is bit-exact on random GEMMs in both dataflows") {
   Rng rng(11, "test:engine-gemm");
   for (int i = 0; i < 120; ++i) {
     const bool ws = i % 2;
@@ -28,7 +28,7 @@ TEST_CASE("sa engine is bit-exact on random GEMMs, both dataflows") {
   }
 }
 
-TEST_CASE("sa engine runs real conv layers bit-exactly (groups, stride, padding, dilation)") {
+TEST_CASE("sa engine runs real conv layers bit-exactly with groups and stride and padding and dilation") {
   Layer l;
   l.name = "conv";
   l.op = OpType::Conv;
@@ -45,7 +45,7 @@ TEST_CASE("sa engine runs real conv layers bit-exactly (groups, stride, padding,
   }
 }
 
-TEST_CASE("--fast closed form equals the cycle model on every no-stall case") {
+TEST_CASE("fast closed form equals the cycle model on every no-stall case") {
   Rng rng(5, "test:fast-vs-cycle");
   int no_stall = 0, total = 0;
   for (int i = 0; i < 300; ++i) {
@@ -90,7 +90,7 @@ TEST_CASE("--fast closed form equals the cycle model on every no-stall case") {
   CHECK(no_stall > total / 2);
 }
 
-TEST_CASE("scarce DRAM bandwidth makes the array stall; ample bandwidth does not") {
+TEST_CASE("scarce DRAM bandwidth makes the array stall and ample bandwidth does not") {
   const PreparedLayer p = prepare_gemm(256, 64, 64, 3);
   systolic::SaArrayCore c1({16, 16, 0}), c2({16, 16, 0});
   const auto fast_run = test::run_engine(test::sa_arch(16, 16, false, 1024), c1, p.job);
@@ -103,7 +103,7 @@ TEST_CASE("scarce DRAM bandwidth makes the array stall; ample bandwidth does not
   CHECK(test::compare_golden(slow_run, p).empty());
 }
 
-TEST_CASE("OS fold timing matches docs/sa_array.md: fill, per-fold period, drain") {
+TEST_CASE("OS fold timing matches docs/sa_array.md for fill and fold and drain") {
   // One fold, K slices: PE(r,c) emits after edge n0 + K + r + c; the job ends when the tile's DMA
   // write (ceil(bytes / bpc) cycles) completes.
   const PreparedLayer p = prepare_gemm(4, 10, 3, 1);

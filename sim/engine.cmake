@@ -15,4 +15,5 @@ target_link_libraries(npusim_sim PUBLIC npusim_quant npusim_workload npusim_conf
 target_compile_definitions(npusim_sim PUBLIC
   NPUSIM_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
   NPUSIM_RTL_PREBUILT_DIR="${NPUSIM_RTL_PREBUILT_DIR}"
-  NPUSIM_VERILATOR_ROOT="${VERILATOR_ROOT}")
+  NPUSIM_VERILATOR_ROOT="${VERILATOR_ROOT}"
+  NPUSIM_PLUGIN_CXXFLAGS="-O2 ${NPUSIM_ARCH_FLAG}")

@@ -12,10 +12,11 @@ SaArrayCore::SaArrayCore(const SaShape& shape) : shape_(shape), out_(shape) {
   ring_ = shape.rows + shape.cols + 2;
   emit_.assign(static_cast<size_t>(shape.cols) * ring_, Emit{});
   out_row_.assign(shape.cols, -1);
+  wm_.assign(shape.cols, 0);
+  keep_.assign(shape.cols, 0);
   wsh_.assign(pes, 0);
   wact_.assign(pes, 0);
   wsh_en_.assign(pes, 0);
-  act_en_.assign(pes, 0);
   slices_.resize(static_cast<size_t>(shape.rows + shape.cols + 2));
   for (auto& s : slices_) {
     s.a.assign(shape.rows, 0);
@@ -33,7 +34,6 @@ void SaArrayCore::reset() {
   std::fill(wsh_.begin(), wsh_.end(), 0);
   std::fill(wact_.begin(), wact_.end(), 0);
   std::fill(wsh_en_.begin(), wsh_en_.end(), 0);
-  std::fill(act_en_.begin(), act_en_.end(), 0);
   for (auto& s : slices_) {
     s.v = s.first = false;
     std::fill(s.av.begin(), s.av.end(), 0);
@@ -57,16 +57,19 @@ void SaArrayCore::step_os(const SaInputs& in) {
   const uint64_t e = edge_;  // this edge samples the slice
   if (in.in_valid) {
     // Every PE(r,c) with both operands valid consumes this slice r+c+1 edges later; its accumulator
-    // sequence is the same as updating it now.
+    // sequence is the same as updating it now. Branch-free inner loop: a masked column gets weight 0
+    // and is not cleared by `first`.
+    for (int c = 0; c < cols; ++c) {
+      wm_[c] = in.w_mask[c] ? in.w_in[c] : 0;
+      keep_[c] = (in.in_first && in.w_mask[c]) ? 0u : ~0u;
+    }
+    const int32_t* __restrict wm = wm_.data();
+    const uint32_t* __restrict keep = keep_.data();
     for (int r = 0; r < rows; ++r) {
       if (!in.a_mask[r]) continue;
       const int32_t a = in.a_in[r];
-      uint32_t* acc = &acc_[static_cast<size_t>(r) * cols];
-      for (int c = 0; c < cols; ++c) {
-        if (!in.w_mask[c]) continue;
-        const uint32_t prod = static_cast<uint32_t>(a * static_cast<int32_t>(in.w_in[c]));
-        acc[c] = (in.in_first ? 0u : acc[c]) + prod;
-      }
+      uint32_t* __restrict acc = &acc_[static_cast<size_t>(r) * cols];
+      for (int c = 0; c < cols; ++c) acc[c] = (acc[c] & keep[c]) + static_cast<uint32_t>(a * wm[c]);
     }
     if (in.in_last) {
       for (int c = 0; c < cols; ++c) {
@@ -122,13 +125,14 @@ void SaArrayCore::step_ws(const SaInputs& in) {
     Slice& s = slices_[(e - r) % nslots];
     const size_t base = static_cast<size_t>(r) * cols;
     if (s.v && s.first) {
-      std::copy_n(&wsh_[base], cols, &wact_[base]);
-      std::copy_n(&wsh_en_[base], cols, &act_en_[base]);
+      // Swap to the shadow weights; a disabled PE is kept as weight 0 (its product never counts).
+      for (int c = 0; c < cols; ++c) wact_[base + c] = wsh_en_[base + c] ? wsh_[base + c] : 0;
     }
     if (!s.av[r]) continue;
     const int32_t a = s.a[r];
-    for (int c = 0; c < cols; ++c)
-      if (act_en_[base + c]) s.psum[c] += static_cast<uint32_t>(a * static_cast<int32_t>(wact_[base + c]));
+    const int32_t* __restrict w = &wact_[base];
+    uint32_t* __restrict psum = s.psum.data();
+    for (int c = 0; c < cols; ++c) psum[c] += static_cast<uint32_t>(a * w[c]);
   }
   // Column c shows the slice that entered rows + c edges before this one.
   for (int c = 0; c < cols; ++c) {

@@ -39,9 +39,12 @@ class SaArrayCore final : public SaArrayIf {
   int ring_ = 0;                // slots per column (> rows + cols)
   std::vector<Emit> emit_;      // [cols][ring_]
   std::vector<int> out_row_;    // row that drove each column's output last edge (-1: none)
+  std::vector<int32_t> wm_;     // masked weights of the slice being applied
+  std::vector<uint32_t> keep_;  // 0 where `first` clears the accumulator
   // --- WS ---
-  std::vector<int8_t> wsh_, wact_;     // [rows][cols]
-  std::vector<uint8_t> wsh_en_, act_en_;
+  std::vector<int8_t> wsh_;            // [rows][cols] shadow weights
+  std::vector<uint8_t> wsh_en_;        // [rows][cols] shadow enables
+  std::vector<int32_t> wact_;          // [rows][cols] active weights, 0 where the PE is disabled
   struct Slice {
     bool v = false, first = false;
     std::vector<int8_t> a;

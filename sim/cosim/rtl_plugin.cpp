@@ -16,6 +16,9 @@
 #ifndef NPUSIM_VERILATOR_ROOT
 #define NPUSIM_VERILATOR_ROOT "/usr/share/verilator"
 #endif
+#ifndef NPUSIM_PLUGIN_CXXFLAGS
+#define NPUSIM_PLUGIN_CXXFLAGS "-O2"
+#endif
 #ifndef NPUSIM_RTL_PREBUILT_DIR
 #define NPUSIM_RTL_PREBUILT_DIR ""
 #endif
@@ -66,7 +69,7 @@ std::string quote(const std::string& s) { return "'" + s + "'"; }
 // Verilator's runtime, compiled once per Verilator version and cache directory, position independent
 // and with hidden symbols so several plugins can live in one process.
 std::string build_runtime(const std::string& cache, const std::string& log) {
-  const std::string dir = cache + "/runtime-" + hex(Rng::hash(verilator_version()));
+  const std::string dir = cache + "/runtime-" + hex(Rng::hash(verilator_version() + NPUSIM_PLUGIN_CXXFLAGS));
   const std::string lib = dir + "/libverilated_pic.a";
   if (fs::exists(lib)) return lib;
   const std::string tmp = dir + ".tmp" + std::to_string(getpid());
@@ -75,7 +78,7 @@ std::string build_runtime(const std::string& cache, const std::string& log) {
   std::string objs;
   for (const char* src : {"verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"}) {
     const std::string obj = tmp + "/" + std::string(src) + ".o";
-    run("g++ -std=c++17 -O2 -fPIC -fvisibility=hidden -DVM_TRACE=1 -I" + inc + " -I" + inc + "/vltstd -c " +
+    run("g++ -std=c++17 " NPUSIM_PLUGIN_CXXFLAGS " -fPIC -fvisibility=hidden -DVM_TRACE=1 -I" + inc + " -I" + inc + "/vltstd -c " +
             inc + "/" + src + " -o " + quote(obj),
         log);
     objs += " " + quote(obj);
@@ -100,7 +103,7 @@ void* RtlPlugin::symbol(const char* name) const {
 }
 
 std::string rtl_cache_key(const RtlBuildSpec& spec) {
-  std::string blob = verilator_version() + "|top=" + spec.top + "|trace=" + (spec.trace ? "1" : "0");
+  std::string blob = verilator_version() + "|cxxflags=" NPUSIM_PLUGIN_CXXFLAGS "|top=" + spec.top + "|trace=" + (spec.trace ? "1" : "0");
   for (const auto& [k, v] : spec.params) blob += "|G" + k + "=" + v;
   for (const auto& d : spec.defines) blob += "|D" + d;
   for (const auto& s : spec.sources) blob += "|src:" + read_file(s);
@@ -153,7 +156,7 @@ std::shared_ptr<RtlPlugin> load_rtl_plugin(const RtlBuildSpec& spec, const std::
     for (const auto& d : spec.include_dirs) srcs += " -I" + quote(d);
     for (const auto& e : fs::directory_iterator(tmp + "/obj"))
       if (e.path().extension() == ".cpp") srcs += " " + quote(e.path().string());
-    run("g++ -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -DVM_TRACE=" + std::string(spec.trace ? "1" : "0") +
+    run("g++ -std=c++17 " NPUSIM_PLUGIN_CXXFLAGS " -fPIC -shared -fvisibility=hidden -DVM_TRACE=" + std::string(spec.trace ? "1" : "0") +
             " -DNPUSIM_TOP_HEADER='\"V" + spec.top + ".h\"' -DNPUSIM_TOP_CLASS=V" + spec.top + " -I" +
             quote(tmp + "/obj") + " -I" + inc + " -I" + inc + "/vltstd " + srcs + " " + quote(spec.shim) + " " +
             quote(runtime) + " -o " + quote(tmp + "/plugin.so") + " -lpthread",

@@ -2,6 +2,7 @@
 
 #include "models/systolic/sa_array_core.h"
 #include "models/systolic/sa_array_rtl.h"
+#include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_lockstep.h"
 #include "models/systolic/sa_timing.h"
 
@@ -59,10 +60,15 @@ ArrayJobResult SaAccelerator::run(const ArrayJob& job) {
 
 namespace {
 
+int64_t sa_physical_macs(const ArchConfig& arch) {
+  const SaShape s = sa_shape(arch);
+  return int64_t{s.rows} * s.cols * s.a * s.c * s.p;
+}
+
 uint64_t count_lockstep(const SaArrayIf& a) { return static_cast<const SaLockstep&>(a).cycles_compared(); }
 
 std::unique_ptr<Accelerator> make_sa(const ArchConfig& arch, const BackendOptions& opts) {
-  SaShape shape{arch.rows, arch.cols, arch.dataflow == Dataflow::WS ? 1 : 0};
+  const SaShape shape = sa_shape(arch);
   std::unique_ptr<SaArrayIf> array;
   uint64_t (*counter)(const SaArrayIf&) = nullptr;
   switch (opts.backend) {
@@ -77,7 +83,7 @@ std::unique_ptr<Accelerator> make_sa(const ArchConfig& arch, const BackendOption
 }
 
 // Registered at static-initialisation time; the models are linked as an object library so this runs.
-[[maybe_unused]] const bool registered = (register_family("systolic", &make_sa, &sa_estimate), true);
+[[maybe_unused]] const bool registered = (register_family("systolic", &make_sa, &sa_estimate, &sa_physical_macs), true);
 
 }  // namespace
 

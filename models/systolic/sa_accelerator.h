@@ -20,7 +20,6 @@ class SaAccelerator final : public sc_core::sc_module, public Accelerator {
   SaAccelerator(sc_core::sc_module_name name, const ArchConfig& arch, std::unique_ptr<SaArrayIf> array,
                 uint64_t (*lockstep_counter)(const SaArrayIf&) = nullptr);
   ArrayJobResult run(const ArrayJob& job) override;
-  int64_t peak_macs_per_cycle() const override { return int64_t{arch_.rows} * arch_.cols; }
   uint64_t lockstep_cycles() const override { return lockstep_counter_ ? lockstep_counter_(*array_) : 0; }
 
  private:

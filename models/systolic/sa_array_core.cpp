@@ -7,13 +7,19 @@ namespace npusim::systolic {
 
 SaArrayCore::SaArrayCore(const SaShape& shape) : shape_(shape), out_(shape) {
   if (shape.rows < 1 || shape.cols < 1) throw std::invalid_argument("sa_array: rows and cols must be >= 1");
+  if (shape.a < 1 || shape.b < 1 || shape.c < 1 || shape.p < 1 || shape.b > 15)
+    throw std::invalid_argument("sa_array: tensor PE dimensions must be >= 1 and b <= 15");
+  if (!shape.sparse && shape.p != shape.b) throw std::invalid_argument("sa_array: dense tensor PEs need p == b");
+  if (shape.dataflow == 1 && !shape.scalar())
+    throw std::invalid_argument("sa_array: the weight-stationary dataflow supports scalar PEs only");
   const size_t pes = static_cast<size_t>(shape.rows) * shape.cols;
-  acc_.assign(pes, 0);
+  acc_.assign(static_cast<size_t>(shape.act_rows()) * shape.wgt_cols(), 0);
   ring_ = shape.rows + shape.cols + 2;
   emit_.assign(static_cast<size_t>(shape.cols) * ring_, Emit{});
   out_row_.assign(shape.cols, -1);
-  wm_.assign(shape.cols, 0);
-  keep_.assign(shape.cols, 0);
+  wm_.assign(static_cast<size_t>(shape.wgt_lanes()), 0);
+  keep_.assign(static_cast<size_t>(shape.wgt_cols()), 0);
+  act_.assign(static_cast<size_t>(shape.p), 0);
   wsh_.assign(pes, 0);
   wact_.assign(pes, 0);
   wsh_en_.assign(pes, 0);
@@ -53,48 +59,99 @@ void SaArrayCore::step(const SaInputs& in) {
 }
 
 void SaArrayCore::step_os(const SaInputs& in) {
-  const int rows = shape_.rows, cols = shape_.cols;
-  const uint64_t e = edge_;  // this edge samples the slice
   if (in.in_valid) {
-    // Every PE(r,c) with both operands valid consumes this slice r+c+1 edges later; its accumulator
-    // sequence is the same as updating it now. Branch-free inner loop: a masked column gets weight 0
-    // and is not cleared by `first`.
-    for (int c = 0; c < cols; ++c) {
-      wm_[c] = in.w_mask[c] ? in.w_in[c] : 0;
-      keep_[c] = (in.in_first && in.w_mask[c]) ? 0u : ~0u;
-    }
-    const int32_t* __restrict wm = wm_.data();
-    const uint32_t* __restrict keep = keep_.data();
-    for (int r = 0; r < rows; ++r) {
-      if (!in.a_mask[r]) continue;
-      const int32_t a = in.a_in[r];
-      uint32_t* __restrict acc = &acc_[static_cast<size_t>(r) * cols];
-      for (int c = 0; c < cols; ++c) acc[c] = (acc[c] & keep[c]) + static_cast<uint32_t>(a * wm[c]);
-    }
-    if (in.in_last) {
-      for (int c = 0; c < cols; ++c) {
-        if (!in.w_mask[c]) continue;
-        for (int r = 0; r < rows; ++r) {
-          if (!in.a_mask[r]) continue;
-          const uint64_t when = e + static_cast<uint64_t>(r + c + 1);
-          Emit& slot = emit_[static_cast<size_t>(c) * ring_ + when % ring_];
-          if (slot.edge != when || r < slot.row)  // lowest row wins a collision, as in the RTL
-            slot = Emit{when, r, static_cast<int32_t>(acc_[static_cast<size_t>(r) * cols + c])};
-        }
+    // Every PE with both operands valid consumes this slice i+j+1 edges later; its accumulator
+    // sequence is the same as updating it now.
+    if (shape_.scalar())
+      step_os_scalar(in);
+    else
+      step_os_tensor(in);
+    if (in.in_last) emit_os(in);
+  }
+  update_os_outputs();
+}
+
+void SaArrayCore::step_os_scalar(const SaInputs& in) {
+  // Branch-free inner loop: a masked column gets weight 0 and is not cleared by `first`.
+  const int rows = shape_.rows, cols = shape_.cols;
+  for (int c = 0; c < cols; ++c) {
+    wm_[c] = in.w_mask[c] ? in.w_in[c] : 0;
+    keep_[c] = (in.in_first && in.w_mask[c]) ? 0u : ~0u;
+  }
+  const int32_t* __restrict wm = wm_.data();
+  const uint32_t* __restrict keep = keep_.data();
+  for (int r = 0; r < rows; ++r) {
+    if (!in.a_mask[r]) continue;
+    const int32_t a = in.a_in[r];
+    uint32_t* __restrict acc = &acc_[static_cast<size_t>(r) * cols];
+    for (int c = 0; c < cols; ++c) acc[c] = (acc[c] & keep[c]) + static_cast<uint32_t>(a * wm[c]);
+  }
+}
+
+void SaArrayCore::step_os_tensor(const SaInputs& in) {
+  const int arows = shape_.act_rows(), wcols = shape_.wgt_cols(), B = shape_.b, P = shape_.p;
+  for (int q = 0; q < wcols; ++q) {
+    for (int p = 0; p < P; ++p) wm_[q * P + p] = in.w_mask[q] ? in.w_in[q * P + p] : 0;
+    keep_[q] = (in.in_first && in.w_mask[q]) ? 0u : ~0u;
+  }
+  for (int ar = 0; ar < arows; ++ar) {
+    if (!in.a_mask[ar]) continue;
+    const int8_t* act = &in.a_in[static_cast<size_t>(ar) * B];
+    uint32_t* acc = &acc_[static_cast<size_t>(ar) * wcols];
+    for (int q = 0; q < wcols; ++q) {
+      const int32_t* w = &wm_[q * P];
+      int32_t dot = 0;
+      if (shape_.sparse) {
+        // Each multiplier's B:1 mux picks the activation its weight index names (>= B selects 0).
+        const uint8_t* idx = &in.w_idx[static_cast<size_t>(q) * P];
+        for (int p = 0; p < P; ++p) dot += (idx[p] < B ? act[idx[p]] : 0) * w[p];
+      } else {
+        for (int p = 0; p < P; ++p) dot += act[p] * w[p];
       }
+      acc[q] = (acc[q] & keep_[q]) + static_cast<uint32_t>(dot);
     }
   }
-  // Column output registers after edge e.
-  for (int c = 0; c < cols; ++c) {
-    Emit& slot = emit_[static_cast<size_t>(c) * ring_ + e % ring_];
+}
+
+void SaArrayCore::emit_os(const SaInputs& in) {
+  const int rows = shape_.rows, cols = shape_.cols, A = shape_.a, C = shape_.c, wcols = shape_.wgt_cols();
+  const uint64_t e = edge_;
+  for (int j = 0; j < cols; ++j) {
+    bool any_w = false;
+    for (int c = 0; c < C; ++c) any_w |= in.w_mask[j * C + c] != 0;
+    if (!any_w) continue;
+    for (int i = 0; i < rows; ++i) {
+      bool any_a = false;
+      for (int a = 0; a < A; ++a) any_a |= in.a_mask[i * A + a] != 0;
+      if (!any_a) continue;
+      const uint64_t when = e + static_cast<uint64_t>(i + j + 1);
+      Emit& slot = emit_[static_cast<size_t>(j) * ring_ + when % ring_];
+      if (slot.edge == when && i >= slot.row) continue;  // lowest row wins a collision, as in the RTL
+      slot.edge = when;
+      slot.row = i;
+      slot.values.resize(static_cast<size_t>(A * C));
+      for (int a = 0; a < A; ++a)
+        for (int c = 0; c < C; ++c)
+          slot.values[static_cast<size_t>(a * C + c)] =
+              static_cast<int32_t>(acc_[static_cast<size_t>(i * A + a) * wcols + j * C + c]);
+    }
+  }
+}
+
+void SaArrayCore::update_os_outputs() {
+  // Column output registers after this edge.
+  const uint64_t e = edge_;
+  const int AC = shape_.a * shape_.c;
+  for (int j = 0; j < shape_.cols; ++j) {
+    Emit& slot = emit_[static_cast<size_t>(j) * ring_ + e % ring_];
     if (slot.edge == e) {
-      out_.out_valid[c] = 1;
-      out_.out_data[c] = slot.value;
-      out_row_[c] = slot.row;
+      out_.out_valid[j] = 1;
+      std::copy(slot.values.begin(), slot.values.end(), out_.out_data.begin() + static_cast<size_t>(j) * AC);
+      out_row_[j] = slot.row;
       slot.edge = ~0ull;
     } else {
-      out_.out_valid[c] = 0;
-      out_row_[c] = -1;
+      out_.out_valid[j] = 0;
+      out_row_[j] = -1;
     }
   }
 }
@@ -149,14 +206,19 @@ void SaArrayCore::step_ws(const SaInputs& in) {
   out_slice_ = e >= static_cast<uint64_t>(rows) ? e - rows : 0;
 }
 
-std::string SaArrayCore::locate(int col) const {
+std::string SaArrayCore::locate(int lane, bool data_lane) const {
+  const int AC = shape_.a * shape_.c;
+  const int j = data_lane ? lane / AC : lane;
   if (shape_.dataflow == 0) {
-    const int r = out_row_.at(col);
-    return r >= 0 ? "PE(" + std::to_string(r) + "," + std::to_string(col) + ")"
-                  : "column " + std::to_string(col) + " output register";
+    const int i = out_row_.at(j);
+    std::string pe = i >= 0 ? (shape_.scalar() ? "PE(" : "TPE(") + std::to_string(i) + "," + std::to_string(j) + ")"
+                            : "column " + std::to_string(j) + " output register";
+    if (data_lane && !shape_.scalar())
+      pe += " acc(" + std::to_string((lane % AC) / shape_.c) + "," + std::to_string(lane % shape_.c) + ")";
+    return pe;
   }
-  return "PE(" + std::to_string(shape_.rows - 1) + "," + std::to_string(col) + ") psum of slice " +
-         std::to_string(out_slice_ >= static_cast<uint64_t>(col) ? out_slice_ - col : 0);
+  return "PE(" + std::to_string(shape_.rows - 1) + "," + std::to_string(j) + ") psum of slice " +
+         std::to_string(out_slice_ >= static_cast<uint64_t>(j) ? out_slice_ - j : 0);
 }
 
 }  // namespace npusim::systolic

@@ -18,7 +18,7 @@ class SaArrayCore final : public SaArrayIf {
   const SaShape& shape() const override { return shape_; }
   void step(const SaInputs& in) override;
   const SaOutputs& outputs() const override { return out_; }
-  std::string locate(int col) const override;
+  std::string locate(int lane, bool data_lane) const override;
   uint64_t edges() const { return edge_; }
 
  private:
@@ -30,17 +30,22 @@ class SaArrayCore final : public SaArrayIf {
   SaOutputs out_;
   uint64_t edge_ = 0;  // number of edges applied so far
   // --- OS ---
-  std::vector<uint32_t> acc_;  // [rows][cols], wraps like the 32-bit RTL accumulator
+  std::vector<uint32_t> acc_;  // [rows*a][cols*c], wraps like the 32-bit RTL accumulators
   struct Emit {
     uint64_t edge = ~0ull;
-    int row = 0;
-    int32_t value = 0;
+    int row = 0;                  // TPE row
+    std::vector<int32_t> values;  // [a][c]
   };
+  void step_os_scalar(const SaInputs& in);
+  void step_os_tensor(const SaInputs& in);
+  void emit_os(const SaInputs& in);
+  void update_os_outputs();
   int ring_ = 0;                // slots per column (> rows + cols)
   std::vector<Emit> emit_;      // [cols][ring_]
   std::vector<int> out_row_;    // row that drove each column's output last edge (-1: none)
-  std::vector<int32_t> wm_;     // masked weights of the slice being applied
-  std::vector<uint32_t> keep_;  // 0 where `first` clears the accumulator
+  std::vector<int32_t> wm_;     // masked weights of the slice being applied [cols*c][p]
+  std::vector<uint32_t> keep_;  // 0 where `first` clears the accumulator [cols*c]
+  std::vector<int32_t> act_;    // selected activations of one dot product [p]
   // --- WS ---
   std::vector<int8_t> wsh_;            // [rows][cols] shadow weights
   std::vector<uint8_t> wsh_en_;        // [rows][cols] shadow enables

@@ -12,7 +12,7 @@
 
 namespace {
 
-// Lane widths (1, 8, 32) divide 32, so a lane never straddles a 32-bit word.
+// Lane widths (1, 4, 8, 32) divide 32, so a lane never straddles a 32-bit word.
 template <class T>
 void put_lanes(T& port, int lanes, int width, const uint8_t* v8, const int32_t* v32 = nullptr) {
   T acc = 0;
@@ -89,10 +89,11 @@ __attribute__((visibility("default"))) void npusim_sa_step(void* handle, NpusimS
   t->in_last = p->in_last;
   t->w_wr = p->w_wr;
   t->w_row = p->w_row;
-  put_lanes(t->a_in, p->rows, 8, reinterpret_cast<const uint8_t*>(p->a_in));
-  put_lanes(t->a_mask, p->rows, 1, p->a_mask);
-  put_lanes(t->w_in, p->cols, 8, reinterpret_cast<const uint8_t*>(p->w_in));
-  put_lanes(t->w_mask, p->cols, 1, p->w_mask);
+  put_lanes(t->a_in, p->act_lanes, 8, reinterpret_cast<const uint8_t*>(p->a_in));
+  put_lanes(t->a_mask, p->act_rows, 1, p->a_mask);
+  put_lanes(t->w_in, p->wgt_lanes, 8, reinterpret_cast<const uint8_t*>(p->w_in));
+  put_lanes(t->w_idx, p->wgt_lanes, 4, p->w_idx);
+  put_lanes(t->w_mask, p->wgt_cols, 1, p->w_mask);
   t->eval();
 #if VM_TRACE
   if (inst->vcd) inst->vcd->dump(inst->time * 10);
@@ -103,10 +104,8 @@ __attribute__((visibility("default"))) void npusim_sa_step(void* handle, NpusimS
   if (inst->vcd) inst->vcd->dump(inst->time * 10 + 5);
 #endif
   ++inst->time;
-  for (int c = 0; c < p->cols; ++c) {
-    p->out_valid[c] = static_cast<uint8_t>(get_lane(t->out_valid, c, 1));
-    p->out_data[c] = static_cast<int32_t>(get_lane(t->out_data, c, 32));
-  }
+  for (int c = 0; c < p->cols; ++c) p->out_valid[c] = static_cast<uint8_t>(get_lane(t->out_valid, c, 1));
+  for (int q = 0; q < p->out_lanes; ++q) p->out_data[q] = static_cast<int32_t>(get_lane(t->out_data, q, 32));
 }
 
 __attribute__((visibility("default"))) void npusim_sa_destroy(void* handle) {

@@ -4,15 +4,17 @@
 
 extern "C" {
 
-#define NPUSIM_SA_PLUGIN_ABI 1
+#define NPUSIM_SA_PLUGIN_ABI 2
 
 struct NpusimSaPins {
   int32_t rows, cols;
+  int32_t act_lanes, act_rows, wgt_lanes, wgt_cols, out_lanes;  // see SaShape
   uint8_t rst, in_valid, in_first, in_last, w_wr;
   uint32_t w_row;
   const int8_t* a_in;
   const uint8_t* a_mask;
   const int8_t* w_in;
+  const uint8_t* w_idx;
   const uint8_t* w_mask;
   uint8_t* out_valid;  // written by the plugin
   int32_t* out_data;   // written by the plugin

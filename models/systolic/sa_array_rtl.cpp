@@ -15,9 +15,15 @@ cosim::RtlBuildSpec sa_rtl_spec(const SaShape& shape, SaFault fault, bool trace)
   spec.sources = {root + "/rtl/systolic/sa_pe.v", root + "/rtl/systolic/sa_array.v"};
   spec.params = {{"ROWS", std::to_string(shape.rows)},
                  {"COLS", std::to_string(shape.cols)},
-                 {"DATAFLOW", std::to_string(shape.dataflow)}};
+                 {"DATAFLOW", std::to_string(shape.dataflow)},
+                 {"A", std::to_string(shape.a)},
+                 {"B", std::to_string(shape.b)},
+                 {"C", std::to_string(shape.c)},
+                 {"P", std::to_string(shape.p)},
+                 {"SPARSE", shape.sparse ? "1" : "0"}};
   if (fault == SaFault::AccClear) spec.defines.push_back("NPUSIM_FAULT_ACC_CLEAR");
   if (fault == SaFault::ColSkew) spec.defines.push_back("NPUSIM_FAULT_COL_SKEW");
+  if (fault == SaFault::MuxIdx) spec.defines.push_back("NPUSIM_FAULT_MUX_IDX");
   spec.shim = root + "/models/systolic/sa_array_plugin.cpp";
   spec.include_dirs = {root};
   spec.key_files = {root + "/models/systolic/sa_array_plugin_abi.h"};
@@ -37,6 +43,11 @@ SaArrayRtl::SaArrayRtl(const SaShape& shape, SaFault fault, const std::string& v
   handle_ = create(vcd_path.c_str());
   pins_.rows = shape.rows;
   pins_.cols = shape.cols;
+  pins_.act_lanes = shape.act_lanes();
+  pins_.act_rows = shape.act_rows();
+  pins_.wgt_lanes = shape.wgt_lanes();
+  pins_.wgt_cols = shape.wgt_cols();
+  pins_.out_lanes = shape.out_lanes();
   pins_.out_valid = out_.out_valid.data();
   pins_.out_data = out_.out_data.data();
 }
@@ -55,6 +66,7 @@ void SaArrayRtl::step(const SaInputs& in) {
   pins_.a_in = in.a_in.data();
   pins_.a_mask = in.a_mask.data();
   pins_.w_in = in.w_in.data();
+  pins_.w_idx = in.w_idx.data();
   pins_.w_mask = in.w_mask.data();
   step_fn_(handle_, &pins_);
 }

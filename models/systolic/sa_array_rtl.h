@@ -12,7 +12,7 @@
 namespace npusim::systolic {
 
 // Faults for the lockstep self-test (preprocessor defines in rtl/systolic/sa_array.v).
-enum class SaFault { None, AccClear, ColSkew };
+enum class SaFault { None, AccClear, ColSkew, MuxIdx };
 
 cosim::RtlBuildSpec sa_rtl_spec(const SaShape& shape, SaFault fault = SaFault::None, bool trace = false);
 

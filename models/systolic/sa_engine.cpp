@@ -19,17 +19,11 @@ void SaEngine::begin(const ArrayJob& job) {
   job_ = &job;
   folds_.clear();
   tiles_.clear();
-  mapping::FoldPlanParams pp;
-  pp.rows = shape_.rows;
-  pp.cols = shape_.cols;
-  pp.weight_stationary = shape_.dataflow == 1;
-  pp.act_bytes = arch_.act_kib * 1024;
-  pp.wgt_bytes = arch_.wgt_kib * 1024;
-  pp.out_bytes = arch_.out_kib * 1024;
+  geo_ = sa_geometry(arch_, shape_, job);
   int64_t channels = 0;
   for (size_t g = 0; g < job.groups.size(); ++g) {
     const auto& gm = job.groups[g];
-    const mapping::FoldPlan plan = mapping::plan_folds(gm.M, gm.K, gm.N, pp);
+    const mapping::FoldPlan plan = mapping::plan_folds(gm.M, gm.K / geo_.block, gm.N, geo_.plan);
     const int64_t base = static_cast<int64_t>(tiles_.size());
     for (const auto& t : plan.out_tiles) {
       TileState ts;
@@ -60,7 +54,9 @@ void SaEngine::begin(const ArrayJob& job) {
   slice_ = 0;
   stream_free_at_ = 0;
   prev_last_ = 0;
-  prev_m_len_ = 0;
+  prev_tpe_rows_ = 0;
+  wgt_read_bits_ = 0;
+  pack_dbb();
   any_started_ = false;
   wfold_ = 0;
   wwriting_ = -1;
@@ -112,10 +108,19 @@ void SaEngine::start_fold(int64_t f) {
   slice_ = 0;
   ++next_fold_;
   if (fr.f.first_k) out_used_ += tiles_[static_cast<size_t>(fr.tile)].t.reserve_bytes;
-  // Results appear per column in fold order: OS only on the tile's columns, WS on every column.
-  const int64_t out_cols = shape_.dataflow == 0 ? fr.f.n_len : shape_.cols;
-  for (int64_t c = 0; c < out_cols; ++c) col_queue_[static_cast<size_t>(c)].emplace_back(f, fr.f.m_len);
-  result_.stats.actions["mac"] += fr.f.m_len * fr.f.n_len * fr.f.k_len;
+  // Results appear per (TPE) column in fold order: OS only on the tile's columns, one tile per TPE
+  // row; WS on every column, one result per streamed row.
+  if (shape_.dataflow == 0) {
+    for (int64_t j = 0; j < geo_.tpe_cols(fr.f.n_len); ++j)
+      col_queue_[static_cast<size_t>(j)].emplace_back(f, geo_.tpe_rows(fr.f.m_len));
+  } else {
+    for (int64_t c = 0; c < shape_.cols; ++c) col_queue_[static_cast<size_t>(c)].emplace_back(f, fr.f.m_len);
+  }
+  // Multiplier slots issued (zero padding and pruned positions included) vs dense-equivalent MACs.
+  const int64_t executed = shape_.dataflow == 0 ? geo_.slices(fr.f) * fr.f.m_len * fr.f.n_len * shape_.p
+                                                 : fr.f.m_len * fr.f.n_len * fr.f.k_len;
+  result_.stats.actions["mac"] += executed;
+  result_.stats.actions["mac_effective"] += fr.f.m_len * fr.f.n_len * fr.f.k_len * geo_.block;
   ++result_.stats.folds;
   if (shape_.dataflow == 0) enqueue_fetch(f + 1);  // WS prefetches when the weight write starts
 }
@@ -125,11 +130,11 @@ void SaEngine::drive_os(SaInputs& in) {
   if (stream_fold_ < 0 && next_fold_ < nf) {
     const int64_t f = next_fold_;
     const auto& fd = folds_[static_cast<size_t>(f)].f;
-    // Output-register rule: this fold's last slice must come at least m_len(prev) steps after the
-    // previous fold's, so two rows of one column never emit on the same edge.
-    const bool structural_ok =
-        t_ >= stream_free_at_ &&
-        (!any_started_ || t_ + static_cast<uint64_t>(fd.k_len) - 1 >= prev_last_ + static_cast<uint64_t>(prev_m_len_));
+    // Output-register rule: this fold's last slice must come at least (TPE rows used by the previous
+    // fold) steps after the previous fold's, so two rows of one column never emit on the same edge.
+    const bool structural_ok = t_ >= stream_free_at_ &&
+                               (!any_started_ || t_ + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
+                                                     prev_last_ + static_cast<uint64_t>(prev_tpe_rows_));
     if (structural_ok && w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] && can_reserve(f))
       start_fold(f);
     else if (structural_ok && any_started_)
@@ -139,27 +144,68 @@ void SaEngine::drive_os(SaInputs& in) {
   const FoldRef& fr = folds_[static_cast<size_t>(stream_fold_)];
   const auto& fd = fr.f;
   const auto& gm = job_->groups[static_cast<size_t>(fr.group)];
-  const int64_t k = fd.k0 + slice_;
+  const int B = geo_.block, P = shape_.p;
+  const int64_t kb = fd.k0 + slice_ / geo_.passes;  // K block of this slice
+  const int64_t pass = slice_ % geo_.passes;
+  const int64_t slices = geo_.slices(fd);
   in.in_valid = true;
   in.in_first = slice_ == 0;
-  in.in_last = slice_ == fd.k_len - 1;
+  in.in_last = slice_ == slices - 1;
   for (int64_t r = 0; r < fd.m_len; ++r) {
-    in.a_in[static_cast<size_t>(r)] = gm.A[(fd.m0 + r) * gm.K + k];
+    const int8_t* src = &gm.A[(fd.m0 + r) * gm.K + kb * B];
+    std::copy(src, src + B, &in.a_in[static_cast<size_t>(r * B)]);
     in.a_mask[static_cast<size_t>(r)] = 1;
   }
   for (int64_t c = 0; c < fd.n_len; ++c) {
-    in.w_in[static_cast<size_t>(c)] = gm.B[k * gm.N + fd.n0 + c];
+    const int64_t n = fd.n0 + c;
+    if (shape_.sparse) {
+      const size_t base = static_cast<size_t>((kb * gm.N + n) * geo_.passes * P + pass * P);
+      std::copy_n(&dbb_val_[static_cast<size_t>(fr.group)][base], P, &in.w_in[static_cast<size_t>(c * P)]);
+      std::copy_n(&dbb_idx_[static_cast<size_t>(fr.group)][base], P, &in.w_idx[static_cast<size_t>(c * P)]);
+    } else {
+      for (int p = 0; p < P; ++p) in.w_in[static_cast<size_t>(c * P + p)] = gm.B[(kb * B + p) * gm.N + n];
+    }
     in.w_mask[static_cast<size_t>(c)] = 1;
   }
-  result_.stats.sram_read_bytes.act += fd.m_len;
-  result_.stats.sram_read_bytes.wgt += fd.n_len;
+  // Activations of a block are held at the array edge across its passes (read once per block).
+  if (pass == 0) result_.stats.sram_read_bytes.act += fd.m_len * B;
+  wgt_read_bits_ += fd.n_len * geo_.wgt_bits_per_col_slice();
   if (in.in_last) {
     prev_last_ = t_;
-    prev_m_len_ = fd.m_len;
+    prev_tpe_rows_ = geo_.tpe_rows(fd.m_len);
     stream_fold_ = -1;
     stream_free_at_ = t_ + 1;
   } else {
     ++slice_;
+  }
+}
+
+void SaEngine::pack_dbb() {
+  dbb_val_.clear();
+  dbb_idx_.clear();
+  if (!shape_.sparse) return;
+  const int B = geo_.block, slots = geo_.passes * shape_.p;
+  for (const auto& gm : job_->groups) {
+    const int64_t blocks = gm.K / B;
+    std::vector<int8_t> val(static_cast<size_t>(blocks * gm.N * slots), 0);
+    std::vector<uint8_t> idx(val.size(), 0);
+    for (int64_t kb = 0; kb < blocks; ++kb)
+      for (int64_t n = 0; n < gm.N; ++n) {
+        const size_t base = static_cast<size_t>((kb * gm.N + n) * slots);
+        int used = 0;
+        for (int b = 0; b < B; ++b) {
+          const int8_t w = gm.B[(kb * B + b) * gm.N + n];
+          if (w == 0) continue;
+          if (used == job_->nnz)
+            throw std::logic_error("sa job: more than nnz = " + std::to_string(job_->nnz) +
+                                   " non-zero weights in a block (weights not DBB-pruned)");
+          val[base + static_cast<size_t>(used)] = w;
+          idx[base + static_cast<size_t>(used)] = static_cast<uint8_t>(b);
+          ++used;
+        }
+      }
+    dbb_val_.push_back(std::move(val));
+    dbb_idx_.push_back(std::move(idx));
   }
 }
 
@@ -228,16 +274,27 @@ void SaEngine::drive_ws(SaInputs& in) {
 }
 
 void SaEngine::collect_outputs(const SaOutputs& out) {
-  for (int c = 0; c < shape_.cols; ++c) {
-    if (!out.out_valid[static_cast<size_t>(c)]) continue;
-    auto& q = col_queue_[static_cast<size_t>(c)];
+  const int A = shape_.a, C = shape_.c;
+  for (int j = 0; j < shape_.cols; ++j) {
+    if (!out.out_valid[static_cast<size_t>(j)]) continue;
+    auto& q = col_queue_[static_cast<size_t>(j)];
     if (q.empty())
-      throw VerificationError("sa_array: unexpected result on column " + std::to_string(c) + " at cycle " +
-                              std::to_string(t_) + " (" + array_.locate(c) + ")");
+      throw VerificationError("sa_array: unexpected result on column " + std::to_string(j) + " at cycle " +
+                              std::to_string(t_) + " (" + array_.locate(j, false) + ")");
     auto& [f, remaining] = q.front();
     const auto& fd = folds_[static_cast<size_t>(f)].f;
-    const int64_t row = fd.m_len - remaining;
-    if (c < fd.n_len) accept(f, row, c, out.out_data[static_cast<size_t>(c)]);
+    if (shape_.dataflow == 1) {
+      if (j < fd.n_len) accept(f, fd.m_len - remaining, j, out.out_data[static_cast<size_t>(j)]);
+    } else {
+      // One TPE's A x C tile: rows i*A + a, columns j*C + c of the fold's output tile.
+      const int64_t i = geo_.tpe_rows(fd.m_len) - remaining;
+      for (int a = 0; a < A; ++a)
+        for (int c = 0; c < C; ++c) {
+          const int64_t row = i * A + a, col = int64_t{j} * C + c;
+          if (row < fd.m_len && col < fd.n_len)
+            accept(f, row, col, out.out_data[static_cast<size_t>((j * A + a) * C + c)]);
+        }
+    }
     if (--remaining == 0) q.pop_front();
   }
 }
@@ -290,6 +347,7 @@ void SaEngine::tick() {
   ++t_;
   if (done_) {
     auto& st = result_.stats;
+    st.sram_read_bytes.wgt += (wgt_read_bits_ + 7) / 8;
     st.cycles = static_cast<int64_t>(t_);
     // Write-back that had to queue behind other DMA traffic after the last result counts as stall.
     st.stall_cycles += st.cycles - static_cast<int64_t>(last_output_edge_) - last_write_cycles_;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/common/dma.h"
+#include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_pins.h"
 #include "sim/config/arch_config.h"
 #include "sim/driver/array_job.h"
@@ -50,6 +51,7 @@ class SaEngine {
   void drive_ws(SaInputs& in);
   void collect_outputs(const SaOutputs& out);
   void accept(int64_t f, int64_t row, int64_t col, int32_t value);
+  void pack_dbb();
 
   const ArchConfig& arch_;
   SaArrayIf& array_;
@@ -57,6 +59,11 @@ class SaEngine {
   DmaPort dma_;
   SaInputs in_;
   const ArrayJob* job_ = nullptr;
+  SaGeometry geo_;
+  // DBB weights of each group packed for the sparse PEs: [block][column][passes*P] values and indices.
+  std::vector<std::vector<int8_t>> dbb_val_;
+  std::vector<std::vector<uint8_t>> dbb_idx_;
+  int64_t wgt_read_bits_ = 0;
   std::vector<FoldRef> folds_;
   std::vector<TileState> tiles_;
   std::vector<uint8_t> w_ready_, a_ready_;
@@ -69,7 +76,7 @@ class SaEngine {
   int64_t slice_ = 0;            // slice index within it
   uint64_t stream_free_at_ = 0;  // earliest start of the next fold (stream port, output collisions)
   uint64_t prev_last_ = 0;       // OS: step of the previous fold's last slice
-  int64_t prev_m_len_ = 0;
+  int64_t prev_tpe_rows_ = 0;
   bool any_started_ = false;
   // WS weight writer.
   int64_t wfold_ = 0;                     // next fold whose weights are written

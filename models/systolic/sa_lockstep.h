@@ -19,7 +19,7 @@ class SaLockstep final : public SaArrayIf {
   const SaShape& shape() const override { return model_.shape(); }
   void step(const SaInputs& in) override;
   const SaOutputs& outputs() const override { return model_.outputs(); }
-  std::string locate(int col) const override { return model_.locate(col); }
+  std::string locate(int lane, bool data_lane) const override { return model_.locate(lane, data_lane); }
   uint64_t cycles_compared() const { return cycle_; }
 
  private:
@@ -30,7 +30,7 @@ class SaLockstep final : public SaArrayIf {
   std::unique_ptr<cosim::VcdWriter> vcd_;
   struct Ids {
     int rst, in_valid, in_first, in_last, w_wr, w_row;
-    std::vector<int> a_in, a_mask, w_in, w_mask, out_valid[2], out_data[2];
+    std::vector<int> a_in, a_mask, w_in, w_idx, w_mask, out_valid[2], out_data[2];
   } ids_{};
 };
 

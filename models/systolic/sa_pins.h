@@ -11,31 +11,44 @@ namespace npusim::systolic {
 struct SaShape {
   int rows = 1, cols = 1;
   int dataflow = 0;  // 0 = OS, 1 = WS (the RTL parameter DATAFLOW)
+  // Tensor PE (OS only): A x B activations times B x C weights, P multipliers per dot product,
+  // sparse = B:1 activation mux per multiplier driven by the weight index. Scalar SA: all 1, dense.
+  int a = 1, b = 1, c = 1, p = 1;
+  bool sparse = false;
+  int act_lanes() const { return rows * a * b; }
+  int act_rows() const { return rows * a; }
+  int wgt_lanes() const { return cols * c * p; }
+  int wgt_cols() const { return cols * c; }
+  int out_lanes() const { return cols * a * c; }
+  bool scalar() const { return a == 1 && b == 1 && c == 1 && p == 1 && !sparse; }
 };
 
 struct SaInputs {
   bool rst = false, in_valid = false, in_first = false, in_last = false, w_wr = false;
   uint32_t w_row = 0;
-  std::vector<int8_t> a_in;     // [rows]
-  std::vector<uint8_t> a_mask;  // [rows]
-  std::vector<int8_t> w_in;     // [cols]
-  std::vector<uint8_t> w_mask;  // [cols]
+  std::vector<int8_t> a_in;     // [rows][a][b]
+  std::vector<uint8_t> a_mask;  // [rows][a]
+  std::vector<int8_t> w_in;     // [cols][c][p]
+  std::vector<uint8_t> w_idx;   // [cols][c][p], 4-bit indices (sparse only)
+  std::vector<uint8_t> w_mask;  // [cols][c]
 
-  explicit SaInputs(const SaShape& s = {}) : a_in(s.rows), a_mask(s.rows), w_in(s.cols), w_mask(s.cols) {}
+  explicit SaInputs(const SaShape& s = {})
+      : a_in(s.act_lanes()), a_mask(s.act_rows()), w_in(s.wgt_lanes()), w_idx(s.wgt_lanes()), w_mask(s.wgt_cols()) {}
   void clear_operands() {  // idle cycle: nothing valid, operand buses driven to 0
     in_valid = in_first = in_last = w_wr = false;
     w_row = 0;
     std::fill(a_in.begin(), a_in.end(), 0);
     std::fill(a_mask.begin(), a_mask.end(), 0);
     std::fill(w_in.begin(), w_in.end(), 0);
+    std::fill(w_idx.begin(), w_idx.end(), 0);
     std::fill(w_mask.begin(), w_mask.end(), 0);
   }
 };
 
 struct SaOutputs {
   std::vector<uint8_t> out_valid;  // [cols]
-  std::vector<int32_t> out_data;   // [cols]
-  explicit SaOutputs(const SaShape& s = {}) : out_valid(s.cols), out_data(s.cols) {}
+  std::vector<int32_t> out_data;   // [cols][a][c]
+  explicit SaOutputs(const SaShape& s = {}) : out_valid(s.cols), out_data(s.out_lanes()) {}
 };
 
 // One clock edge of an sa_array implementation (C++ model or Verilated RTL).
@@ -46,8 +59,11 @@ class SaArrayIf {
   // Apply `in` at the next rising edge; afterwards outputs() shows the registered outputs.
   virtual void step(const SaInputs& in) = 0;
   virtual const SaOutputs& outputs() const = 0;
-  // Which PE drove lane `col` of the outputs after the last edge, e.g. "PE(3,5)" (for divergence reports).
-  virtual std::string locate(int col) const { return "column " + std::to_string(col); }
+  // Which PE drove output lane `lane` after the last edge, e.g. "PE(3,5)" (for divergence reports);
+  // out_valid lanes are TPE columns, out_data lanes are (column, a, c).
+  virtual std::string locate(int lane, bool data_lane) const {
+    return (data_lane ? "out_data lane " : "column ") + std::to_string(lane);
+  }
 };
 
 }  // namespace npusim::systolic

@@ -1,81 +1,131 @@
-// sa_pe: one processing element of sa_array (contract: docs/sa_array.md).
+// sa_pe: one processing element of sa_array (contract: docs/sa_array.md), scalar or tensor PE (TPE).
 //
-// DATAFLOW = 0 (output-stationary):
-//   Registers its west operand (a, av, first, last) and its north operand (w, wv) on every edge and
-//   forwards them east / south. At the next edge it consumes them:
-//     if (av & wv): acc <= (first ? 0 : acc) + a * w
-//   emit <= av & wv & last, so after that edge `res` (= acc) is the value the column output register
-//   must show and `res_v` (= emit) says so. sa_array does the per-column priority selection.
-// DATAFLOW = 1 (weight-stationary):
+// DATAFLOW = 0 (output-stationary), any A, B, C, P, SPARSE:
+//   Registers its west operand (the A x B activation tile a[a][b], the A row-valid bits av[a], first,
+//   last) and its north operand (the C x P weights w[c][p], their 4-bit indices idx[c][p] when
+//   SPARSE = 1, the C column-valid bits wv[c]) on every edge and forwards them east / south. At the
+//   next edge it consumes them, for every a < A, c < C:
+//     dot = sum over p < P of act[a][sel(c,p)] * w[c][p]      (P-input adder tree)
+//           sel(c,p) = SPARSE ? idx[c][p] : p;  sel >= B selects the activation 0
+//     if (av[a] & wv[c]): acc[a][c] <= (first ? 0 : acc[a][c]) + dot
+//   emit <= last & (|av) & (|wv), so after that edge `res` (= the whole acc tile, lane a*C + c) is the
+//   tile the column output register must show and `res_v` (= emit) says so. sa_array does the
+//   per-column priority selection. Signed 8-bit operands; products and sums wrap at 32 bits.
+//   With A = B = C = P = 1, SPARSE = 0 this is exactly the scalar MAC PE.
+// DATAFLOW = 1 (weight-stationary, scalar only: sa_array rejects other A, B, C, P, SPARSE):
 //   Registers its west operand (a, v, av, first) and forwards it east. The column's skewed weight-write
 //   bus (w_n = data, wv_n = mask bit, w_wr, w_row) is decoded against ROW into the shadow weight.
 //     swap = v & first; w_eff/e_eff = swap ? shadow : active; if (swap) active <= shadow
 //     psum <= psum_in + ((av & e_eff) ? a * w_eff : 0)   (psum_in = 0 in row 0)
 //     pv   <= (ROW == 0) ? v : pv_n
 //   res = psum, res_v = pv.
-// Outputs that a dataflow does not use are driven 0. All arithmetic is inside the clocked block.
-// FAULT_ACC_CLEAR = 1 (only ever set by sa_array under `NPUSIM_FAULT_ACC_CLEAR`): OS ignores `first`
-// (the accumulator is not cleared); WS never swaps the shadow weights in.
+// Outputs that a dataflow does not use are driven 0. All arithmetic is inside the clocked blocks.
+// Deliberate faults (only ever set by sa_array, under its NPUSIM_FAULT_* defines):
+//   FAULT_ACC_CLEAR = 1: OS - accumulator (0,0) ignores `first` (is not cleared); WS - never swaps the
+//                        shadow weights in.
+//   FAULT_MUX_IDX   = 1: OS - multiplier 0 of every dot product selects activation idx ^ 1 (SPARSE = 1)
+//                        or 1 instead of 0 (SPARSE = 0, B > 1; no effect when B = 1).
 module sa_pe #(
     parameter DATAFLOW        = 0,
     parameter ROW             = 0,  // row index (WS: shadow-write address, row 0 starts the psum chain)
     parameter RW              = 1,  // width of w_row
-    parameter FAULT_ACC_CLEAR = 0
+    parameter A               = 1,  // activation rows of the tile
+    parameter B               = 1,  // reduction depth of the tile (activations per row)
+    parameter C               = 1,  // weight columns of the tile
+    parameter P               = 1,  // multipliers per dot product
+    parameter SPARSE          = 0,  // 1: per-multiplier B:1 activation mux driven by the weight index
+    parameter FAULT_ACC_CLEAR = 0,
+    parameter FAULT_MUX_IDX   = 0
 ) (
-    input  wire              clk,
-    input  wire              rst,
+    input  wire                  clk,
+    input  wire                  rst,
     // west operand (both dataflows)
-    input  wire       [ 7:0] a_w,
-    input  wire              av_w,
-    input  wire              f_w,
-    // Dataflow-specific inputs: unused in the other dataflow.
+    input  wire [   A*B*8-1:0]   a_w,     // act[a][b] at lane a*B + b
+    input  wire [       A-1:0]   av_w,
+    input  wire                  f_w,
+    // Dataflow-/SPARSE-specific inputs: unused in the other configuration.
     /* verilator lint_off UNUSED */
-    input  wire              l_w,     // OS: last tag
-    input  wire              v_w,     // WS: slice-valid tag
-    input  wire              w_wr,    // WS: shadow-write strobe (column-skewed)
-    input  wire [RW-1:0]     w_row,   // WS: shadow-write row address (column-skewed)
-    input  wire       [31:0] psum_n,  // WS: partial sum from PE(r-1,c)
-    input  wire              pv_n,    // WS: partial-sum valid from PE(r-1,c)
+    input  wire                  l_w,     // OS: last tag
+    input  wire                  v_w,     // WS: slice-valid tag
+    input  wire                  w_wr,    // WS: shadow-write strobe (column-skewed)
+    input  wire [      RW-1:0]   w_row,   // WS: shadow-write row address (column-skewed)
+    input  wire [        31:0]   psum_n,  // WS: partial sum from PE(r-1,c)
+    input  wire                  pv_n,    // WS: partial-sum valid from PE(r-1,c)
+    input  wire [   C*P*4-1:0]   wi_n,    // OS, SPARSE = 1: weight indices idx[c][p] at lane c*P + p
     /* verilator lint_on UNUSED */
-    // north operand: OS streamed weight + valid; WS shadow-write data + mask bit
-    input  wire       [ 7:0] w_n,
-    input  wire              wv_n,
+    // north operand: OS streamed weights + valids; WS shadow-write data + mask bit
+    input  wire [   C*P*8-1:0]   w_n,     // w[c][p] at lane c*P + p
+    input  wire [       C-1:0]   wv_n,
     // east (registered west operand)
-    output wire       [ 7:0] a_e,
-    output wire              av_e,
-    output wire              f_e,
-    output wire              l_e,     // OS only (0 in WS)
-    output wire              v_e,     // WS only (0 in OS)
-    // south (registered north operand), OS only (0 in WS)
-    output wire       [ 7:0] w_s,
-    output wire              wv_s,
-    // result: OS acc / emit; WS psum / pv
-    output wire       [31:0] res,
-    output wire              res_v
+    output wire [   A*B*8-1:0]   a_e,
+    output wire [       A-1:0]   av_e,
+    output wire                  f_e,
+    output wire                  l_e,     // OS only (0 in WS)
+    output wire                  v_e,     // WS only (0 in OS)
+    // south (registered north operand), OS only (0 in WS; wi_s is 0 unless SPARSE = 1)
+    output wire [   C*P*8-1:0]   w_s,
+    output wire [   C*P*4-1:0]   wi_s,
+    output wire [       C-1:0]   wv_s,
+    // result: OS acc tile (acc[a][c] at lane a*C + c) / emit; WS psum / pv
+    output wire [  A*C*32-1:0]   res,
+    output wire                  res_v
 );
 
   generate
     if (DATAFLOW == 0) begin : g_os
-      reg signed [ 7:0] a_r;
-      reg               av_r;
+      reg  [ A*B*8-1:0] a_r;
+      reg  [     A-1:0] av_r;
       reg               f_r;
       reg               l_r;
-      reg signed [ 7:0] w_r;
-      reg               wv_r;
-      reg signed [31:0] acc;
+      reg  [ C*P*8-1:0] w_r;
+      reg  [     C-1:0] wv_r;
+      reg  [A*C*32-1:0] acc;
       reg               emit;
-      // `first` clears the accumulator (never in the FAULT_ACC_CLEAR PE).
-      wire              clr = f_r & (FAULT_ACC_CLEAR == 0);
+      wire [ C*P*4-1:0] wi_q;  // registered weight indices (0 when dense)
 
+      if (SPARSE != 0) begin : g_idx
+        reg [C*P*4-1:0] wi_r;
+        always @(posedge clk) begin
+          if (rst) wi_r <= {(C * P * 4) {1'b0}};
+          else wi_r <= wi_n;
+        end
+        assign wi_q = wi_r;
+      end else begin : g_noidx
+        assign wi_q = {(C * P * 4) {1'b0}};
+      end
+
+      // One dot product: activation row `act` (act[b] at lane b) times weight column `wt` (w[p] at
+      // lane p) with indices `ix`. Products are 8x8 signed, extended to 32 bits; a P-input adder tree
+      // sums them (wrapping at 32 bits).
+      function automatic [31:0] dot;
+        input [B*8-1:0] act;
+        input [P*8-1:0] wt;
+        input [P*4-1:0] ix;
+        reg   [P*32-1:0] s;
+        integer p, sel, st, k;
+        begin
+          for (p = 0; p < P; p = p + 1) begin
+            sel = (SPARSE != 0) ? {28'd0, ix[4*p+:4]} : p;
+            if (FAULT_MUX_IDX != 0 && p == 0 && (SPARSE != 0 || B > 1)) sel = sel ^ 1;
+            if (sel < B) s[32*p+:32] = $signed(act[8*sel+:8]) * $signed(wt[8*p+:8]);
+            else s[32*p+:32] = 32'd0;
+          end
+          for (st = 1; st < P; st = st * 2)
+            for (k = 0; k + st < P; k = k + 2 * st) s[32*k+:32] = s[32*k+:32] + s[32*(k+st)+:32];
+          dot = s[31:0];
+        end
+      endfunction
+
+      integer ia, ic;
       always @(posedge clk) begin
         if (rst) begin
-          a_r  <= 8'd0;
-          av_r <= 1'b0;
+          a_r  <= {(A * B * 8) {1'b0}};
+          av_r <= {A{1'b0}};
           f_r  <= 1'b0;
           l_r  <= 1'b0;
-          w_r  <= 8'd0;
-          wv_r <= 1'b0;
-          acc  <= 32'd0;
+          w_r  <= {(C * P * 8) {1'b0}};
+          wv_r <= {C{1'b0}};
+          acc  <= {(A * C * 32) {1'b0}};
           emit <= 1'b0;
         end else begin
           a_r  <= a_w;
@@ -84,9 +134,14 @@ module sa_pe #(
           l_r  <= l_w;
           w_r  <= w_n;
           wv_r <= wv_n;
-          emit <= av_r & wv_r & l_r;
-          // All operands signed: the 8x8 product is sign-extended to 32 bits; wraps on overflow.
-          if (av_r & wv_r) acc <= (clr ? 32'sd0 : acc) + a_r * w_r;
+          emit <= l_r & (|av_r) & (|wv_r);
+          // `first` clears the accumulator (never accumulator (0,0) of the FAULT_ACC_CLEAR PE).
+          for (ia = 0; ia < A; ia = ia + 1)
+            for (ic = 0; ic < C; ic = ic + 1)
+              if (av_r[ia] & wv_r[ic])
+                acc[32*(ia*C+ic)+:32] <=
+                    ((f_r && !(FAULT_ACC_CLEAR != 0 && ia == 0 && ic == 0)) ? 32'd0 : acc[32*(ia*C+ic)+:32])
+                    + dot(a_r[8*B*ia+:8*B], w_r[8*P*ic+:8*P], wi_q[4*P*ic+:4*P]);
         end
       end
 
@@ -96,10 +151,12 @@ module sa_pe #(
       assign l_e   = l_r;
       assign v_e   = 1'b0;
       assign w_s   = w_r;
+      assign wi_s  = wi_q;
       assign wv_s  = wv_r;
       assign res   = acc;
       assign res_v = emit;
     end else begin : g_ws
+      // Scalar only (A = B = C = P = 1): the buses are one lane wide.
       reg signed [ 7:0] a_r;
       reg               v_r;
       reg               av_r;
@@ -131,13 +188,13 @@ module sa_pe #(
           psum   <= 32'd0;
           pv     <= 1'b0;
         end else begin
-          a_r  <= a_w;
+          a_r  <= a_w[7:0];
           v_r  <= v_w;
-          av_r <= av_w;
+          av_r <= av_w[0];
           f_r  <= f_w;
           if (wr_me) begin
-            wsh    <= w_n;
-            wsh_en <= wv_n;
+            wsh    <= w_n[7:0];
+            wsh_en <= wv_n[0];
           end
           if (swap) begin
             wact   <= wsh;
@@ -154,8 +211,9 @@ module sa_pe #(
       assign f_e   = f_r;
       assign l_e   = 1'b0;
       assign v_e   = v_r;
-      assign w_s   = 8'd0;
-      assign wv_s  = 1'b0;
+      assign w_s   = {(C * P * 8) {1'b0}};
+      assign wi_s  = {(C * P * 4) {1'b0}};
+      assign wv_s  = {C{1'b0}};
       assign res   = psum;
       assign res_v = pv;
     end

@@ -264,15 +264,21 @@ SparsityConfig read_sparsity(const ArchReader& r, const std::string& side,
 
 void check_supported(const ArchConfig& c) {
   const std::string where = c.source.empty() ? "" : c.source + ": ";
-  auto unsupported = [&](const std::string& key, const std::string& value) {
-    throw InputError(where + key + ": '" + value + "' is not supported yet (scalar systolic arrays only)");
+  auto unsupported = [&](const std::string& key, const std::string& value, const std::string& why) {
+    throw InputError(where + key + ": '" + value + "' is not supported yet (" + why + ")");
   };
-  if (c.family != "systolic") unsupported("family", c.family);
-  if (c.tpe_a != 1 || c.tpe_b != 1 || c.tpe_c != 1)
-    unsupported("tpe",
-                std::to_string(c.tpe_a) + "x" + std::to_string(c.tpe_b) + "x" + std::to_string(c.tpe_c));
-  if (c.weights.mode != "dense") unsupported("sparsity.weights.mode", c.weights.mode);
-  if (c.activations.mode != "dense") unsupported("sparsity.activations.mode", c.activations.mode);
+  if (c.family != "systolic") unsupported("family", c.family, "systolic arrays only");
+  if (c.activations.mode != "dense")
+    unsupported("sparsity.activations.mode", c.activations.mode, "dense activations only");
+  if (c.im2col != "software") unsupported("im2col", c.im2col, "software im2col only");
+  const bool scalar = c.tpe_a == 1 && c.tpe_b == 1 && c.tpe_c == 1 && c.weights.mode == "dense";
+  if (c.dataflow == Dataflow::WS && !scalar)
+    unsupported("dataflow", "ws", "the weight-stationary dataflow has scalar dense PEs only");
+  // The sparse PEs' weight indices are 4 bits wide.
+  if (c.tpe_b > 15) throw InputError(where + "tpe.b: at most 15 (4-bit DBB indices), got " + std::to_string(c.tpe_b));
+  if (c.weights.mode != "dense" && c.weights.block != c.tpe_b)
+    throw InputError(where + "sparsity.weights.block: " + std::to_string(c.weights.block) + " must equal tpe.b (" +
+                     std::to_string(c.tpe_b) + ") for " + c.weights.mode + " weights");
 }
 
 ArchConfig load_arch(const std::string& path, const std::vector<std::string>& overrides) {

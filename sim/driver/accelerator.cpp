@@ -19,6 +19,7 @@ namespace {
 struct Family {
   AcceleratorFactory make;
   FastEstimator estimate;
+  PeakMacs peak;
 };
 std::map<std::string, Family>& registry() {
   static std::map<std::string, Family> r;
@@ -31,9 +32,11 @@ const Family& family_of(const ArchConfig& arch) {
 }
 }  // namespace
 
-void register_family(const std::string& family, AcceleratorFactory factory, FastEstimator estimator) {
-  registry()[family] = {std::move(factory), std::move(estimator)};
+void register_family(const std::string& family, AcceleratorFactory factory, FastEstimator estimator, PeakMacs peak) {
+  registry()[family] = {std::move(factory), std::move(estimator), std::move(peak)};
 }
+
+int64_t physical_macs_per_cycle(const ArchConfig& arch) { return family_of(arch).peak(arch); }
 
 std::unique_ptr<Accelerator> create_accelerator(const ArchConfig& arch, const BackendOptions& opts) {
   return family_of(arch).make(arch, opts);

@@ -24,7 +24,6 @@ class Accelerator {
   virtual ~Accelerator() = default;
   // Cycle simulation of one GEMM-shaped layer job on the selected backend.
   virtual ArrayJobResult run(const ArrayJob& job) = 0;
-  virtual int64_t peak_macs_per_cycle() const = 0;
   // Simulated edges compared in lockstep so far (0 for other backends).
   virtual uint64_t lockstep_cycles() const { return 0; }
 };
@@ -33,7 +32,11 @@ using AcceleratorFactory = std::function<std::unique_ptr<Accelerator>(const Arch
 // --fast: cycles and traffic of a job from closed-form formulas (no cycle simulation, no values).
 using FastEstimator = std::function<LayerStats(const ArchConfig&, const ArrayJob&)>;
 
-void register_family(const std::string& family, AcceleratorFactory factory, FastEstimator estimator);
+// Physical multipliers of a configuration (the denominator of utilization).
+using PeakMacs = std::function<int64_t(const ArchConfig&)>;
+
+void register_family(const std::string& family, AcceleratorFactory factory, FastEstimator estimator, PeakMacs peak);
+int64_t physical_macs_per_cycle(const ArchConfig& arch);
 std::unique_ptr<Accelerator> create_accelerator(const ArchConfig& arch, const BackendOptions& opts);
 LayerStats fast_estimate(const ArchConfig& arch, const ArrayJob& job);
 std::vector<std::string> registered_families();

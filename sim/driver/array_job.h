@@ -12,6 +12,10 @@ namespace npusim {
 
 struct ArrayJob {
   std::vector<mapping::Gemm> groups;  // one GEMM per group; group g writes output channels [g*N, (g+1)*N)
+  // Reduction layout: K of every GEMM is a multiple of `block` (B of the tensor PE, 1 for the SA).
+  // At most `nnz` non-zero weights per block and column (DBB; nnz = block when dense).
+  int block = 1;
+  int nnz = 1;
   std::vector<int32_t> bias;          // [total channels] bias with the input zero point folded in
   quant::Requant requant;             // per output channel
 };

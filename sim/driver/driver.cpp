@@ -8,6 +8,7 @@
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
 #include "sim/driver/vector_unit.h"
+#include "sim/mapping/dbb.h"
 #include "sim/mapping/lowering.h"
 #include "sim/quant/accumulate.h"
 #include "sim/quant/add.h"
@@ -111,12 +112,33 @@ std::string shape_string(const Layer& l) {
   }
 }
 
-PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed) {
+WeightScheme weight_scheme(const ArchConfig& arch, const Layer& l) {
+  WeightScheme ws;
+  ws.block = arch.tpe_b;
+  ws.nnz = ws.block;
+  const bool sparse_hw = arch.weights.mode == "dbb" || arch.weights.mode == "vdbb";
+  // Depthwise layers have no channel reduction to prune: they run dense.
+  if (sparse_hw && l.op != OpType::DwConv) {
+    ws.dbb = true;
+    ws.nnz = l.w_nnz ? *l.w_nnz : arch.weights.nnz;
+    if (ws.nnz > ws.block)
+      throw InputError(where(l) + ": w_nnz " + std::to_string(ws.nnz) + " exceeds the DBB block of " +
+                       std::to_string(ws.block) + " (tpe.b)");
+  }
+  return ws;
+}
+
+PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed, const WeightScheme& scheme) {
   PreparedLayer p;
   const TensorI8 input = load_or_generate(l.act_file, input_shape(l), l.a_bits, l.a_density, seed,
                                           "act:" + l.name, l, "activations");
-  const TensorI8 w = load_or_generate(l.wgt_file, weight_shape(l), l.w_bits, l.w_density, seed,
-                                      "wgt:" + l.name, l, "weights");
+  TensorI8 w = load_or_generate(l.wgt_file, weight_shape(l), l.w_bits, l.w_density, seed,
+                                "wgt:" + l.name, l, "weights");
+  const int64_t rs = l.op == OpType::Fc ? 1 : l.R * l.S;
+  // Offline DBB pruning; golden and accelerator both use the pruned weights.
+  if (scheme.dbb) w = mapping::prune_dbb(w, rs, 1, l.channels_per_group(), scheme.block, scheme.nnz);
+  p.job.block = scheme.block;
+  p.job.nnz = scheme.nnz;
   Rng qrng(seed, "qparams:" + l.name);
   const auto [lo, hi] = quant::int_range(l.a_bits);
   const int32_t zp_in = static_cast<int32_t>(qrng.uniform(lo / 2, hi / 2));
@@ -144,8 +166,9 @@ PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed) {
     for (int64_t i = 0; i < kd; ++i) colsum += w[k * kd + i];
     p.job.bias[static_cast<size_t>(k)] = static_cast<int32_t>(bias[static_cast<size_t>(k)] - zp_in * colsum);
   }
+  const mapping::ReductionLayout layout{scheme.block, scheme.dbb};
   for (int64_t g = 0; g < l.groups; ++g)
-    p.job.groups.push_back(mapping::lower(l, input, w, g, static_cast<int8_t>(zp_in)));
+    p.job.groups.push_back(mapping::lower(l, input, w, g, static_cast<int8_t>(zp_in), layout));
   return p;
 }
 
@@ -194,12 +217,13 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
   if (!found) throw InputError(net.source + ": no layer named '" + opts.only_layer + "'");
   std::unique_ptr<Accelerator> acc;
   if (!opts.fast) acc = create_accelerator(arch, opts.backend);
-  const int64_t peak = int64_t{arch.rows} * arch.cols * arch.tpe_a * arch.tpe_b * arch.tpe_c;
+  const int64_t peak = physical_macs_per_cycle(arch);
   for (const auto& l : net.layers) {
     if (!opts.only_layer.empty() && l.name != opts.only_layer) continue;
     LayerStats st;
     if (l.on_array()) {
-      const PreparedLayer p = prepare_array_layer(l, opts.seed);
+      const WeightScheme scheme = weight_scheme(arch, l);
+      const PreparedLayer p = prepare_array_layer(l, opts.seed, scheme);
       if (opts.fast) {
         st = fast_estimate(arch, p.job);  // closed form: no elaboration, no cycle simulation
         st.verify_note = "--fast: values from the golden ops, not simulated";
@@ -209,6 +233,15 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
         st.verified = check_layer(r, p, &st.verify_note);
       }
       st.unit = "array";
+      st.block = scheme.block;
+      st.w_nnz = scheme.dbb ? scheme.nnz : 0;
+      st.k_dense = l.gemm_k();
+      st.k_padded = p.job.groups.at(0).K;
+      st.weight_bytes_dense = l.K * l.gemm_k();
+      st.weight_bytes_stored = scheme.dbb ? mapping::dbb_footprint_bytes(st.k_padded / scheme.block, l.K,
+                                                                         scheme.block, scheme.nnz)
+                                          : l.K * st.k_padded;
+      st.executed_macs = st.actions.count("mac") ? st.actions.at("mac") : st.macs;
     } else {
       st = run_vector_layer(arch, l, opts.seed);
     }
@@ -216,20 +249,22 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
     st.op = to_string(l.op);
     st.shape = shape_string(l);
     st.macs = l.macs();
+    // Utilization: multiplier operations issued per physical multiplier and cycle.
     st.utilization = st.cycles > 0 && st.unit == "array"
-                         ? static_cast<double>(st.macs) / (static_cast<double>(st.cycles) * peak) : 0.0;
+                         ? static_cast<double>(st.executed_macs) / (static_cast<double>(st.cycles) * peak) : 0.0;
     rep.layers.push_back(st);
   }
   auto& t = rep.total;
   for (const auto& st : rep.layers) {
     t.cycles += st.cycles;
     t.macs += st.macs;
+    t.executed_macs += st.executed_macs;
     t.stall_cycles += st.stall_cycles;
     t.dram_bytes += st.dram_bytes();
     if (st.unit == "array" && !opts.fast) (st.verified ? t.verified : t.failed)++;
     else t.not_checked++;
   }
-  t.utilization = t.cycles ? static_cast<double>(t.macs) / (static_cast<double>(t.cycles) * peak) : 0.0;
+  t.utilization = t.cycles ? static_cast<double>(t.executed_macs) / (static_cast<double>(t.cycles) * peak) : 0.0;
   t.latency_s = t.cycles / (arch.clock_mhz * 1e6);
   t.tops = t.latency_s > 0 ? 2.0 * t.macs / t.latency_s / 1e12 : 0.0;
   if (acc) rep.lockstep_cycles = acc->lockstep_cycles();
@@ -240,7 +275,7 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
 
 namespace npusim {
 
-PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed) {
+PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed, const WeightScheme& scheme) {
   if (M < 1 || K < 1 || N < 1) throw InputError("--gemm: M, K and N must be >= 1");
   Layer l;
   l.name = "gemm_" + std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N);
@@ -248,7 +283,7 @@ PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed) {
   l.batch = M;
   l.C = K;
   l.K = N;
-  return prepare_array_layer(l, seed);
+  return prepare_array_layer(l, seed, scheme);
 }
 
 LayerStats run_and_check(Accelerator& acc, const PreparedLayer& p) {

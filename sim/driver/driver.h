@@ -22,7 +22,7 @@ struct RunOptions {
 };
 
 struct RunTotals {
-  int64_t cycles = 0, macs = 0, stall_cycles = 0, dram_bytes = 0;
+  int64_t cycles = 0, macs = 0, executed_macs = 0, stall_cycles = 0, dram_bytes = 0;
   double utilization = 0.0, latency_s = 0.0, tops = 0.0;
   int verified = 0, failed = 0, not_checked = 0;
 };
@@ -46,7 +46,14 @@ struct PreparedLayer {
   TensorI32 golden_acc;  // [M][K]
   TensorI8 golden_out;   // [M][K]
 };
-PreparedLayer prepare_array_layer(const Layer& layer, uint64_t seed);
+// How weights are laid out for the array: reduction block (B of the tensor PE) and DBB pruning.
+struct WeightScheme {
+  int block = 1;
+  bool dbb = false;  // prune to `nnz` per block of `block` input channels at one kernel position
+  int nnz = 1;       // non-zeros per block (= block when dense)
+};
+WeightScheme weight_scheme(const ArchConfig& arch, const Layer& layer);
+PreparedLayer prepare_array_layer(const Layer& layer, uint64_t seed, const WeightScheme& scheme = {});
 
 std::string shape_string(const Layer& layer);
 
@@ -54,7 +61,7 @@ std::string shape_string(const Layer& layer);
 
 namespace npusim {
 // A random GEMM (M x K by K x N, int8, from the seed) as an array job with its golden result.
-PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed);
+PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed, const WeightScheme& scheme = {});
 // Run a prepared job on an accelerator and check it bit-exactly; returns the stats.
 LayerStats run_and_check(Accelerator& acc, const PreparedLayer& p);
 }  // namespace npusim

@@ -66,7 +66,7 @@ FoldPlan plan_folds(int64_t M, int64_t K, int64_t N, const FoldPlanParams& p) {
     // OS: rows x cols output tile; the reduction is chunked only if an operand tile would not fit.
     plan.tile_m = p.rows;
     plan.tile_n = p.cols;
-    const int64_t kc = std::min(act_half / p.rows, wgt_half / p.cols);
+    const int64_t kc = std::min(act_half / (p.rows * p.act_unit_bytes), wgt_half * 8 / (p.cols * p.wgt_unit_bits));
     if (kc < 1 || out_half < int64_t{p.rows} * p.cols * 4)
       throw InputError("buffers: too small for a " + std::to_string(p.rows) + "x" + std::to_string(p.cols) +
                        " array (one operand tile must fit in half of each buffer)");
@@ -107,8 +107,8 @@ FoldPlan plan_folds(int64_t M, int64_t K, int64_t N, const FoldPlanParams& p) {
         f.first_k = ki == 0;
         f.last_k = ki == kt - 1;
         f.out_tile = tile_index;
-        f.fetch_w_bytes = wcache.touch({ki, ni}, f.k_len * f.n_len);
-        f.fetch_a_bytes = acache.touch({mi, ki}, f.m_len * f.k_len);
+        f.fetch_w_bytes = wcache.touch({ki, ni}, weight_tile_bytes(f.k_len, f.n_len, p.wgt_unit_bits));
+        f.fetch_a_bytes = acache.touch({mi, ki}, f.m_len * f.k_len * p.act_unit_bytes);
         plan.folds.push_back(f);
       }
     }

@@ -11,9 +11,12 @@
 namespace npusim::mapping {
 
 struct FoldPlanParams {
-  int rows = 1, cols = 1;
+  int rows = 1, cols = 1;          // OS: output tile rows x cols (array rows*A x cols*C); WS: K x N tile
   bool weight_stationary = false;
   int64_t act_bytes = 0, wgt_bytes = 0, out_bytes = 0;  // buffer capacities
+  // K is counted in units (one unit = one B-block of the reduction for tensor PEs, 1 element for SA):
+  int64_t act_unit_bytes = 1;      // activation bytes per output row per K unit
+  int64_t wgt_unit_bits = 8;       // weight bits per output column per K unit (values + DBB indices)
 };
 
 struct Fold {
@@ -23,6 +26,11 @@ struct Fold {
   int64_t fetch_a_bytes = 0;           // DRAM -> act buffer before this fold (0: resident)
   int64_t fetch_w_bytes = 0;           // DRAM -> wgt buffer before this fold
 };
+
+// Bytes of a weight tile of k units x n columns.
+inline int64_t weight_tile_bytes(int64_t k_units, int64_t n, int64_t unit_bits) {
+  return (k_units * n * unit_bits + 7) / 8;
+}
 
 struct OutTile {
   int64_t m0, m_len, n0, n_len;
@@ -40,7 +48,7 @@ struct FoldPlan {
   int64_t dram_write_bytes() const;
 };
 
-// Throws InputError if a single tile cannot fit (buffers too small for the array).
+// K in units (see FoldPlanParams). Throws InputError if a single tile cannot fit (buffers too small).
 FoldPlan plan_folds(int64_t M, int64_t K, int64_t N, const FoldPlanParams& p);
 
 }  // namespace npusim::mapping

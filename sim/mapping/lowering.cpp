@@ -1,5 +1,7 @@
 #include "sim/mapping/lowering.h"
 
+#include <algorithm>
+
 namespace npusim::mapping {
 
 TensorI8 im2col(const Layer& l, const TensorI8& input, int64_t g, int8_t pad_value) {
@@ -39,13 +41,39 @@ TensorI8 weights_kxn(const Layer& l, const TensorI8& w, int64_t g) {
   return B;
 }
 
-Gemm lower(const Layer& l, const TensorI8& input, const TensorI8& weights, int64_t g, int8_t pad_value) {
+int64_t padded_k(const Layer& l, const ReductionLayout& layout) {
+  const int64_t b = layout.block;
+  if (layout.per_position) {
+    const int64_t rs = l.op == OpType::Fc ? 1 : l.R * l.S;
+    return rs * ((l.channels_per_group() + b - 1) / b) * b;
+  }
+  return (l.gemm_k() + b - 1) / b * b;
+}
+
+Gemm lower(const Layer& l, const TensorI8& input, const TensorI8& weights, int64_t g, int8_t pad_value,
+           const ReductionLayout& layout) {
   Gemm gm;
   gm.M = l.gemm_m();
-  gm.K = l.gemm_k();
   gm.N = l.gemm_n();
-  gm.A = im2col(l, input, g, pad_value);
-  gm.B = weights_kxn(l, weights, g);
+  TensorI8 A = im2col(l, input, g, pad_value);
+  TensorI8 B = weights_kxn(l, weights, g);
+  const int64_t kd = l.gemm_k(), kp = padded_k(l, layout);
+  gm.K = kp;
+  if (kp == kd) {
+    gm.A = std::move(A);
+    gm.B = std::move(B);
+    return gm;
+  }
+  // Map reduction index k of the dense layout to its padded position.
+  const int64_t cpg = l.channels_per_group();
+  const int64_t cp = layout.per_position ? kp / (kd / cpg) : 0;
+  auto dst = [&](int64_t k) { return layout.per_position ? (k / cpg) * cp + k % cpg : k; };
+  gm.A = TensorI8({gm.M, kp}, 0);
+  gm.B = TensorI8({kp, gm.N}, 0);
+  for (int64_t m = 0; m < gm.M; ++m)
+    for (int64_t k = 0; k < kd; ++k) gm.A[m * kp + dst(k)] = A[m * kd + k];
+  for (int64_t k = 0; k < kd; ++k)
+    std::copy_n(&B[k * gm.N], gm.N, &gm.B[dst(k) * gm.N]);
   return gm;
 }
 

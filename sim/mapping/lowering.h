@@ -9,6 +9,14 @@
 
 namespace npusim::mapping {
 
+// How the reduction dimension is laid out for tensor PEs that take `block` K elements per slice:
+// padded at the end to a multiple of block, or (DBB) channels padded to a multiple of block at every
+// kernel position so that no block straddles two positions. Padding holds zero weights.
+struct ReductionLayout {
+  int block = 1;
+  bool per_position = false;
+};
+
 struct Gemm {
   int64_t M = 0, K = 0, N = 0;
   TensorI8 A;  // [M][K]
@@ -19,6 +27,9 @@ struct Gemm {
 TensorI8 im2col(const Layer& layer, const TensorI8& input, int64_t group, int8_t pad_value);
 // Weights of group g as [Kd][N]; `weights` is OHWI [K][R][S][C/groups] (fc: [K][C]).
 TensorI8 weights_kxn(const Layer& layer, const TensorI8& weights, int64_t group);
-Gemm lower(const Layer& layer, const TensorI8& input, const TensorI8& weights, int64_t group, int8_t pad_value);
+// Reduction length after padding for `layout`.
+int64_t padded_k(const Layer& layer, const ReductionLayout& layout);
+Gemm lower(const Layer& layer, const TensorI8& input, const TensorI8& weights, int64_t group, int8_t pad_value,
+           const ReductionLayout& layout = {});
 
 }  // namespace npusim::mapping

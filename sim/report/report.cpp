@@ -24,12 +24,14 @@ void print_table(std::ostream& os, const RunReport& rep) {
   os << fmt::format("npusim run: arch {} ({} {}x{}, {}, {} MHz)  workload {}  backend {}  seed {}\n", a.name,
                     a.family, a.rows, a.cols, a.dataflow == Dataflow::OS ? "os" : "ws", a.clock_mhz, rep.workload,
                     rep.backend, rep.seed);
-  os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>12} {:>7} {:>10} {:>24} {:>24} {:>10} {:>8}\n", "layer", "op",
-                    "shape", "unit", "macs", "cycles", "util_%", "stall_cyc", "sram_rd_kib act/wgt/out",
-                    "sram_wr_kib act/wgt/out", "dram_kib", "verified");
+  os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>5} {:>12} {:>7} {:>10} {:>24} {:>24} {:>10} {:>8}\n",
+                    "layer", "op", "shape", "unit", "macs", "exec_macs", "w_nnz", "cycles", "util_%", "stall_cyc",
+                    "sram_rd_kib act/wgt/out", "sram_wr_kib act/wgt/out", "dram_kib", "verified");
   for (const auto& st : rep.layers) {
-    os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>12} {:>7.1f} {:>10} {:>24} {:>24} {:>10} {:>8}\n",
-                      st.name.substr(0, 18), st.op, st.shape.substr(0, 30), st.unit, st.macs, st.cycles,
+    const std::string nnz = st.w_nnz ? std::to_string(st.w_nnz) + "/" + std::to_string(st.block) : "-";
+    os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>5} {:>12} {:>7.1f} {:>10} {:>24} {:>24} {:>10} {:>8}\n",
+                      st.name.substr(0, 18), st.op, st.shape.substr(0, 30), st.unit, st.macs, st.executed_macs, nnz,
+                      st.cycles,
                       100.0 * st.utilization, st.stall_cycles,
                       kib(st.sram_read_bytes.act) + "/" + kib(st.sram_read_bytes.wgt) + "/" + kib(st.sram_read_bytes.out),
                       kib(st.sram_write_bytes.act) + "/" + kib(st.sram_write_bytes.wgt) + "/" +
@@ -66,6 +68,16 @@ nlohmann::json to_json(const RunReport& rep) {
     l["shape"] = st.shape;
     l["unit"] = st.unit;
     l["macs"] = st.macs;
+    l["effective_macs"] = st.macs;
+    if (st.unit == "array") {
+      l["executed_macs"] = st.executed_macs;
+      l["block"] = st.block;
+      l["w_nnz"] = st.w_nnz;
+      l["k_dense"] = st.k_dense;
+      l["k_padded"] = st.k_padded;
+      l["weight_bytes_dense"] = st.weight_bytes_dense;
+      l["weight_bytes_stored"] = st.weight_bytes_stored;
+    }
     l["cycles"] = st.cycles;
     l["stall_cycles"] = st.stall_cycles;
     l["prologue_cycles"] = st.prologue_cycles;
@@ -86,7 +98,7 @@ nlohmann::json to_json(const RunReport& rep) {
     layers.push_back(l);
   }
   const auto& t = rep.total;
-  j["total"] = {{"cycles", t.cycles},         {"macs", t.macs},
+  j["total"] = {{"cycles", t.cycles},         {"macs", t.macs}, {"executed_macs", t.executed_macs},
                 {"stall_cycles", t.stall_cycles}, {"dram_bytes", t.dram_bytes},
                 {"utilization", t.utilization}, {"latency_s", t.latency_s},
                 {"tops", t.tops},             {"layers_verified", t.verified},

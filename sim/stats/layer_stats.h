@@ -14,7 +14,13 @@ struct BufferBytes {
 struct LayerStats {
   std::string name, op, shape;
   std::string unit;              // "array" (systolic array), "vector" (vector/post-processing unit)
-  int64_t macs = 0;              // dense MACs of the layer
+  int64_t macs = 0;              // dense MACs of the layer (effective, dense-equivalent)
+  int64_t executed_macs = 0;     // multiplier operations issued (pruned weights skipped, padding included)
+  int block = 1;                 // reduction elements per array slice (B of the tensor PE)
+  int w_nnz = 0;                 // DBB non-zeros per block (0: dense weights)
+  int64_t k_dense = 0, k_padded = 0;  // reduction length of one output before/after layout padding
+  int64_t weight_bytes_dense = 0;     // int8 weights as a dense tensor
+  int64_t weight_bytes_stored = 0;    // as stored (DBB: values plus in-block indices)
   int64_t cycles = 0;            // first command accepted .. last output written back to DRAM
   int64_t stall_cycles = 0;      // array input slots lost to DRAM bandwidth / output-buffer space
   int64_t prologue_cycles = 0;   // initial operand fetch before the first fold can start

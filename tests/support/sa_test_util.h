@@ -21,6 +21,21 @@ inline ArchConfig sa_arch(int rows, int cols, bool ws, double dram_bpc = 1e6, in
   return a;
 }
 
+// A tensor-PE design point: tpe a x b x c; weights dense, dbb (nnz multipliers) or vdbb.
+inline ArchConfig sta_arch(int rows, int cols, int a, int b, int c, const std::string& mode, int nnz,
+                           double dram_bpc = 1e6, int64_t kib = 512) {
+  ArchConfig arch = sa_arch(rows, cols, false, dram_bpc, kib);
+  arch.name = "test_sta_" + std::to_string(a) + "x" + std::to_string(b) + "x" + std::to_string(c) + "_" +
+              std::to_string(rows) + "x" + std::to_string(cols) + "_" + mode + std::to_string(nnz);
+  arch.tpe_a = a;
+  arch.tpe_b = b;
+  arch.tpe_c = c;
+  arch.weights.mode = mode;
+  arch.weights.block = b;
+  arch.weights.nnz = mode == "dense" ? b : nnz;
+  return arch;
+}
+
 inline ArrayJobResult run_engine(const ArchConfig& arch, systolic::SaArrayIf& array, const ArrayJob& job) {
   systolic::SaEngine engine(arch, array);
   engine.begin(job);

@@ -191,15 +191,19 @@ TEST_CASE("arch config: bad inputs are one-line InputErrors naming file and key"
       {"unsupported family",
        "name: t\nfamily: fixynn\narray: {rows: 4, cols: 4}\n",
        {},
-       {"a.yaml", "family: 'fixynn' is not supported yet (scalar systolic arrays only)"}},
-      {"unsupported tpe",
-       base + "tpe: {a: 4, b: 8, c: 4}\n",
+       {"a.yaml", "family: 'fixynn' is not supported yet (systolic arrays only)"}},
+      {"tensor PEs in the weight-stationary dataflow",
+       base + "tpe: {a: 4, b: 8, c: 4}\ndataflow: ws\n",
        {},
-       {"a.yaml", "tpe: '4x8x4' is not supported yet"}},
-      {"unsupported weight sparsity",
-       base + "sparsity: {weights: {mode: dbb, block: 8, nnz: 4}}\n",
+       {"a.yaml", "dataflow: 'ws' is not supported yet"}},
+      {"DBB block different from tpe.b",
+       base + "tpe: {a: 2, b: 4, c: 2}\nsparsity: {weights: {mode: dbb, block: 8, nnz: 4}}\n",
        {},
-       {"a.yaml", "sparsity.weights.mode: 'dbb' is not supported yet"}},
+       {"a.yaml", "sparsity.weights.block: 8 must equal tpe.b (4)"}},
+      {"tpe.b too wide for 4-bit indices",
+       base + "tpe: {a: 1, b: 16, c: 1}\n",
+       {},
+       {"a.yaml", "tpe.b: at most 15"}},
       {"unsupported activation sparsity",
        base,
        {"sparsity.activations.mode=dap"},
@@ -220,7 +224,7 @@ TEST_CASE("missing arch file", "[arch]") {
   check_message(input_error([&] { load_arch(p); }), {p + ": cannot open arch config"});
 }
 
-TEST_CASE("check_supported accepts the scalar systolic array only", "[arch]") {
+TEST_CASE("check_supported accepts systolic and tensor arrays only", "[arch]") {
   ArchConfig c;
   c.name = "x";
   c.rows = c.cols = 4;

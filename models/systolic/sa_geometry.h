@@ -1,0 +1,36 @@
+#pragma once
+// How a job maps onto an sa_array: fold tiles (TPE rows*A by TPE columns*C output tiles in OS), K in
+// B-blocks, and `passes` slices per block (ceil(nnz / P) on sparse PEs: 1 for STA-DBB at full rate,
+// NNZ for VDBB's time-unrolled lanes). Shared by the cycle engine and the closed form.
+#include <cstdint>
+
+#include "models/systolic/sa_pins.h"
+#include "sim/config/arch_config.h"
+#include "sim/driver/array_job.h"
+#include "sim/mapping/fold_plan.h"
+
+namespace npusim::systolic {
+
+struct SaGeometry {
+  SaShape shape;
+  int block = 1;     // B: K elements per slice
+  int nnz = 1;       // non-zero weights per block and column
+  int passes = 1;    // slices per block
+  int idx_bits = 0;  // DBB index bits per stored weight (0 when dense)
+  mapping::FoldPlanParams plan;
+
+  bool ws() const { return shape.dataflow == 1; }
+  // Input slices a fold occupies.
+  int64_t slices(const mapping::Fold& f) const { return ws() ? f.m_len : f.k_len * passes; }
+  int64_t tpe_rows(int64_t m_len) const { return (m_len + shape.a - 1) / shape.a; }
+  int64_t tpe_cols(int64_t n_len) const { return (n_len + shape.c - 1) / shape.c; }
+  // Weight bits read from SRAM per active weight column per slice (values + indices).
+  int64_t wgt_bits_per_col_slice() const { return int64_t{shape.p} * (8 + idx_bits); }
+};
+
+// The array an arch config describes: tpe {a,b,c}; weights dense (P = B), dbb (P = nnz multipliers per
+// dot product behind B:1 muxes) or vdbb (P = 1, time-unrolled).
+SaShape sa_shape(const ArchConfig& arch);
+SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const ArrayJob& job);
+
+}  // namespace npusim::systolic

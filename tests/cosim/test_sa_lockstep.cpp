@@ -3,6 +3,7 @@
 // fail: faulty RTL variants must be caught with cycle, port and PE in the report.
 #include <catch2/catch.hpp>
 
+#include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_lockstep.h"
 #include "sim/common/rng.h"
 #include "sim/workload/workload_loader.h"
@@ -101,4 +102,58 @@ TEST_CASE("lockstep catches a one-cycle skew on one column (WS)") {
   // the sequencer writes the next fold's weights right up against its swap.
   const auto d = expect_divergence(true, systolic::SaFault::ColSkew, 1);
   CHECK(d.lane == 3);
+}
+
+namespace {
+
+// Random GEMMs (and every layer NNZ on sparse PEs) in lockstep on one tensor-PE design point.
+void tensor_gemms(const ArchConfig& arch, int count) {
+  systolic::SaLockstep ls(systolic::sa_shape(arch));
+  Rng rng(Rng::hash(arch.name), "test:lockstep-tensor");
+  const bool sparse = arch.weights.mode != "dense";
+  for (int i = 0; i < count; ++i) {
+    const int64_t M = rng.uniform(1, 3 * arch.rows * arch.tpe_a + 2), K = rng.uniform(1, 60);
+    const int64_t N = rng.uniform(1, 3 * arch.cols * arch.tpe_c + 2);
+    const int nnz = sparse ? 1 + i % arch.tpe_b : arch.tpe_b;
+    const PreparedLayer p = prepare_gemm(M, K, N, 9000 + i, WeightScheme{arch.tpe_b, sparse, nnz});
+    INFO(arch.name << " nnz " << nnz << " GEMM " << M << "x" << K << "x" << N);
+    const ArrayJobResult r = test::run_engine(arch, ls, p.job);
+    CHECK(test::compare_golden(r, p).empty());
+  }
+  CHECK(ls.cycles_compared() > 0);
+}
+
+}  // namespace
+
+TEST_CASE("lockstep STA 2x2x2 on 2x2") { tensor_gemms(test::sta_arch(2, 2, 2, 2, 2, "dense", 2, 16), 30); }
+TEST_CASE("lockstep STA 4x8x4 on 2x3") { tensor_gemms(test::sta_arch(2, 3, 4, 8, 4, "dense", 8, 16), 30); }
+TEST_CASE("lockstep STA 3x5x2 on 3x2 (non-power-of-two)") {
+  tensor_gemms(test::sta_arch(3, 2, 3, 5, 2, "dense", 5, 16), 30);
+}
+TEST_CASE("lockstep STA-DBB 2x8x2 with 4 multipliers at every NNZ") {
+  tensor_gemms(test::sta_arch(2, 2, 2, 8, 2, "dbb", 4, 16), 32);
+}
+TEST_CASE("lockstep VDBB 4x8x4 on 3x2 at every NNZ") { tensor_gemms(test::sta_arch(3, 2, 4, 8, 4, "vdbb", 1, 16), 32); }
+TEST_CASE("lockstep sparse 3x5x2 with 2 multipliers at every NNZ") {
+  tensor_gemms(test::sta_arch(2, 2, 3, 5, 2, "dbb", 2, 16), 20);
+}
+
+TEST_CASE("lockstep catches a DBB mux-index fault") {
+  const ArchConfig arch = test::sta_arch(2, 2, 2, 8, 2, "dbb", 4, 16);
+  systolic::SaLockstep ls(systolic::sa_shape(arch), systolic::SaFault::MuxIdx);
+  const PreparedLayer p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
+  try {
+    test::run_engine(arch, ls, p.job);
+    FAIL("the mux-index fault was not caught");
+  } catch (const cosim::DivergenceError& e) {
+    CHECK(e.divergence.port == "out_data");
+    CHECK(e.divergence.where.find("TPE(") == 0);
+  }
+}
+
+TEST_CASE("lockstep catches an accumulator-clear fault in a tensor PE") {
+  const ArchConfig arch = test::sta_arch(2, 2, 2, 8, 2, "dbb", 4, 16);
+  systolic::SaLockstep ls(systolic::sa_shape(arch), systolic::SaFault::AccClear);
+  const PreparedLayer p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
+  CHECK_THROWS_AS(test::run_engine(arch, ls, p.job), cosim::DivergenceError);
 }

@@ -168,7 +168,7 @@ void SaEngine::drive_os(SaInputs& in) {
     in.w_mask[static_cast<size_t>(c)] = 1;
   }
   // Activations of a block are held at the array edge across its passes (read once per block).
-  if (pass == 0) result_.stats.sram_read_bytes.act += fd.m_len * B;
+  if (pass == 0) result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m0, fd.m_len, kb);
   wgt_read_bits_ += fd.n_len * geo_.wgt_bits_per_col_slice();
   if (in.in_last) {
     prev_last_ = t_;

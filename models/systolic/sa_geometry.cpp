@@ -1,5 +1,6 @@
 #include "models/systolic/sa_geometry.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace npusim::systolic {
@@ -40,7 +41,28 @@ SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const Array
   pp.act_unit_bytes = shape.b;
   // Dense: B values per block; DBB: nnz values plus their in-block indices.
   pp.wgt_unit_bits = shape.sparse ? int64_t{job.nnz} * (8 + g.idx_bits) : int64_t{shape.b} * 8;
+  if (job.hw_im2col && job.window) {
+    g.window = &*job.window;
+    g.channel_blocks = job.channels_padded / shape.b;
+    g.channels = job.channels;
+    const int64_t ch = job.channels;
+    const int64_t k_blocks = job.window->R * job.window->S * g.channel_blocks;
+    const mapping::ConvWindow w = *job.window;
+    // Raw input pixels of the tile (all kernel rows, halo included), the chunk's share of channels.
+    pp.act_tile_bytes = [w, ch, k_blocks](int64_t m0, int64_t m_len, int64_t, int64_t k_len) {
+      return (mapping::window_pixels(w, m0, m_len) * ch * k_len + k_blocks - 1) / k_blocks;
+    };
+  }
   return g;
+}
+
+int64_t SaGeometry::act_read_bytes(int64_t m0, int64_t m_len, int64_t kb) const {
+  if (!window) return m_len * block;
+  const int64_t S = window->S;
+  if (kb % S != 0) return 0;  // the row buffer already holds this kernel row
+  const int64_t r = kb / (channel_blocks * S), cb = (kb / S) % channel_blocks;
+  const int64_t real = std::min<int64_t>(block, channels - cb * block);
+  return mapping::window_row_pixels(*window, m0, m_len, r) * real;
 }
 
 }  // namespace npusim::systolic

@@ -18,6 +18,10 @@ struct SaGeometry {
   int passes = 1;    // slices per block
   int idx_bits = 0;  // DBB index bits per stored weight (0 when dense)
   mapping::FoldPlanParams plan;
+  // Hardware IM2COL (conv layers): activation SRAM reads are row-buffer loads.
+  const mapping::ConvWindow* window = nullptr;
+  int64_t channel_blocks = 1;  // per kernel position
+  int64_t channels = 1;        // real input channels (padding channels are not stored)
 
   bool ws() const { return shape.dataflow == 1; }
   // Input slices a fold occupies.
@@ -26,6 +30,10 @@ struct SaGeometry {
   int64_t tpe_cols(int64_t n_len) const { return (n_len + shape.c - 1) / shape.c; }
   // Weight bits read from SRAM per active weight column per slice (values + indices).
   int64_t wgt_bits_per_col_slice() const { return int64_t{shape.p} * (8 + idx_bits); }
+  // Activation bytes read from SRAM for block kb (pass 0) of a fold covering rows [m0, m0 + m_len):
+  // software im2col reads the block's m_len x B operands; the hardware unit loads the input pixels of
+  // kernel row r once, at the first block of each (r, channel block) group of S blocks.
+  int64_t act_read_bytes(int64_t m0, int64_t m_len, int64_t kb) const;
 };
 
 // The array an arch config describes: tpe {a,b,c}; weights dense (P = B), dbb (P = nnz multipliers per

@@ -45,7 +45,8 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
         st.sram_read_bytes.wgt += f.k_len * f.n_len;
         st.actions["mac"] += f.m_len * f.n_len * f.k_len;
       } else {
-        st.sram_read_bytes.act += f.m_len * f.k_len * geo.block;  // once per block, held across passes
+        for (int64_t kb = f.k0; kb < f.k0 + f.k_len; ++kb)  // once per block, held across passes
+          st.sram_read_bytes.act += geo.act_read_bytes(f.m0, f.m_len, kb);
         wgt_bits += slices * f.n_len * geo.wgt_bits_per_col_slice();
         st.actions["mac"] += slices * f.m_len * f.n_len * geo.shape.p;
       }

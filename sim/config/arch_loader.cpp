@@ -270,7 +270,6 @@ void check_supported(const ArchConfig& c) {
   if (c.family != "systolic") unsupported("family", c.family, "systolic arrays only");
   if (c.activations.mode != "dense")
     unsupported("sparsity.activations.mode", c.activations.mode, "dense activations only");
-  if (c.im2col != "software") unsupported("im2col", c.im2col, "software im2col only");
   const bool scalar = c.tpe_a == 1 && c.tpe_b == 1 && c.tpe_c == 1 && c.weights.mode == "dense";
   if (c.dataflow == Dataflow::WS && !scalar)
     unsupported("dataflow", "ws", "the weight-stationary dataflow has scalar dense PEs only");

@@ -1,9 +1,11 @@
 #pragma once
 // A GEMM-shaped layer job for an accelerator backend, and what comes back.
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "sim/common/tensor.h"
+#include "sim/mapping/im2col_unit.h"
 #include "sim/mapping/lowering.h"
 #include "sim/quant/requant.h"
 #include "sim/stats/layer_stats.h"
@@ -16,6 +18,12 @@ struct ArrayJob {
   // At most `nnz` non-zero weights per block and column (DBB; nnz = block when dense).
   int block = 1;
   int nnz = 1;
+  // Hardware IM2COL: K runs (r, channel block, s) with channels padded to `channels_padded` per kernel
+  // position; `window` describes the convolution whose input rows the unit expands.
+  bool hw_im2col = false;
+  std::optional<mapping::ConvWindow> window;
+  int64_t channels = 0;          // input channels per group (as stored in the activation SRAM)
+  int64_t channels_padded = 0;  // ... padded to a multiple of block
   std::vector<int32_t> bias;          // [total channels] bias with the input zero point folded in
   quant::Requant requant;             // per output channel
 };

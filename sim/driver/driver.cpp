@@ -117,6 +117,9 @@ WeightScheme weight_scheme(const ArchConfig& arch, const Layer& l) {
   ws.block = arch.tpe_b;
   ws.nnz = ws.block;
   const bool sparse_hw = arch.weights.mode == "dbb" || arch.weights.mode == "vdbb";
+  // The IM2COL unit expands conv windows; channel blocks of a depthwise layer (one channel per group)
+  // would be mostly padding on tensor PEs, so those stay with software im2col unless B = 1.
+  ws.hw_im2col = arch.im2col == "hardware" && (l.op == OpType::Conv || (l.op == OpType::DwConv && ws.block == 1));
   // Depthwise layers have no channel reduction to prune: they run dense.
   if (sparse_hw && l.op != OpType::DwConv) {
     ws.dbb = true;
@@ -166,9 +169,16 @@ PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed, const WeightSch
     for (int64_t i = 0; i < kd; ++i) colsum += w[k * kd + i];
     p.job.bias[static_cast<size_t>(k)] = static_cast<int32_t>(bias[static_cast<size_t>(k)] - zp_in * colsum);
   }
-  const mapping::ReductionLayout layout{scheme.block, scheme.dbb};
+  const mapping::ReductionLayout layout{scheme.block, scheme.dbb, scheme.hw_im2col};
   for (int64_t g = 0; g < l.groups; ++g)
     p.job.groups.push_back(mapping::lower(l, input, w, g, static_cast<int8_t>(zp_in), layout));
+  if (scheme.hw_im2col) {
+    p.job.hw_im2col = true;
+    p.job.window = mapping::ConvWindow{l.H,        l.W,       l.R,        l.S,       l.stride_h, l.stride_w,
+                                       l.pad_top,  l.pad_left, l.dilation, l.out_h,   l.out_w,    l.batch};
+    p.job.channels = l.channels_per_group();
+    p.job.channels_padded = (l.channels_per_group() + scheme.block - 1) / scheme.block * scheme.block;
+  }
   return p;
 }
 

@@ -51,6 +51,7 @@ struct WeightScheme {
   int block = 1;
   bool dbb = false;  // prune to `nnz` per block of `block` input channels at one kernel position
   int nnz = 1;       // non-zeros per block (= block when dense)
+  bool hw_im2col = false;  // conv layers are expanded by the hardware IM2COL unit
 };
 WeightScheme weight_scheme(const ArchConfig& arch, const Layer& layer);
 PreparedLayer prepare_array_layer(const Layer& layer, uint64_t seed, const WeightScheme& scheme = {});

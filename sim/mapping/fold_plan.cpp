@@ -108,7 +108,8 @@ FoldPlan plan_folds(int64_t M, int64_t K, int64_t N, const FoldPlanParams& p) {
         f.last_k = ki == kt - 1;
         f.out_tile = tile_index;
         f.fetch_w_bytes = wcache.touch({ki, ni}, weight_tile_bytes(f.k_len, f.n_len, p.wgt_unit_bits));
-        f.fetch_a_bytes = acache.touch({mi, ki}, f.m_len * f.k_len * p.act_unit_bytes);
+        f.fetch_a_bytes = acache.touch({mi, ki}, p.act_tile_bytes ? p.act_tile_bytes(f.m0, f.m_len, f.k0, f.k_len)
+                                                                  : f.m_len * f.k_len * p.act_unit_bytes);
         plan.folds.push_back(f);
       }
     }

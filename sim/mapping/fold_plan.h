@@ -6,6 +6,7 @@
 // larger than half of its buffer, so the tile in use and the one being prefetched both fit
 // (double buffering).
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 namespace npusim::mapping {
@@ -17,6 +18,9 @@ struct FoldPlanParams {
   // K is counted in units (one unit = one B-block of the reduction for tensor PEs, 1 element for SA):
   int64_t act_unit_bytes = 1;      // activation bytes per output row per K unit
   int64_t wgt_unit_bits = 8;       // weight bits per output column per K unit (values + DBB indices)
+  // Bytes of an activation tile (m0, m_len, k0, k_len), if not m_len * k_len * act_unit_bytes
+  // (hardware IM2COL: raw input pixels rather than im2col rows).
+  std::function<int64_t(int64_t, int64_t, int64_t, int64_t)> act_tile_bytes;
 };
 
 struct Fold {

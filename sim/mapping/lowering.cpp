@@ -43,7 +43,7 @@ TensorI8 weights_kxn(const Layer& l, const TensorI8& w, int64_t g) {
 
 int64_t padded_k(const Layer& l, const ReductionLayout& layout) {
   const int64_t b = layout.block;
-  if (layout.per_position) {
+  if (layout.per_position || layout.kernel_row_order) {
     const int64_t rs = l.op == OpType::Fc ? 1 : l.R * l.S;
     return rs * ((l.channels_per_group() + b - 1) / b) * b;
   }
@@ -59,15 +59,24 @@ Gemm lower(const Layer& l, const TensorI8& input, const TensorI8& weights, int64
   TensorI8 B = weights_kxn(l, weights, g);
   const int64_t kd = l.gemm_k(), kp = padded_k(l, layout);
   gm.K = kp;
-  if (kp == kd) {
+  const bool reorder = layout.kernel_row_order && l.op != OpType::Fc && l.S > 1;
+  if (kp == kd && !reorder) {
     gm.A = std::move(A);
     gm.B = std::move(B);
     return gm;
   }
   // Map reduction index k of the dense layout to its padded position.
   const int64_t cpg = l.channels_per_group();
-  const int64_t cp = layout.per_position ? kp / (kd / cpg) : 0;
-  auto dst = [&](int64_t k) { return layout.per_position ? (k / cpg) * cp + k % cpg : k; };
+  const bool per_pos = layout.per_position || layout.kernel_row_order;
+  const int64_t cp = per_pos ? kp / (kd / cpg) : 0;
+  const int64_t blk = layout.block, S = l.op == OpType::Fc ? 1 : l.S;
+  auto dst = [&](int64_t k) {
+    if (!per_pos) return k;
+    const int64_t pos = k / cpg, c = k % cpg;
+    if (!reorder) return pos * cp + c;
+    const int64_t r = pos / S, s = pos % S;  // (r, s, c) -> (r, c / B, s, c % B)
+    return r * S * cp + (c / blk) * S * blk + s * blk + c % blk;
+  };
   gm.A = TensorI8({gm.M, kp}, 0);
   gm.B = TensorI8({kp, gm.N}, 0);
   for (int64_t m = 0; m < gm.M; ++m)

@@ -12,9 +12,12 @@ namespace npusim::mapping {
 // How the reduction dimension is laid out for tensor PEs that take `block` K elements per slice:
 // padded at the end to a multiple of block, or (DBB) channels padded to a multiple of block at every
 // kernel position so that no block straddles two positions. Padding holds zero weights.
+// With `kernel_row_order` (hardware IM2COL) blocks run in the order (r, channel block, s) instead of
+// (r, s, channel block); it implies per-position channel padding.
 struct ReductionLayout {
   int block = 1;
   bool per_position = false;
+  bool kernel_row_order = false;
 };
 
 struct Gemm {

@@ -19,7 +19,7 @@ SaArrayCore::SaArrayCore(const SaShape& shape) : shape_(shape), out_(shape) {
   out_row_.assign(shape.cols, -1);
   wm_.assign(static_cast<size_t>(shape.wgt_lanes()), 0);
   keep_.assign(static_cast<size_t>(shape.wgt_cols()), 0);
-  act_.assign(static_cast<size_t>(shape.p), 0);
+  dot_.assign(static_cast<size_t>(shape.wgt_cols()), 0);
   wsh_.assign(pes, 0);
   wact_.assign(pes, 0);
   wsh_en_.assign(pes, 0);
@@ -90,26 +90,34 @@ void SaArrayCore::step_os_scalar(const SaInputs& in) {
 
 void SaArrayCore::step_os_tensor(const SaInputs& in) {
   const int arows = shape_.act_rows(), wcols = shape_.wgt_cols(), B = shape_.b, P = shape_.p;
+  // Masked weights, transposed to [p][column] so the dense inner loop runs over columns.
   for (int q = 0; q < wcols; ++q) {
-    for (int p = 0; p < P; ++p) wm_[q * P + p] = in.w_mask[q] ? in.w_in[q * P + p] : 0;
+    for (int p = 0; p < P; ++p) wm_[static_cast<size_t>(p * wcols + q)] = in.w_mask[q] ? in.w_in[q * P + p] : 0;
     keep_[q] = (in.in_first && in.w_mask[q]) ? 0u : ~0u;
   }
+  uint32_t* __restrict dot = dot_.data();
   for (int ar = 0; ar < arows; ++ar) {
     if (!in.a_mask[ar]) continue;
     const int8_t* act = &in.a_in[static_cast<size_t>(ar) * B];
-    uint32_t* acc = &acc_[static_cast<size_t>(ar) * wcols];
-    for (int q = 0; q < wcols; ++q) {
-      const int32_t* w = &wm_[q * P];
-      int32_t dot = 0;
-      if (shape_.sparse) {
-        // Each multiplier's B:1 mux picks the activation its weight index names (>= B selects 0).
+    std::fill(dot, dot + wcols, 0u);
+    if (shape_.sparse) {
+      // Each multiplier's B:1 mux picks the activation its weight index names (>= B selects 0).
+      for (int q = 0; q < wcols; ++q) {
         const uint8_t* idx = &in.w_idx[static_cast<size_t>(q) * P];
-        for (int p = 0; p < P; ++p) dot += (idx[p] < B ? act[idx[p]] : 0) * w[p];
-      } else {
-        for (int p = 0; p < P; ++p) dot += act[p] * w[p];
+        int32_t d = 0;
+        for (int p = 0; p < P; ++p) d += (idx[p] < B ? act[idx[p]] : 0) * wm_[static_cast<size_t>(p * wcols + q)];
+        dot[q] = static_cast<uint32_t>(d);
       }
-      acc[q] = (acc[q] & keep_[q]) + static_cast<uint32_t>(dot);
+    } else {
+      for (int p = 0; p < P; ++p) {
+        const int32_t a = act[p];
+        const int32_t* __restrict w = &wm_[static_cast<size_t>(p * wcols)];
+        for (int q = 0; q < wcols; ++q) dot[q] += static_cast<uint32_t>(a * w[q]);
+      }
     }
+    uint32_t* __restrict acc = &acc_[static_cast<size_t>(ar) * wcols];
+    const uint32_t* __restrict keep = keep_.data();
+    for (int q = 0; q < wcols; ++q) acc[q] = (acc[q] & keep[q]) + dot[q];
   }
 }
 

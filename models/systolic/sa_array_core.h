@@ -43,9 +43,9 @@ class SaArrayCore final : public SaArrayIf {
   int ring_ = 0;                // slots per column (> rows + cols)
   std::vector<Emit> emit_;      // [cols][ring_]
   std::vector<int> out_row_;    // row that drove each column's output last edge (-1: none)
-  std::vector<int32_t> wm_;     // masked weights of the slice being applied [cols*c][p]
+  std::vector<int32_t> wm_;     // masked weights of the slice being applied (tensor: [p][cols*c])
   std::vector<uint32_t> keep_;  // 0 where `first` clears the accumulator [cols*c]
-  std::vector<int32_t> act_;    // selected activations of one dot product [p]
+  std::vector<uint32_t> dot_;   // dot products of one activation row [cols*c]
   // --- WS ---
   std::vector<int8_t> wsh_;            // [rows][cols] shadow weights
   std::vector<uint8_t> wsh_en_;        // [rows][cols] shadow enables

@@ -30,7 +30,7 @@ Backend parse_backend(const std::string& s) {
 
 int cmd_run(const std::string& arch_path, const std::string& workload, const std::string& backend, bool fast,
             uint64_t seed, const std::string& json, const std::string& csv, const std::vector<std::string>& sets,
-            const std::string& layer, const std::string& vcd) {
+            const std::string& layer, const std::string& vcd, int w_nnz = 0) {
   const ArchConfig arch = load_arch(arch_path, sets);
   const Network net = load_workload(workload);
   RunOptions opts;
@@ -39,6 +39,7 @@ int cmd_run(const std::string& arch_path, const std::string& workload, const std
   opts.backend.backend = parse_backend(backend);
   opts.backend.vcd_path = vcd;
   opts.only_layer = layer;
+  opts.w_nnz = w_nnz;
   const RunReport rep = run_network(arch, net, opts);
   print_table(std::cout, rep);
   if (!json.empty()) write_json(json, rep);
@@ -84,6 +85,7 @@ int main(int argc, char** argv) {
   std::string arch, workload, backend = "model", json, csv, gemm, layer, vcd;
   uint64_t seed = 1;
   bool fast = false;
+  int w_nnz = 0;
   std::vector<std::string> sets;
 
   auto* run = app.add_subcommand("run", "run a workload on an accelerator and report per-layer cost");
@@ -96,6 +98,8 @@ int main(int argc, char** argv) {
   run->add_option("--csv", csv, "write the per-layer CSV here");
   run->add_option("--set", sets, "override an arch key, e.g. --set array.rows=32");
   run->add_option("--layer", layer, "run only this layer");
+  run->add_option("--w-nnz", w_nnz, "DBB-prune every conv/fc layer to N non-zero weights per block (1..8)")
+      ->check(CLI::Range(1, 15));
   run->add_option("--vcd", vcd, "rtl/lockstep: port-level VCD of the array (large!)");
 
   auto* cosim = app.add_subcommand("cosim", "lockstep the SystemC model against the Verilated RTL");
@@ -125,7 +129,7 @@ int main(int argc, char** argv) {
   }
 
   if (*run) {
-    return cmd_run(arch, workload, backend, fast, seed, json, csv, sets, layer, vcd);
+    return cmd_run(arch, workload, backend, fast, seed, json, csv, sets, layer, vcd, w_nnz);
   }
   if (*cosim) {
     if (!gemm.empty()) return cmd_cosim_gemm(arch, gemm, seed, sets, vcd);

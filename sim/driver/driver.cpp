@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
@@ -112,21 +113,29 @@ std::string shape_string(const Layer& l) {
   }
 }
 
-WeightScheme weight_scheme(const ArchConfig& arch, const Layer& l) {
+WeightScheme weight_scheme(const ArchConfig& arch, const Layer& l, int w_nnz) {
   WeightScheme ws;
   ws.block = arch.tpe_b;
   ws.nnz = ws.block;
+  const std::optional<int> model_nnz = w_nnz > 0 ? std::optional<int>(w_nnz) : l.w_nnz;
   const bool sparse_hw = arch.weights.mode == "dbb" || arch.weights.mode == "vdbb";
   // The IM2COL unit expands conv windows; channel blocks of a depthwise layer (one channel per group)
   // would be mostly padding on tensor PEs, so those stay with software im2col unless B = 1.
   ws.hw_im2col = arch.im2col == "hardware" && (l.op == OpType::Conv || (l.op == OpType::DwConv && ws.block == 1));
   // Depthwise layers have no channel reduction to prune: they run dense.
-  if (sparse_hw && l.op != OpType::DwConv) {
+  if (l.op == OpType::DwConv) return ws;
+  if (sparse_hw) {
     ws.dbb = true;
-    ws.nnz = l.w_nnz ? *l.w_nnz : arch.weights.nnz;
+    ws.nnz = model_nnz ? *model_nnz : arch.weights.nnz;
     if (ws.nnz > ws.block)
       throw InputError(where(l) + ": w_nnz " + std::to_string(ws.nnz) + " exceeds the DBB block of " +
                        std::to_string(ws.block) + " (tpe.b)");
+    ws.prune_nnz = ws.nnz;
+    ws.prune_block = ws.block;
+  } else if (model_nnz) {
+    // A DBB-sparse model on dense PEs: the zeros are multiplied like any weight.
+    ws.prune_nnz = *model_nnz;
+    ws.prune_block = arch.weights.block;
   }
   return ws;
 }
@@ -139,7 +148,11 @@ PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed, const WeightSch
                                 "wgt:" + l.name, l, "weights");
   const int64_t rs = l.op == OpType::Fc ? 1 : l.R * l.S;
   // Offline DBB pruning; golden and accelerator both use the pruned weights.
-  if (scheme.dbb) w = mapping::prune_dbb(w, rs, 1, l.channels_per_group(), scheme.block, scheme.nnz);
+  // (Sparse PEs always need pruned weights; prune_nnz also prunes for dense PEs.)
+  const int prune_nnz = scheme.prune_nnz ? scheme.prune_nnz : scheme.dbb ? scheme.nnz : 0;
+  const int prune_block = scheme.prune_nnz ? scheme.prune_block : scheme.block;
+  if (prune_nnz > 0 && prune_nnz < prune_block)
+    w = mapping::prune_dbb(w, rs, 1, l.channels_per_group(), prune_block, prune_nnz);
   p.job.block = scheme.block;
   p.job.nnz = scheme.nnz;
   Rng qrng(seed, "qparams:" + l.name);
@@ -232,7 +245,7 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
     if (!opts.only_layer.empty() && l.name != opts.only_layer) continue;
     LayerStats st;
     if (l.on_array()) {
-      const WeightScheme scheme = weight_scheme(arch, l);
+      const WeightScheme scheme = weight_scheme(arch, l, opts.w_nnz);
       const PreparedLayer p = prepare_array_layer(l, opts.seed, scheme);
       if (opts.fast) {
         st = fast_estimate(arch, p.job);  // closed form: no elaboration, no cycle simulation

@@ -19,6 +19,7 @@ struct RunOptions {
   bool fast = false;
   BackendOptions backend;
   std::string only_layer;  // run just this layer (empty: all)
+  int w_nnz = 0;           // > 0: DBB-prune every conv/fc layer to this many non-zeros per block
 };
 
 struct RunTotals {
@@ -49,11 +50,14 @@ struct PreparedLayer {
 // How weights are laid out for the array: reduction block (B of the tensor PE) and DBB pruning.
 struct WeightScheme {
   int block = 1;
-  bool dbb = false;  // prune to `nnz` per block of `block` input channels at one kernel position
+  bool dbb = false;  // sparse PEs: DBB-compressed weights, `nnz` per block of `block` channels at one position
   int nnz = 1;       // non-zeros per block (= block when dense)
+  int prune_nnz = 0;  // > 0: prune to this many non-zeros per block of `prune_block` (0: nnz if dbb)
+  int prune_block = 8;
   bool hw_im2col = false;  // conv layers are expanded by the hardware IM2COL unit
 };
-WeightScheme weight_scheme(const ArchConfig& arch, const Layer& layer);
+// w_nnz > 0 overrides the layer's w_nnz (model sparsity) for every conv/fc layer.
+WeightScheme weight_scheme(const ArchConfig& arch, const Layer& layer, int w_nnz = 0);
 PreparedLayer prepare_array_layer(const Layer& layer, uint64_t seed, const WeightScheme& scheme = {});
 
 std::string shape_string(const Layer& layer);

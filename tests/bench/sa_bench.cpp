@@ -10,6 +10,7 @@
 #include "models/systolic/sa_accelerator.h"
 #include "models/systolic/sa_array_core.h"
 #include "models/systolic/sa_array_rtl.h"
+#include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_lockstep.h"
 #include "sim/config/arch_loader.h"
 #include "sim/driver/driver.h"
@@ -21,20 +22,21 @@ int sc_main(int argc, char* argv[]) {
   const std::string arch_path = argc > 1 ? argv[1] : std::string(NPUSIM_SOURCE_DIR) + "/configs/arch/sa_16x16_os.yaml";
   const int reps = argc > 2 ? std::atoi(argv[2]) : 1;
   const ArchConfig arch = load_arch(arch_path);
-  const systolic::SaShape shape{arch.rows, arch.cols, arch.dataflow == Dataflow::WS ? 1 : 0};
+  const systolic::SaShape shape = systolic::sa_shape(arch);
   Layer l;
   l.name = "conv3x3_56x56x64_64";
   l.op = OpType::Conv;
   l.H = l.W = 56, l.C = 64, l.K = 64, l.R = l.S = 3;
   l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
   l.out_h = l.out_w = 56;
-  const PreparedLayer p = prepare_array_layer(l, 1);
+  const PreparedLayer p = prepare_array_layer(l, 1, weight_scheme(arch, l));
   // All backends are elaborated up front (one elaboration per process).
   systolic::SaAccelerator model("model", arch, std::make_unique<systolic::SaArrayCore>(shape));
   systolic::SaAccelerator rtl("rtl", arch, std::make_unique<systolic::SaArrayRtl>(shape));
   systolic::SaAccelerator lockstep("lockstep", arch, std::make_unique<systolic::SaLockstep>(shape));
-  std::cout << fmt::format("layer {} ({} MACs) on {} ({}x{} {}), best of {} run(s)\n", l.name, l.macs(), arch.name,
-                           arch.rows, arch.cols, shape.dataflow ? "ws" : "os", reps);
+  std::cout << fmt::format("layer {} ({} MACs) on {} ({}x{} of {}x{}x{} PEs, {}, weights {}), best of {} run(s)\n",
+                           l.name, l.macs(), arch.name, arch.rows, arch.cols, shape.a, shape.b, shape.c,
+                           shape.dataflow ? "ws" : "os", arch.weights.mode, reps);
   std::cout << fmt::format("{:<10} {:>12} {:>10} {:>16} {:>16} {:>9}\n", "backend", "cycles", "wall_s", "sim_macs_per_s",
                            "sim_cycles_per_s", "verified");
   double model_s = 0, rtl_s = 0;

@@ -83,10 +83,21 @@ FoldPlan plan_folds(int64_t M, int64_t K, int64_t N, const FoldPlanParams& p) {
     plan.tile_m = std::min(M, mc);
   }
   plan.k_chunks = ceil_div(K, plan.tile_k);
+  if (p.order == FoldPlanParams::Order::Auto) {
+    FoldPlanParams q = p;
+    q.order = FoldPlanParams::Order::NOuter;
+    FoldPlan n_outer = plan_folds(M, K, N, q);
+    q.order = FoldPlanParams::Order::MOuter;
+    FoldPlan m_outer = plan_folds(M, K, N, q);
+    return m_outer.dram_read_bytes() < n_outer.dram_read_bytes() ? m_outer : n_outer;
+  }
+  plan.m_outer = p.order == FoldPlanParams::Order::MOuter;
   TileCache acache(p.act_bytes), wcache(p.wgt_bytes);
   const int64_t mt = ceil_div(M, plan.tile_m), nt = ceil_div(N, plan.tile_n), kt = plan.k_chunks;
-  for (int64_t ni = 0; ni < nt; ++ni)
-    for (int64_t mi = 0; mi < mt; ++mi) {
+  const int64_t outer = plan.m_outer ? mt : nt, inner = plan.m_outer ? nt : mt;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t i = 0; i < inner; ++i) {
+      const int64_t mi = plan.m_outer ? o : i, ni = plan.m_outer ? i : o;
       OutTile ot;
       ot.m0 = mi * plan.tile_m;
       ot.m_len = std::min(plan.tile_m, M - ot.m0);

@@ -21,6 +21,9 @@ struct FoldPlanParams {
   // Bytes of an activation tile (m0, m_len, k0, k_len), if not m_len * k_len * act_unit_bytes
   // (hardware IM2COL: raw input pixels rather than im2col rows).
   std::function<int64_t(int64_t, int64_t, int64_t, int64_t)> act_tile_bytes;
+  // Fold order: N tiles outermost (weight tiles reused across M), M tiles outermost (activation tiles
+  // reused across N), or whichever of the two moves fewer bytes from DRAM (ties: N outermost).
+  enum class Order { NOuter, MOuter, Auto } order = Order::Auto;
 };
 
 struct Fold {
@@ -46,6 +49,7 @@ struct FoldPlan {
   int64_t M = 0, K = 0, N = 0;
   int64_t tile_m = 0, tile_k = 0, tile_n = 0;
   int64_t k_chunks = 1;
+  bool m_outer = false;  // the order chosen
   std::vector<Fold> folds;
   std::vector<OutTile> out_tiles;
   int64_t dram_read_bytes() const;

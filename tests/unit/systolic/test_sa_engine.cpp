@@ -118,12 +118,21 @@ TEST_CASE("OS fold timing matches docs/sa_array.md for fill and fold and drain")
 
 TEST_CASE("fold plan keeps tiles resident when they fit and refetches when they do not") {
   using mapping::plan_folds;
+  using Order = mapping::FoldPlanParams::Order;
   const auto fits = plan_folds(64, 32, 64, {16, 16, false, 64 * 1024, 64 * 1024, 64 * 1024});
   CHECK(fits.folds.size() == 16);
   CHECK(fits.dram_read_bytes() == 64 * 32 + 32 * 64);
-  // Activation buffer of 1 KiB holds two 16x32 tiles only: A is refetched for every N tile.
-  const auto tight = plan_folds(64, 32, 64, {16, 16, false, 1024, 64 * 1024, 64 * 1024});
-  CHECK(tight.dram_read_bytes() == 4 * 64 * 32 + 32 * 64);
+  // Activation buffer of 1 KiB holds two 16x32 tiles only. N outermost refetches A for every N tile;
+  // M outermost reuses each A tile across N while all of W stays resident; auto picks the cheaper.
+  mapping::FoldPlanParams tight_p{16, 16, false, 1024, 64 * 1024, 64 * 1024};
+  tight_p.order = Order::NOuter;
+  CHECK(plan_folds(64, 32, 64, tight_p).dram_read_bytes() == 4 * 64 * 32 + 32 * 64);
+  tight_p.order = Order::MOuter;
+  CHECK(plan_folds(64, 32, 64, tight_p).dram_read_bytes() == 64 * 32 + 32 * 64);
+  tight_p.order = Order::Auto;
+  const auto tight = plan_folds(64, 32, 64, tight_p);
+  CHECK(tight.m_outer);
+  CHECK(tight.dram_read_bytes() == 64 * 32 + 32 * 64);
   // K chunking when one operand tile exceeds half a buffer.
   const auto chunked = plan_folds(16, 100, 16, {16, 16, false, 1024, 1024, 64 * 1024});
   CHECK(chunked.k_chunks == 4);

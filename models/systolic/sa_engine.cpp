@@ -77,20 +77,17 @@ void SaEngine::begin(const ArrayJob& job) {
 void SaEngine::enqueue_fetch(int64_t f) {
   if (f >= static_cast<int64_t>(folds_.size())) return;
   const auto& fd = folds_[static_cast<size_t>(f)].f;
-  if (fd.fetch_w_bytes > 0) {
-    dma_.enqueue(kFetchW, f, fd.fetch_w_bytes);
-    result_.stats.sram_write_bytes.wgt += fd.fetch_w_bytes;
-    result_.stats.dram_read_bytes += fd.fetch_w_bytes;
-  } else {
-    w_ready_[static_cast<size_t>(f)] = 1;
-  }
-  if (fd.fetch_a_bytes > 0) {
-    dma_.enqueue(kFetchA, f, fd.fetch_a_bytes);
-    result_.stats.sram_write_bytes.act += fd.fetch_a_bytes;
-    result_.stats.dram_read_bytes += fd.fetch_a_bytes;
-  } else {
-    a_ready_[static_cast<size_t>(f)] = 1;
-  }
+  auto fetch = [&](int kind, int64_t bytes, int64_t& sram_written, std::vector<uint8_t>& ready) {
+    if (bytes <= 0) {
+      ready[static_cast<size_t>(f)] = 1;  // resident already
+      return;
+    }
+    dma_.enqueue(kind, f, bytes);
+    sram_written += bytes;
+    result_.stats.dram_read_bytes += bytes;
+  };
+  fetch(kFetchW, fd.fetch_w_bytes, result_.stats.sram_write_bytes.wgt, w_ready_);
+  fetch(kFetchA, fd.fetch_a_bytes, result_.stats.sram_write_bytes.act, a_ready_);
 }
 
 bool SaEngine::can_reserve(int64_t f) const {

@@ -105,10 +105,15 @@ module sa_pe #(
         integer p, sel, st, k;
         begin
           for (p = 0; p < P; p = p + 1) begin
-            sel = (SPARSE != 0) ? {28'd0, ix[4*p+:4]} : p;
-            if (FAULT_MUX_IDX != 0 && p == 0 && (SPARSE != 0 || B > 1)) sel = sel ^ 1;
-            if (sel < B) s[32*p+:32] = $signed(act[8*sel+:8]) * $signed(wt[8*p+:8]);
-            else s[32*p+:32] = 32'd0;
+            if (SPARSE == 0 && !(FAULT_MUX_IDX != 0 && p == 0 && B > 1)) begin
+              // dense: multiplier p takes activation p (P == B), a constant select
+              s[32*p+:32] = $signed(act[8*p+:8]) * $signed(wt[8*p+:8]);
+            end else begin
+              sel = (SPARSE != 0) ? {28'd0, ix[4*p+:4]} : p;
+              if (FAULT_MUX_IDX != 0 && p == 0) sel = sel ^ 1;
+              if (sel < B) s[32*p+:32] = $signed(act[8*sel+:8]) * $signed(wt[8*p+:8]);
+              else s[32*p+:32] = 32'd0;
+            end
           end
           for (st = 1; st < P; st = st * 2)
             for (k = 0; k + st < P; k = k + 2 * st) s[32*k+:32] = s[32*k+:32] + s[32*(k+st)+:32];

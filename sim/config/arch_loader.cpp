@@ -84,27 +84,6 @@ std::string describe(const YAML::Node& n) {
   }
 }
 
-std::optional<int64_t> parse_int(const std::string& s) {
-  if (s.empty()) return std::nullopt;
-  const char* b = s.data();
-  const char* e = b + s.size();
-  if (*b == '+') {
-    ++b;
-    if (b == e || *b == '-') return std::nullopt;
-  }
-  int64_t v = 0;
-  auto [p, ec] = std::from_chars(b, e, v);
-  if (ec != std::errc() || p != e) return std::nullopt;
-  return v;
-}
-
-std::optional<double> parse_double(const std::string& s) {
-  if (s.empty() || std::isspace(static_cast<unsigned char>(s[0]))) return std::nullopt;
-  char* end = nullptr;
-  const double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
 
 // Sets root[k1][k2]...[kn] = value, turning missing or non-map intermediate nodes into maps.
 void set_path(YAML::Node node, const std::vector<std::string>& keys, size_t i, const YAML::Node& value) {

@@ -17,9 +17,9 @@ SaArrayCore::SaArrayCore(const SaShape& shape) : shape_(shape), out_(shape) {
   ring_ = shape.rows + shape.cols + 2;
   emit_.assign(static_cast<size_t>(shape.cols) * ring_, Emit{});
   out_row_.assign(shape.cols, -1);
-  wm_.assign(static_cast<size_t>(shape.wgt_lanes()), 0);
-  keep_.assign(static_cast<size_t>(shape.wgt_cols()), 0);
-  dot_.assign(static_cast<size_t>(shape.wgt_cols()), 0);
+  // Scalar: masked weights [cols] and keep [cols]; tensor: transposed activations [b][rows*a], keep [rows*a].
+  wm_.assign(std::max<size_t>(static_cast<size_t>(shape.cols), static_cast<size_t>(shape.b) * shape.act_rows()), 0);
+  keep_.assign(std::max<size_t>(static_cast<size_t>(shape.cols), static_cast<size_t>(shape.act_rows())), 0);
   wsh_.assign(pes, 0);
   wact_.assign(pes, 0);
   wsh_en_.assign(pes, 0);
@@ -89,40 +89,33 @@ void SaArrayCore::step_os_scalar(const SaInputs& in) {
 }
 
 void SaArrayCore::step_os_tensor(const SaInputs& in) {
+  // Tensor PEs keep their accumulators transposed, [weight column][activation row], so that every
+  // (weight, index) pair is one multiply-add over all activation rows (vectorised over rows).
   const int arows = shape_.act_rows(), wcols = shape_.wgt_cols(), B = shape_.b, P = shape_.p;
-  // Masked weights, transposed to [p][column] so the dense inner loop runs over columns.
-  for (int q = 0; q < wcols; ++q) {
-    for (int p = 0; p < P; ++p) wm_[static_cast<size_t>(p * wcols + q)] = in.w_mask[q] ? in.w_in[q * P + p] : 0;
-    keep_[q] = (in.in_first && in.w_mask[q]) ? 0u : ~0u;
-  }
-  uint32_t* __restrict dot = dot_.data();
+  int32_t* __restrict actT = wm_.data();  // [b][activation row], 0 for masked rows
   for (int ar = 0; ar < arows; ++ar) {
-    if (!in.a_mask[ar]) continue;
-    const int8_t* act = &in.a_in[static_cast<size_t>(ar) * B];
-    std::fill(dot, dot + wcols, 0u);
-    if (shape_.sparse) {
-      // Each multiplier's B:1 mux picks the activation its weight index names (>= B selects 0).
-      for (int q = 0; q < wcols; ++q) {
-        const uint8_t* idx = &in.w_idx[static_cast<size_t>(q) * P];
-        int32_t d = 0;
-        for (int p = 0; p < P; ++p) d += (idx[p] < B ? act[idx[p]] : 0) * wm_[static_cast<size_t>(p * wcols + q)];
-        dot[q] = static_cast<uint32_t>(d);
-      }
-    } else {
-      for (int p = 0; p < P; ++p) {
-        const int32_t a = act[p];
-        const int32_t* __restrict w = &wm_[static_cast<size_t>(p * wcols)];
-        for (int q = 0; q < wcols; ++q) dot[q] += static_cast<uint32_t>(a * w[q]);
-      }
+    const bool on = in.a_mask[ar] != 0;
+    keep_[ar] = (in.in_first && on) ? 0u : ~0u;
+    for (int b = 0; b < B; ++b) actT[b * arows + ar] = on ? in.a_in[static_cast<size_t>(ar) * B + b] : 0;
+  }
+  const uint32_t* __restrict keep = keep_.data();
+  for (int q = 0; q < wcols; ++q) {
+    if (!in.w_mask[q]) continue;  // a masked column neither accumulates nor clears
+    uint32_t* __restrict acc = &acc_[static_cast<size_t>(q) * arows];
+    for (int ar = 0; ar < arows; ++ar) acc[ar] &= keep[ar];
+    for (int p = 0; p < P; ++p) {
+      // Multiplier p's B:1 mux selects activation idx (>= B selects 0); dense PEs use activation p.
+      const int b = shape_.sparse ? in.w_idx[static_cast<size_t>(q) * P + p] : p;
+      const int32_t w = in.w_in[static_cast<size_t>(q) * P + p];
+      if (b >= B || w == 0) continue;
+      const int32_t* __restrict a = &actT[b * arows];
+      for (int ar = 0; ar < arows; ++ar) acc[ar] += static_cast<uint32_t>(a[ar] * w);
     }
-    uint32_t* __restrict acc = &acc_[static_cast<size_t>(ar) * wcols];
-    const uint32_t* __restrict keep = keep_.data();
-    for (int q = 0; q < wcols; ++q) acc[q] = (acc[q] & keep[q]) + dot[q];
   }
 }
 
 void SaArrayCore::emit_os(const SaInputs& in) {
-  const int rows = shape_.rows, cols = shape_.cols, A = shape_.a, C = shape_.c, wcols = shape_.wgt_cols();
+  const int rows = shape_.rows, cols = shape_.cols, A = shape_.a, C = shape_.c;
   const uint64_t e = edge_;
   for (int j = 0; j < cols; ++j) {
     bool any_w = false;
@@ -140,8 +133,7 @@ void SaArrayCore::emit_os(const SaInputs& in) {
       slot.values.resize(static_cast<size_t>(A * C));
       for (int a = 0; a < A; ++a)
         for (int c = 0; c < C; ++c)
-          slot.values[static_cast<size_t>(a * C + c)] =
-              static_cast<int32_t>(acc_[static_cast<size_t>(i * A + a) * wcols + j * C + c]);
+          slot.values[static_cast<size_t>(a * C + c)] = static_cast<int32_t>(acc_at(i * A + a, j * C + c));
     }
   }
 }

@@ -30,7 +30,11 @@ class SaArrayCore final : public SaArrayIf {
   SaOutputs out_;
   uint64_t edge_ = 0;  // number of edges applied so far
   // --- OS ---
-  std::vector<uint32_t> acc_;  // [rows*a][cols*c], wraps like the 32-bit RTL accumulators
+  std::vector<uint32_t> acc_;  // scalar: [rows][cols]; tensor: [cols*c][rows*a]; wraps like the RTL's
+  uint32_t acc_at(int act_row, int wgt_col) const {
+    return shape_.scalar() ? acc_[static_cast<size_t>(act_row) * shape_.cols + wgt_col]
+                           : acc_[static_cast<size_t>(wgt_col) * shape_.act_rows() + act_row];
+  }
   struct Emit {
     uint64_t edge = ~0ull;
     int row = 0;                  // TPE row
@@ -43,9 +47,8 @@ class SaArrayCore final : public SaArrayIf {
   int ring_ = 0;                // slots per column (> rows + cols)
   std::vector<Emit> emit_;      // [cols][ring_]
   std::vector<int> out_row_;    // row that drove each column's output last edge (-1: none)
-  std::vector<int32_t> wm_;     // masked weights of the slice being applied (tensor: [p][cols*c])
-  std::vector<uint32_t> keep_;  // 0 where `first` clears the accumulator [cols*c]
-  std::vector<uint32_t> dot_;   // dot products of one activation row [cols*c]
+  std::vector<int32_t> wm_;     // scalar: masked weights [cols]; tensor: transposed activations
+  std::vector<uint32_t> keep_;  // 0 where `first` clears: scalar per column, tensor per activation row
   // --- WS ---
   std::vector<int8_t> wsh_;            // [rows][cols] shadow weights
   std::vector<uint8_t> wsh_en_;        // [rows][cols] shadow enables

@@ -40,23 +40,23 @@ module sa_array #(
     parameter P        = 1,  // tensor PE: multipliers per dot product (SPARSE = 0: P = B)
     parameter SPARSE   = 0   // 1: B:1 activation mux per multiplier, driven by w_idx
 ) (
-    input  wire                                          clk,
-    input  wire                                          rst,
-    input  wire                                          in_valid,
-    input  wire                                          in_first,
+    input  wire                                        clk,
+    input  wire                                        rst,
+    input  wire                                        in_valid,
+    input  wire                                        in_first,
     /* verilator lint_off UNUSED */
-    input  wire                                          in_last,   // unused in WS
+    input  wire                                        in_last,      // unused in WS
     /* verilator lint_on UNUSED */
     input  wire [                      ROWS*A*B*8-1:0] a_in,
     input  wire [                          ROWS*A-1:0] a_mask,
     input  wire [                      COLS*C*P*8-1:0] w_in,
     /* verilator lint_off UNUSED */
-    input  wire [                      COLS*C*P*4-1:0] w_idx,     // unused unless OS and SPARSE = 1
+    input  wire [                      COLS*C*P*4-1:0] w_idx,        // unused unless OS and SPARSE = 1
     /* verilator lint_on UNUSED */
     input  wire [                          COLS*C-1:0] w_mask,
     /* verilator lint_off UNUSED */
-    input  wire                                          w_wr,      // unused in OS
-    input  wire [((ROWS > 1) ? $clog2(ROWS) : 1) - 1:0] w_row,     // unused in OS
+    input  wire                                        w_wr,         // unused in OS
+    input  wire [ ((ROWS > 1) ? $clog2(ROWS) : 1)-1:0] w_row,        // unused in OS
     /* verilator lint_on UNUSED */
     output wire [                            COLS-1:0] out_valid,
     output wire [                     COLS*A*C*32-1:0] out_data

@@ -38,6 +38,12 @@ void print_table(std::ostream& os, const RunReport& rep) {
                           kib(st.sram_write_bytes.out),
                       kib(st.dram_bytes()), verified_cell(st, rep));
   }
+  for (const auto& st : rep.layers)
+    if (st.unit == "array" && st.k_padded > st.k_dense)
+      os << fmt::format("note: {}: reduction padded from {} to {} ({} blocks of {}{}); {} weight bytes stored ({} dense)\n",
+                        st.name, st.k_dense, st.k_padded, st.k_padded / st.block, st.block,
+                        st.w_nnz ? ", channels padded per kernel position" : "", st.weight_bytes_stored,
+                        st.weight_bytes_dense);
   const auto& t = rep.total;
   os << fmt::format("total: {} layers, {} MACs, {} cycles, {:.4f} ms at {} MHz, utilization {:.1f} %, {} stall cycles, "
                     "{:.2f} MiB DRAM, {:.3f} TOPS\n",

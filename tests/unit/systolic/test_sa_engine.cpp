@@ -13,6 +13,19 @@
 
 using namespace npusim;
 
+namespace {
+mapping::FoldPlanParams plan_params(int rows, int cols, bool ws, int64_t act, int64_t wgt, int64_t out) {
+  mapping::FoldPlanParams p;
+  p.rows = rows;
+  p.cols = cols;
+  p.weight_stationary = ws;
+  p.act_bytes = act;
+  p.wgt_bytes = wgt;
+  p.out_bytes = out;
+  return p;
+}
+}  // namespace
+
 TEST_CASE("sa engine is bit-exact on random GEMMs in both dataflows") {
   Rng rng(11, "test:engine-gemm");
   for (int i = 0; i < 120; ++i) {
@@ -61,7 +74,7 @@ TEST_CASE("fast closed form equals the cycle model on every no-stall case") {
     PreparedLayer p;
     try {
       p = prepare_gemm(M, K, N, 1000 + i);
-      (void)mapping::plan_folds(M, K, N, {rows, cols, ws, kib * 1024, kib * 1024, kib * 1024});
+      (void)mapping::plan_folds(M, K, N, plan_params(rows, cols, ws, kib * 1024, kib * 1024, kib * 1024));
     } catch (const InputError&) {
       continue;  // buffers too small for this array: rejected up front, nothing to compare
     }
@@ -119,12 +132,12 @@ TEST_CASE("OS fold timing matches docs/sa_array.md for fill and fold and drain")
 TEST_CASE("fold plan keeps tiles resident when they fit and refetches when they do not") {
   using mapping::plan_folds;
   using Order = mapping::FoldPlanParams::Order;
-  const auto fits = plan_folds(64, 32, 64, {16, 16, false, 64 * 1024, 64 * 1024, 64 * 1024});
+  const auto fits = plan_folds(64, 32, 64, plan_params(16, 16, false, 64 * 1024, 64 * 1024, 64 * 1024));
   CHECK(fits.folds.size() == 16);
   CHECK(fits.dram_read_bytes() == 64 * 32 + 32 * 64);
   // Activation buffer of 1 KiB holds two 16x32 tiles only. N outermost refetches A for every N tile;
   // M outermost reuses each A tile across N while all of W stays resident; auto picks the cheaper.
-  mapping::FoldPlanParams tight_p{16, 16, false, 1024, 64 * 1024, 64 * 1024};
+  mapping::FoldPlanParams tight_p = plan_params(16, 16, false, 1024, 64 * 1024, 64 * 1024);
   tight_p.order = Order::NOuter;
   CHECK(plan_folds(64, 32, 64, tight_p).dram_read_bytes() == 4 * 64 * 32 + 32 * 64);
   tight_p.order = Order::MOuter;
@@ -134,9 +147,9 @@ TEST_CASE("fold plan keeps tiles resident when they fit and refetches when they 
   CHECK(tight.m_outer);
   CHECK(tight.dram_read_bytes() == 64 * 32 + 32 * 64);
   // K chunking when one operand tile exceeds half a buffer.
-  const auto chunked = plan_folds(16, 100, 16, {16, 16, false, 1024, 1024, 64 * 1024});
+  const auto chunked = plan_folds(16, 100, 16, plan_params(16, 16, false, 1024, 1024, 64 * 1024));
   CHECK(chunked.k_chunks == 4);
-  CHECK_THROWS_AS(plan_folds(16, 16, 16, {16, 16, false, 16, 1024, 1024}), InputError);
+  CHECK_THROWS_AS(plan_folds(16, 16, 16, plan_params(16, 16, false, 16, 1024, 1024)), InputError);
 }
 
 namespace {

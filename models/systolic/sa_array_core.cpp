@@ -7,8 +7,8 @@ namespace npusim::systolic {
 
 SaArrayCore::SaArrayCore(const SaShape& shape) : shape_(shape), out_(shape) {
   if (shape.rows < 1 || shape.cols < 1) throw std::invalid_argument("sa_array: rows and cols must be >= 1");
-  if (shape.a < 1 || shape.b < 1 || shape.c < 1 || shape.p < 1 || shape.b > 15)
-    throw std::invalid_argument("sa_array: tensor PE dimensions must be >= 1 and b <= 15");
+  if (shape.a < 1 || shape.b < 1 || shape.c < 1 || shape.p < 1 || shape.b > 16)
+    throw std::invalid_argument("sa_array: tensor PE dimensions must be >= 1 and b <= 16");
   if (!shape.sparse && shape.p != shape.b) throw std::invalid_argument("sa_array: dense tensor PEs need p == b");
   if (shape.dataflow == 1 && !shape.scalar())
     throw std::invalid_argument("sa_array: the weight-stationary dataflow supports scalar PEs only");

@@ -253,7 +253,7 @@ void check_supported(const ArchConfig& c) {
   if (c.dataflow == Dataflow::WS && !scalar)
     unsupported("dataflow", "ws", "the weight-stationary dataflow has scalar dense PEs only");
   // The sparse PEs' weight indices are 4 bits wide.
-  if (c.tpe_b > 15) throw InputError(where + "tpe.b: at most 15 (4-bit DBB indices), got " + std::to_string(c.tpe_b));
+  if (c.tpe_b > 16) throw InputError(where + "tpe.b: at most 16 (4-bit DBB indices), got " + std::to_string(c.tpe_b));
   if (c.weights.mode != "dense" && c.weights.block != c.tpe_b)
     throw InputError(where + "sparsity.weights.block: " + std::to_string(c.weights.block) + " must equal tpe.b (" +
                      std::to_string(c.tpe_b) + ") for " + c.weights.mode + " weights");

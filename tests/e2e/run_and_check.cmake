@@ -2,8 +2,9 @@
 if(NOT BACKEND)
   set(BACKEND model)
 endif()
+separate_arguments(extra UNIX_COMMAND "${EXTRA}")
 execute_process(COMMAND ${NPUSIM} run --arch ${ARCH} --workload ${WORKLOAD} --backend ${BACKEND} --seed 7
-                        --json ${OUT}.json --csv ${OUT}.csv
+                        --json ${OUT}.json --csv ${OUT}.csv ${extra}
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}")
 if(NOT rc EQUAL 0)

@@ -11,7 +11,8 @@ target_link_libraries(npusim_im2col_prebuild PRIVATE npusim_sa_core)
 # LANESxBxDEPTHxLW[:bank]
 set(NPUSIM_TEST_IM2COL_VARIANTS 1x1x1x1 4x2x10x3 16x8x48x4 3x1x2x5 4x2x10x3:bank)
 set(_im2col_deps ${CMAKE_SOURCE_DIR}/rtl/systolic/im2col_unit.v
-  ${CMAKE_CURRENT_LIST_DIR}/systolic/im2col_unit_plugin.cpp ${CMAKE_CURRENT_LIST_DIR}/systolic/im2col_unit_plugin_abi.h)
+  ${CMAKE_CURRENT_LIST_DIR}/systolic/im2col_unit_plugin.cpp ${CMAKE_CURRENT_LIST_DIR}/systolic/im2col_unit_plugin_abi.h
+  ${CMAKE_CURRENT_LIST_DIR}/common/verilated_shim.h)
 set(_im2col_stamps)
 # The first variant may build Verilator's runtime archive (if rtl_plugins has not); the others wait for it.
 set(_im2col_first "")

@@ -20,7 +20,7 @@ cosim::RtlBuildSpec im2col_rtl_spec(const Im2colShape& shape, Im2colFault fault,
   if (fault == Im2colFault::Bank) spec.defines.push_back("NPUSIM_FAULT_IM2COL_BANK");
   spec.shim = root + "/models/systolic/im2col_unit_plugin.cpp";
   spec.include_dirs = {root};
-  spec.key_files = {root + "/models/systolic/im2col_unit_plugin_abi.h"};
+  spec.key_files = {root + "/models/systolic/im2col_unit_plugin_abi.h", root + "/models/common/verilated_shim.h"};
   spec.trace = trace;
   return spec;
 }

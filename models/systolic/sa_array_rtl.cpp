@@ -26,7 +26,7 @@ cosim::RtlBuildSpec sa_rtl_spec(const SaShape& shape, SaFault fault, bool trace)
   if (fault == SaFault::MuxIdx) spec.defines.push_back("NPUSIM_FAULT_MUX_IDX");
   spec.shim = root + "/models/systolic/sa_array_plugin.cpp";
   spec.include_dirs = {root};
-  spec.key_files = {root + "/models/systolic/sa_array_plugin_abi.h"};
+  spec.key_files = {root + "/models/systolic/sa_array_plugin_abi.h", root + "/models/common/verilated_shim.h"};
   spec.trace = trace;
   return spec;
 }

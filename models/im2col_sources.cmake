@@ -13,20 +13,5 @@ set(NPUSIM_TEST_IM2COL_VARIANTS 1x1x1x1 4x2x10x3 16x8x48x4 3x1x2x5 4x2x10x3:bank
 set(_im2col_deps ${CMAKE_SOURCE_DIR}/rtl/systolic/im2col_unit.v
   ${CMAKE_CURRENT_LIST_DIR}/systolic/im2col_unit_plugin.cpp ${CMAKE_CURRENT_LIST_DIR}/systolic/im2col_unit_plugin_abi.h
   ${CMAKE_CURRENT_LIST_DIR}/common/verilated_shim.h)
-set(_im2col_stamps)
-# The first variant may build Verilator's runtime archive (if rtl_plugins has not); the others wait for it.
-set(_im2col_first "")
-foreach(v ${NPUSIM_TEST_IM2COL_VARIANTS})
-  string(REPLACE ":" "_" vs ${v})
-  set(stamp ${NPUSIM_RTL_PREBUILT_DIR}/stamp_im2col_${vs})
-  add_custom_command(OUTPUT ${stamp}
-    COMMAND npusim_im2col_prebuild ${NPUSIM_RTL_PREBUILT_DIR} ${v}
-    COMMAND ${CMAKE_COMMAND} -E touch ${stamp}
-    DEPENDS npusim_im2col_prebuild ${_im2col_deps} ${_im2col_first}
-    COMMENT "Verilating im2col_unit ${v}" VERBATIM)
-  list(APPEND _im2col_stamps ${stamp})
-  if(NOT _im2col_first)
-    set(_im2col_first ${stamp})
-  endif()
-endforeach()
-add_custom_target(im2col_rtl_plugins ALL DEPENDS ${_im2col_stamps})
+npusim_prebuild_rtl(TARGET im2col_rtl_plugins TOOL npusim_im2col_prebuild BLOCK im2col_unit DEPS ${_im2col_deps}
+  VARIANTS ${NPUSIM_TEST_IM2COL_VARIANTS})

@@ -20,8 +20,7 @@ struct NpusimIm2colPins {
   int8_t* out_data;        // [lanes][b], written by the plugin
 };
 
-typedef int (*NpusimIm2colAbiFn)();
-typedef void* (*NpusimIm2colCreateFn)(const char* vcd_path);
-typedef void (*NpusimIm2colStepFn)(void* handle, NpusimIm2colPins* pins);
-typedef void (*NpusimIm2colDestroyFn)(void* handle);
+// Exported by the plugin (resolved by cosim::RtlInstance<NpusimIm2colPins> with prefix "npusim_im2col"):
+//   int npusim_im2col_abi(); void* npusim_im2col_create(const char* vcd_path);
+//   void npusim_im2col_step(void* handle, NpusimIm2colPins* pins); void npusim_im2col_destroy(void* handle);
 }

@@ -8,6 +8,15 @@
 
 namespace npusim::systolic {
 
+namespace {
+// Rejected before anything is verilated.
+const Im2colShape& checked(const Im2colShape& shape) {
+  if (shape.lanes < 1 || shape.b < 1 || shape.depth < 1 || shape.lw < 1)
+    throw std::invalid_argument("im2col_unit: LANES, B, DEPTH and LW must be >= 1");
+  return shape;
+}
+}  // namespace
+
 cosim::RtlBuildSpec im2col_rtl_spec(const Im2colShape& shape, Im2colFault fault, bool trace) {
   const std::string root = NPUSIM_SOURCE_DIR;
   cosim::RtlBuildSpec spec;
@@ -27,16 +36,10 @@ cosim::RtlBuildSpec im2col_rtl_spec(const Im2colShape& shape, Im2colFault fault,
 
 Im2colUnitRtl::Im2colUnitRtl(const Im2colShape& shape, Im2colFault fault, const std::string& vcd_path,
                              const std::string& cache_dir)
-    : shape_(shape), out_(shape) {
-  if (shape.lanes < 1 || shape.b < 1 || shape.depth < 1 || shape.lw < 1)
-    throw std::invalid_argument("im2col_unit: LANES, B, DEPTH and LW must be >= 1");
-  plugin_ = cosim::load_rtl_plugin(im2col_rtl_spec(shape, fault, !vcd_path.empty()), cache_dir);
-  auto abi = reinterpret_cast<NpusimIm2colAbiFn>(plugin_->symbol("npusim_im2col_abi"));
-  if (abi() != NPUSIM_IM2COL_PLUGIN_ABI) throw std::runtime_error(plugin_->path() + ": plugin ABI mismatch");
-  auto create = reinterpret_cast<NpusimIm2colCreateFn>(plugin_->symbol("npusim_im2col_create"));
-  step_fn_ = reinterpret_cast<NpusimIm2colStepFn>(plugin_->symbol("npusim_im2col_step"));
-  destroy_fn_ = reinterpret_cast<NpusimIm2colDestroyFn>(plugin_->symbol("npusim_im2col_destroy"));
-  handle_ = create(vcd_path.c_str());
+    : shape_(checked(shape)),
+      out_(shape),
+      rtl_(im2col_rtl_spec(shape, fault, !vcd_path.empty()), "npusim_im2col", NPUSIM_IM2COL_PLUGIN_ABI, vcd_path,
+           cache_dir) {
   pins_.lanes = shape.lanes;
   pins_.b = shape.b;
   pins_.depth = shape.depth;
@@ -44,10 +47,6 @@ Im2colUnitRtl::Im2colUnitRtl(const Im2colShape& shape, Im2colFault fault, const 
   pins_.aw = shape.aw();
   pins_.out_valid = &out_.out_valid;
   pins_.out_data = out_.out_data.data();
-}
-
-Im2colUnitRtl::~Im2colUnitRtl() {
-  if (handle_) destroy_fn_(handle_);
 }
 
 void Im2colUnitRtl::step(const Im2colInputs& in) {
@@ -61,7 +60,7 @@ void Im2colUnitRtl::step(const Im2colInputs& in) {
   pins_.ld_mask = in.ld_mask.data();
   pins_.rd_addr = in.rd_addr.data();
   pins_.rd_mask = in.rd_mask.data();
-  step_fn_(handle_, &pins_);
+  rtl_.step(&pins_);
 }
 
 }  // namespace npusim::systolic

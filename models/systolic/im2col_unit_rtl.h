@@ -6,7 +6,7 @@
 
 #include "models/systolic/im2col_unit_core.h"
 #include "models/systolic/im2col_unit_plugin_abi.h"
-#include "sim/cosim/rtl_plugin.h"
+#include "sim/cosim/rtl_instance.h"
 
 namespace npusim::systolic {
 
@@ -21,21 +21,17 @@ class Im2colUnitRtl final : public Im2colUnitIf {
   // `vcd_path` non-empty: dump the RTL's internal signals there (builds a traced variant).
   Im2colUnitRtl(const Im2colShape& shape, Im2colFault fault = Im2colFault::None, const std::string& vcd_path = "",
                 const std::string& cache_dir = "");
-  ~Im2colUnitRtl() override;
   Im2colUnitRtl(const Im2colUnitRtl&) = delete;
   Im2colUnitRtl& operator=(const Im2colUnitRtl&) = delete;
   const Im2colShape& shape() const override { return shape_; }
   void step(const Im2colInputs& in) override;
   const Im2colOutputs& outputs() const override { return out_; }
-  const std::string& plugin_path() const { return plugin_->path(); }
+  const std::string& plugin_path() const { return rtl_.path(); }
 
  private:
   Im2colShape shape_;
   Im2colOutputs out_;
-  std::shared_ptr<cosim::RtlPlugin> plugin_;
-  void* handle_ = nullptr;
-  NpusimIm2colStepFn step_fn_ = nullptr;
-  NpusimIm2colDestroyFn destroy_fn_ = nullptr;
+  cosim::RtlInstance<NpusimIm2colPins> rtl_;
   NpusimIm2colPins pins_{};
 };
 

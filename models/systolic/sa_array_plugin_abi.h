@@ -20,8 +20,7 @@ struct NpusimSaPins {
   int32_t* out_data;   // written by the plugin
 };
 
-typedef int (*NpusimSaAbiFn)();
-typedef void* (*NpusimSaCreateFn)(const char* vcd_path);
-typedef void (*NpusimSaStepFn)(void* handle, NpusimSaPins* pins);
-typedef void (*NpusimSaDestroyFn)(void* handle);
+// Exported by the plugin (resolved by cosim::RtlInstance<NpusimSaPins> with prefix "npusim_sa"):
+//   int npusim_sa_abi(); void* npusim_sa_create(const char* vcd_path);
+//   void npusim_sa_step(void* handle, NpusimSaPins* pins); void npusim_sa_destroy(void* handle);
 }

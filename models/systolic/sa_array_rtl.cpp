@@ -33,14 +33,9 @@ cosim::RtlBuildSpec sa_rtl_spec(const SaShape& shape, SaFault fault, bool trace)
 
 SaArrayRtl::SaArrayRtl(const SaShape& shape, SaFault fault, const std::string& vcd_path,
                        const std::string& cache_dir)
-    : shape_(shape), out_(shape) {
-  plugin_ = cosim::load_rtl_plugin(sa_rtl_spec(shape, fault, !vcd_path.empty()), cache_dir);
-  auto abi = reinterpret_cast<NpusimSaAbiFn>(plugin_->symbol("npusim_sa_abi"));
-  if (abi() != NPUSIM_SA_PLUGIN_ABI) throw std::runtime_error(plugin_->path() + ": plugin ABI mismatch");
-  auto create = reinterpret_cast<NpusimSaCreateFn>(plugin_->symbol("npusim_sa_create"));
-  step_fn_ = reinterpret_cast<NpusimSaStepFn>(plugin_->symbol("npusim_sa_step"));
-  destroy_fn_ = reinterpret_cast<NpusimSaDestroyFn>(plugin_->symbol("npusim_sa_destroy"));
-  handle_ = create(vcd_path.c_str());
+    : shape_(shape),
+      out_(shape),
+      rtl_(sa_rtl_spec(shape, fault, !vcd_path.empty()), "npusim_sa", NPUSIM_SA_PLUGIN_ABI, vcd_path, cache_dir) {
   pins_.rows = shape.rows;
   pins_.cols = shape.cols;
   pins_.act_lanes = shape.act_lanes();
@@ -50,10 +45,6 @@ SaArrayRtl::SaArrayRtl(const SaShape& shape, SaFault fault, const std::string& v
   pins_.out_lanes = shape.out_lanes();
   pins_.out_valid = out_.out_valid.data();
   pins_.out_data = out_.out_data.data();
-}
-
-SaArrayRtl::~SaArrayRtl() {
-  if (handle_) destroy_fn_(handle_);
 }
 
 void SaArrayRtl::step(const SaInputs& in) {
@@ -68,7 +59,7 @@ void SaArrayRtl::step(const SaInputs& in) {
   pins_.w_in = in.w_in.data();
   pins_.w_idx = in.w_idx.data();
   pins_.w_mask = in.w_mask.data();
-  step_fn_(handle_, &pins_);
+  rtl_.step(&pins_);
 }
 
 }  // namespace npusim::systolic

@@ -7,7 +7,7 @@
 
 #include "models/systolic/sa_array_plugin_abi.h"
 #include "models/systolic/sa_pins.h"
-#include "sim/cosim/rtl_plugin.h"
+#include "sim/cosim/rtl_instance.h"
 
 namespace npusim::systolic {
 
@@ -21,19 +21,15 @@ class SaArrayRtl final : public SaArrayIf {
   // `vcd_path` non-empty: dump the RTL's internal signals there (builds a traced variant).
   SaArrayRtl(const SaShape& shape, SaFault fault = SaFault::None, const std::string& vcd_path = "",
              const std::string& cache_dir = "");
-  ~SaArrayRtl() override;
   const SaShape& shape() const override { return shape_; }
   void step(const SaInputs& in) override;
   const SaOutputs& outputs() const override { return out_; }
-  const std::string& plugin_path() const { return plugin_->path(); }
+  const std::string& plugin_path() const { return rtl_.path(); }
 
  private:
   SaShape shape_;
   SaOutputs out_;
-  std::shared_ptr<cosim::RtlPlugin> plugin_;
-  void* handle_ = nullptr;
-  NpusimSaStepFn step_fn_ = nullptr;
-  NpusimSaDestroyFn destroy_fn_ = nullptr;
+  cosim::RtlInstance<NpusimSaPins> rtl_;
   NpusimSaPins pins_{};
 };
 

@@ -1,5 +1,6 @@
 #include "models/systolic/sa_accelerator.h"
 
+#include "models/systolic/im2col_lockstep.h"
 #include "models/systolic/sa_array_core.h"
 #include "models/systolic/sa_array_rtl.h"
 #include "models/systolic/sa_geometry.h"
@@ -12,12 +13,14 @@ namespace {
 constexpr uint64_t kQuantumCycles = 4096;  // SystemC time is synchronised at least this often
 }
 
-SaAccelerator::SaAccelerator(sc_core::sc_module_name name, const ArchConfig& arch, std::unique_ptr<SaArrayIf> array,
+SaAccelerator::SaAccelerator(sc_core::sc_module_name name, const ArchConfig& arch,
+                             std::unique_ptr<SaArrayIf> array, std::unique_ptr<Im2colUnitIf> unit,
                              uint64_t (*lockstep_counter)(const SaArrayIf&))
     : sc_core::sc_module(name),
       arch_(arch),
       array_(std::move(array)),
-      engine_(arch_, *array_),
+      unit_(std::move(unit)),
+      engine_(arch_, *array_, unit_.get()),
       lockstep_counter_(lockstep_counter),
       period_(1e3 / arch.clock_mhz, sc_core::SC_NS) {
   SC_THREAD(main_thread);
@@ -47,6 +50,12 @@ void SaAccelerator::main_thread() {
   }
 }
 
+std::string SaAccelerator::lockstep_blocks() const {
+  if (!lockstep_counter_) return "";
+  const auto* unit = dynamic_cast<const Im2colLockstep*>(unit_.get());
+  return unit && unit->cycles_compared() > 0 ? "sa_array and im2col_unit" : "sa_array";
+}
+
 ArrayJobResult SaAccelerator::run(const ArrayJob& job) {
   pending_ = &job;
   finished_ = false;
@@ -65,25 +74,40 @@ int64_t sa_physical_macs(const ArchConfig& arch) {
   return int64_t{s.rows} * s.cols * s.a * s.c * s.p;
 }
 
-uint64_t count_lockstep(const SaArrayIf& a) { return static_cast<const SaLockstep&>(a).cycles_compared(); }
+uint64_t count_lockstep(const SaArrayIf& a) {
+  return static_cast<const SaLockstep&>(a).cycles_compared();
+}
 
 std::unique_ptr<Accelerator> make_sa(const ArchConfig& arch, const BackendOptions& opts) {
   const SaShape shape = sa_shape(arch);
   std::unique_ptr<SaArrayIf> array;
+  std::unique_ptr<Im2colUnitIf> unit;
+  const bool hw_im2col = arch.im2col == "hardware";
+  const Im2colShape ushape = im2col_unit_shape(arch);
+  // The unit's RTL trace goes next to the array's.
+  const std::string unit_vcd = opts.vcd_path.empty() ? "" : opts.vcd_path + ".im2col_unit.vcd";
   uint64_t (*counter)(const SaArrayIf&) = nullptr;
   switch (opts.backend) {
-    case Backend::Model: array = std::make_unique<SaArrayCore>(shape); break;
-    case Backend::Rtl: array = std::make_unique<SaArrayRtl>(shape, SaFault::None, opts.vcd_path); break;
+    case Backend::Model:
+      array = std::make_unique<SaArrayCore>(shape);
+      if (hw_im2col) unit = std::make_unique<Im2colUnitCore>(ushape);
+      break;
+    case Backend::Rtl:
+      array = std::make_unique<SaArrayRtl>(shape, SaFault::None, opts.vcd_path);
+      if (hw_im2col) unit = std::make_unique<Im2colUnitRtl>(ushape, Im2colFault::None, unit_vcd);
+      break;
     case Backend::Lockstep:
       array = std::make_unique<SaLockstep>(shape, SaFault::None, opts.vcd_path);
+      if (hw_im2col) unit = std::make_unique<Im2colLockstep>(ushape, Im2colFault::None, unit_vcd);
       counter = &count_lockstep;
       break;
   }
-  return std::make_unique<SaAccelerator>("sa", arch, std::move(array), counter);
+  return std::make_unique<SaAccelerator>("sa", arch, std::move(array), std::move(unit), counter);
 }
 
 // Registered at static-initialisation time; the models are linked as an object library so this runs.
-[[maybe_unused]] const bool registered = (register_family("systolic", &make_sa, &sa_estimate, &sa_physical_macs), true);
+[[maybe_unused]] const bool registered =
+    (register_family("systolic", &make_sa, &sa_estimate, &sa_physical_macs), true);
 
 }  // namespace
 

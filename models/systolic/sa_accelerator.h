@@ -5,7 +5,6 @@
 // time in step with a quantum (temporal decoupling), so the kernel is not entered on every edge.
 // The hardware is elaborated once per process; layers are jobs issued to it.
 #include <memory>
-
 #include <systemc>
 
 #include "models/systolic/sa_engine.h"
@@ -17,16 +16,21 @@ namespace npusim::systolic {
 class SaAccelerator final : public sc_core::sc_module, public Accelerator {
  public:
   SC_HAS_PROCESS(SaAccelerator);
+  // `unit`: the hardware IM2COL unit of the same backend (null when the config has none).
   SaAccelerator(sc_core::sc_module_name name, const ArchConfig& arch, std::unique_ptr<SaArrayIf> array,
+                std::unique_ptr<Im2colUnitIf> unit = nullptr,
                 uint64_t (*lockstep_counter)(const SaArrayIf&) = nullptr);
   ArrayJobResult run(const ArrayJob& job) override;
   uint64_t lockstep_cycles() const override { return lockstep_counter_ ? lockstep_counter_(*array_) : 0; }
+  // The IM2COL unit is named only once a convolution has gone through it.
+  std::string lockstep_blocks() const override;
 
  private:
   void main_thread();
 
   ArchConfig arch_;
   std::unique_ptr<SaArrayIf> array_;
+  std::unique_ptr<Im2colUnitIf> unit_;
   SaEngine engine_;
   uint64_t (*lockstep_counter_)(const SaArrayIf&);
   sc_core::sc_time period_;

@@ -12,8 +12,19 @@ namespace {
 constexpr uint64_t kUnset = std::numeric_limits<uint64_t>::max();
 }
 
-SaEngine::SaEngine(const ArchConfig& arch, SaArrayIf& array)
-    : arch_(arch), array_(array), shape_(array.shape()), dma_(arch.dram_bytes_per_cycle), in_(shape_) {}
+SaEngine::SaEngine(const ArchConfig& arch, SaArrayIf& array, Im2colUnitIf* unit)
+    : arch_(arch),
+      array_(array),
+      shape_(array.shape()),
+      dma_(arch.dram_bytes_per_cycle),
+      in_(shape_),
+      unit_(unit),
+      next_(shape_) {
+  if (!unit_ && arch.im2col == "hardware" && shape_.dataflow == 0) {
+    own_unit_ = std::make_unique<Im2colUnitCore>(im2col_unit_shape(arch));
+    unit_ = own_unit_.get();
+  }
+}
 
 void SaEngine::begin(const ArrayJob& job) {
   job_ = &job;
@@ -71,6 +82,33 @@ void SaEngine::begin(const ArrayJob& job) {
   in_.rst = true;
   array_.step(in_);
   in_.rst = false;
+  hw_ = job.hw_im2col;
+  if (hw_) {
+    if (!unit_ || shape_.dataflow != 0)
+      throw std::logic_error("sa job: hardware IM2COL without an IM2COL unit");
+    const Im2colShape& us = unit_->shape();
+    if (us.lanes != geo_.unit.lanes || us.b != geo_.unit.b || us.depth != geo_.unit.depth ||
+        us.lw != geo_.unit.lw)
+      throw std::logic_error("sa job: IM2COL unit shape differs from the arch config's");
+    // Reset, then the pad slot (0) of both banks gets the input zero point (configuration, like the reset
+    // not counted in the job's cycles).
+    uin_ = Im2colInputs(us);
+    uin_.rst = true;
+    unit_->step(uin_);
+    for (int bank = 0; bank < 2; ++bank) {
+      uin_.clear();
+      uin_.ld_valid = true;
+      uin_.ld_bank = bank == 1;
+      uin_.ld_mask[0] = 1;
+      std::fill_n(uin_.ld_data.begin(), us.b, job.pad_value);
+      unit_->step(uin_);
+    }
+    groups_.clear();
+    fold_group_.clear();
+    load_g_ = load_done_ = read_g_ = reads_done_ = 0;
+    next_.clear_operands();
+    in_.clear_operands();
+  }
   enqueue_fetch(0);
 }
 
@@ -96,12 +134,12 @@ bool SaEngine::can_reserve(int64_t f) const {
   return out_used_ + tiles_[static_cast<size_t>(fr.tile)].t.reserve_bytes <= out_capacity_;
 }
 
-void SaEngine::start_fold(int64_t f) {
+void SaEngine::start_fold(int64_t f, uint64_t edge) {
   FoldRef& fr = folds_[static_cast<size_t>(f)];
-  if (!any_started_) result_.stats.prologue_cycles = static_cast<int64_t>(t_);
+  if (!any_started_) result_.stats.prologue_cycles = static_cast<int64_t>(edge);
   any_started_ = true;
   stream_fold_ = f;
-  stream_start_[static_cast<size_t>(f)] = t_;
+  stream_start_[static_cast<size_t>(f)] = edge;
   slice_ = 0;
   ++next_fold_;
   if (fr.f.first_k) out_used_ += tiles_[static_cast<size_t>(fr.tile)].t.reserve_bytes;
@@ -115,7 +153,7 @@ void SaEngine::start_fold(int64_t f) {
   }
   // Multiplier slots issued (zero padding and pruned positions included) vs dense-equivalent MACs.
   const int64_t executed = shape_.dataflow == 0 ? geo_.slices(fr.f) * fr.f.m_len * fr.f.n_len * shape_.p
-                                                 : fr.f.m_len * fr.f.n_len * fr.f.k_len;
+                                                : fr.f.m_len * fr.f.n_len * fr.f.k_len;
   result_.stats.actions["mac"] += executed;
   result_.stats.actions["mac_effective"] += fr.f.m_len * fr.f.n_len * fr.f.k_len * geo_.block;
   ++result_.stats.folds;
@@ -129,11 +167,12 @@ void SaEngine::drive_os(SaInputs& in) {
     const auto& fd = folds_[static_cast<size_t>(f)].f;
     // Output-register rule: this fold's last slice must come at least (TPE rows used by the previous
     // fold) steps after the previous fold's, so two rows of one column never emit on the same edge.
-    const bool structural_ok = t_ >= stream_free_at_ &&
-                               (!any_started_ || t_ + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
-                                                     prev_last_ + static_cast<uint64_t>(prev_tpe_rows_));
-    if (structural_ok && w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] && can_reserve(f))
-      start_fold(f);
+    const bool structural_ok =
+        t_ >= stream_free_at_ && (!any_started_ || t_ + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
+                                                       prev_last_ + static_cast<uint64_t>(prev_tpe_rows_));
+    if (structural_ok && w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] &&
+        can_reserve(f))
+      start_fold(f, t_);
     else if (structural_ok && any_started_)
       ++result_.stats.stall_cycles;
   }
@@ -141,7 +180,7 @@ void SaEngine::drive_os(SaInputs& in) {
   const FoldRef& fr = folds_[static_cast<size_t>(stream_fold_)];
   const auto& fd = fr.f;
   const auto& gm = job_->groups[static_cast<size_t>(fr.group)];
-  const int B = geo_.block, P = shape_.p;
+  const int B = geo_.block;
   const int64_t kb = fd.k0 + slice_ / geo_.passes;  // K block of this slice
   const int64_t pass = slice_ % geo_.passes;
   const int64_t slices = geo_.slices(fd);
@@ -153,6 +192,16 @@ void SaEngine::drive_os(SaInputs& in) {
     std::copy(src, src + B, &in.a_in[static_cast<size_t>(r * B)]);
     in.a_mask[static_cast<size_t>(r)] = 1;
   }
+  fill_weights(in, fr, kb, pass);
+  // Activations of a block are held at the array edge across its passes (read once per block).
+  if (pass == 0) result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m_len);
+  end_slice(in, fd, t_);
+}
+
+void SaEngine::fill_weights(SaInputs& in, const FoldRef& fr, int64_t kb, int64_t pass) {
+  const auto& fd = fr.f;
+  const auto& gm = job_->groups[static_cast<size_t>(fr.group)];
+  const int B = geo_.block, P = shape_.p;
   for (int64_t c = 0; c < fd.n_len; ++c) {
     const int64_t n = fd.n0 + c;
     if (shape_.sparse) {
@@ -164,17 +213,151 @@ void SaEngine::drive_os(SaInputs& in) {
     }
     in.w_mask[static_cast<size_t>(c)] = 1;
   }
-  // Activations of a block are held at the array edge across its passes (read once per block).
-  if (pass == 0) result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m0, fd.m_len, kb);
   wgt_read_bits_ += fd.n_len * geo_.wgt_bits_per_col_slice();
+}
+
+// Bookkeeping after a slice that reaches the array at `edge`.
+void SaEngine::end_slice(SaInputs& in, const mapping::Fold& fd, uint64_t edge) {
   if (in.in_last) {
-    prev_last_ = t_;
+    prev_last_ = edge;
     prev_tpe_rows_ = geo_.tpe_rows(fd.m_len);
     stream_fold_ = -1;
-    stream_free_at_ = t_ + 1;
+    stream_free_at_ = edge + 1;
   } else {
     ++slice_;
   }
+}
+
+void SaEngine::plan_groups(int64_t fold) {
+  const FoldRef& fr = folds_[static_cast<size_t>(fold)];
+  fold_group_.push_back(static_cast<int64_t>(groups_.size()));
+  for (auto& g : geo_.im2col_groups(fr.f, true)) {
+    LoadGroup lg;
+    lg.fold = fold;
+    lg.cycles = geo_.load_cycles(g);
+    lg.slice_end = (g.kb0 + g.nb - fr.f.k0) * geo_.passes;
+    lg.g = std::move(g);
+    groups_.push_back(std::move(lg));
+  }
+}
+
+// A load waits for its bank (the group two back fully read), the load port, and the fold's input
+// tile in the activation SRAM; it writes LW pixel blocks per cycle into slots 1, 2, ...
+void SaEngine::load_step(Im2colInputs& u) {
+  const int64_t nf = static_cast<int64_t>(folds_.size());
+  for (;;) {
+    while (load_g_ >= static_cast<int64_t>(groups_.size()) && static_cast<int64_t>(fold_group_.size()) < nf)
+      plan_groups(static_cast<int64_t>(fold_group_.size()));
+    if (load_g_ >= static_cast<int64_t>(groups_.size())) return;
+    LoadGroup& lg = groups_[static_cast<size_t>(load_g_)];
+    if (load_done_ == 0) {
+      const bool bank_free = load_g_ < 2 || (reads_done_ >= load_g_ - 1 &&
+                                             groups_[static_cast<size_t>(load_g_ - 2)].last_read < t_);
+      if (!bank_free || !a_ready_[static_cast<size_t>(lg.fold)]) return;
+      lg.load_start = t_;
+      const uint64_t ideal_start =
+          load_g_ == 0 ? t_
+                       : std::max(groups_[static_cast<size_t>(load_g_ - 1)].ideal_end + 1,
+                                  load_g_ >= 2 ? groups_[static_cast<size_t>(load_g_ - 2)].last_read + 1 : 0);
+      lg.ideal_end = ideal_start + static_cast<uint64_t>(lg.cycles) - 1;
+      if (lg.cycles == 0) {  // every pixel of the group is padding: nothing to load
+        lg.load_end = t_ - 1;
+        lg.loaded = true;
+        ++load_g_;
+        continue;
+      }
+    }
+    const FoldRef& fr = folds_[static_cast<size_t>(lg.fold)];
+    const Im2colShape& us = unit_->shape();
+    const int B = us.b;
+    const int64_t first = load_done_ * us.lw, n = static_cast<int64_t>(lg.g.pixels.size());
+    const int64_t C = job_->input.size() / (job_->window->batch * job_->window->H * job_->window->W);
+    const int64_t c0 = fr.group * job_->channels + lg.g.cb * B;
+    const int64_t real = std::min<int64_t>(B, job_->channels - lg.g.cb * B);
+    u.ld_valid = true;
+    u.ld_bank = (load_g_ & 1) != 0;
+    u.ld_addr = static_cast<uint32_t>(1 + first);
+    for (int64_t l = 0; l < us.lw && first + l < n; ++l) {
+      const int8_t* px = &job_->input[lg.g.pixels[static_cast<size_t>(first + l)] * C + c0];
+      std::copy_n(px, real, &u.ld_data[static_cast<size_t>(l * B)]);
+      u.ld_mask[static_cast<size_t>(l)] = 1;
+      result_.stats.sram_read_bytes.act += real;
+    }
+    ++result_.stats.actions["im2col_load"];
+    if (++load_done_ == lg.cycles) {
+      lg.load_end = t_;
+      lg.loaded = true;
+      ++load_g_;
+      load_done_ = 0;
+    }
+    return;
+  }
+}
+
+// Would group g be readable by now had no load waited for DRAM? (Then waiting for it is a stall;
+// otherwise the wait is the unit's structural load time, which the closed form models.)
+bool SaEngine::waits_on_dram(int64_t g) const {
+  const LoadGroup& lg = groups_[static_cast<size_t>(g)];
+  if (g < load_g_ || load_done_ > 0) return lg.ideal_end < t_;  // started: its ideal end is known
+  // Not started (the stream waits on it, so every earlier group is loaded and g - 2 is read out).
+  if (g == 0) return true;
+  const uint64_t start = std::max(groups_[static_cast<size_t>(g - 1)].ideal_end + 1,
+                                  g >= 2 ? groups_[static_cast<size_t>(g - 2)].last_read + 1 : uint64_t{0});
+  return start + static_cast<uint64_t>(lg.cycles) - 1 < t_;
+}
+
+void SaEngine::drive_os_im2col(SaInputs& next, Im2colInputs& u) {
+  const int64_t nf = static_cast<int64_t>(folds_.size());
+  const uint64_t edge = t_ + 1;  // the array edge of a slice read from the unit now
+  if (stream_fold_ < 0 && next_fold_ < nf) {
+    const int64_t f = next_fold_;
+    const auto& fd = folds_[static_cast<size_t>(f)].f;
+    const bool structural_ok =
+        edge >= stream_free_at_ && (!any_started_ || edge + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
+                                                         prev_last_ + static_cast<uint64_t>(prev_tpe_rows_));
+    const bool operands_ok =
+        w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] && can_reserve(f);
+    const bool planned = static_cast<int64_t>(fold_group_.size()) > f;
+    const int64_t g0 = planned ? fold_group_[static_cast<size_t>(f)] : -1;
+    const bool loaded = planned && group_ready(g0);
+    if (structural_ok && operands_ok && loaded) {
+      start_fold(f, edge);
+      read_g_ = g0;
+    } else if (structural_ok && any_started_ && (!operands_ok || !planned || waits_on_dram(g0))) {
+      ++result_.stats.stall_cycles;
+    }
+  }
+  if (stream_fold_ < 0) return;
+  const FoldRef& fr = folds_[static_cast<size_t>(stream_fold_)];
+  const auto& fd = fr.f;
+  if (slice_ == groups_[static_cast<size_t>(read_g_)].slice_end) ++read_g_;  // next load of the fold
+  LoadGroup& lg = groups_[static_cast<size_t>(read_g_)];
+  if (!group_ready(read_g_)) {  // the bank is still loading: a bubble inside the fold
+    ++result_.stats.actions["im2col_bubble"];
+    if (waits_on_dram(read_g_)) ++result_.stats.stall_cycles;
+    return;
+  }
+  const int64_t kb = fd.k0 + slice_ / geo_.passes, pass = slice_ % geo_.passes;
+  const int64_t j = kb - lg.g.kb0;
+  u.rd_valid = true;
+  u.rd_bank = (read_g_ & 1) != 0;
+  for (int64_t m = 0; m < fd.m_len; ++m) {
+    u.rd_addr[static_cast<size_t>(m)] = lg.g.addr[static_cast<size_t>(j * fd.m_len + m)];
+    u.rd_mask[static_cast<size_t>(m)] = 1;
+    next.a_mask[static_cast<size_t>(m)] = 1;
+  }
+  ++result_.stats.actions["im2col_read"];
+  lg.last_read = t_;
+  next.in_valid = true;
+  next.in_first = slice_ == 0;
+  next.in_last = slice_ == geo_.slices(fd) - 1;
+  fill_weights(next, fr, kb, pass);
+  if (slice_ + 1 == lg.slice_end) {
+    reads_done_ = read_g_ + 1;
+    std::vector<int64_t>().swap(lg.g.pixels);  // read out: free the tables
+    std::vector<uint32_t>().swap(lg.g.addr);
+  }
+  end_slice(next, fd, edge);
 }
 
 void SaEngine::pack_dbb() {
@@ -244,7 +427,7 @@ void SaEngine::drive_ws(SaInputs& in) {
     const bool structural_ok = t_ >= stream_free_at_;
     const bool weights_on_way = tw_[static_cast<size_t>(f)] != kUnset;
     if (structural_ok && weights_on_way && a_ready_[static_cast<size_t>(f)] && can_reserve(f)) {
-      start_fold(f);
+      start_fold(f, t_);
     } else if (structural_ok && any_started_) {
       ++result_.stats.stall_cycles;
     }
@@ -301,7 +484,8 @@ void SaEngine::accept(int64_t f, int64_t row, int64_t col, int32_t value) {
   TileState& ts = tiles_[static_cast<size_t>(fr.tile)];
   auto& st = result_.stats;
   int32_t& acc = ts.acc[static_cast<size_t>(row * ts.t.n_len + col)];
-  acc = fr.f.first_k ? value : static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(value));
+  acc =
+      fr.f.first_k ? value : static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(value));
   if (!(fr.f.first_k && fr.f.last_k)) st.sram_write_bytes.out += 4;  // int32 partial sum
   if (!fr.f.first_k) st.sram_read_bytes.out += 4;
   if (!fr.f.last_k) return;
@@ -326,12 +510,25 @@ void SaEngine::accept(int64_t f, int64_t row, int64_t col, int32_t value) {
 }
 
 void SaEngine::tick() {
-  in_.clear_operands();
-  if (shape_.dataflow == 0)
-    drive_os(in_);
-  else
-    drive_ws(in_);
-  array_.step(in_);
+  if (hw_) {
+    // in_ holds the slice decided last cycle; its activations are on the unit's outputs now.
+    uin_.clear();
+    next_.clear_operands();
+    load_step(uin_);
+    drive_os_im2col(next_, uin_);
+    if (in_.in_valid)
+      std::copy(unit_->outputs().out_data.begin(), unit_->outputs().out_data.end(), in_.a_in.begin());
+    array_.step(in_);
+    unit_->step(uin_);
+    std::swap(in_, next_);
+  } else {
+    in_.clear_operands();
+    if (shape_.dataflow == 0)
+      drive_os(in_);
+    else
+      drive_ws(in_);
+    array_.step(in_);
+  }
   collect_outputs(array_.outputs());
   for (const auto& x : dma_.tick()) {
     if (x.kind == kFetchW) w_ready_[static_cast<size_t>(x.id)] = 1;
@@ -351,6 +548,8 @@ void SaEngine::tick() {
   }
 }
 
-ArrayJobResult SaEngine::take_result() { return std::move(result_); }
+ArrayJobResult SaEngine::take_result() {
+  return std::move(result_);
+}
 
 }  // namespace npusim::systolic

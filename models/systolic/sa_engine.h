@@ -3,9 +3,13 @@
 // counters and residency), the sequencer that feeds the array's ports fold by fold, and the writeback
 // (partial-sum accumulation, bias, requantization into the output buffer, DMA back to DRAM).
 // tick() is one clock cycle. The array itself is any SaArrayIf: C++ core, RTL, or lockstep of both.
+// With hardware IM2COL the activation operands come from an im2col_unit (any Im2colUnitIf): bank
+// loads of raw input pixels run ahead of the stream, and the sequencer decides each slice one cycle
+// before the array edge (the unit's read latency), reading the slots of that slice's lanes.
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "models/common/dma.h"
@@ -19,7 +23,8 @@ namespace npusim::systolic {
 
 class SaEngine {
  public:
-  SaEngine(const ArchConfig& arch, SaArrayIf& array);
+  // `unit`: the IM2COL unit hardware-IM2COL jobs read through; null = an internal C++ core.
+  SaEngine(const ArchConfig& arch, SaArrayIf& array, Im2colUnitIf* unit = nullptr);
   // Reset the array (one edge with rst) and start a job. The job must outlive the run.
   void begin(const ArrayJob& job);
   void tick();
@@ -42,12 +47,33 @@ class SaEngine {
     bool reserved = false;
   };
   enum XferKind { kFetchW = 0, kFetchA = 1, kWriteTile = 2 };
+  // One bank load of the IM2COL unit (global order; bank = index % 2) and its schedule.
+  struct LoadGroup {
+    int64_t fold = 0;
+    mapping::Im2colGroup g;
+    int64_t cycles = 0;                     // load cycles
+    int64_t slice_end = 0;                  // first slice of the fold after this group
+    uint64_t load_start = 0, load_end = 0;  // load edges (end = start - 1 when nothing to load)
+    bool loaded = false;
+    uint64_t last_read = 0;
+    uint64_t ideal_end = 0;  // load end had no load waited for DRAM (stall accounting)
+  };
 
   void enqueue_fetch(int64_t f);
   bool operands_ready(int64_t f, bool need_w, bool need_a) const;
   bool can_reserve(int64_t f) const;
-  void start_fold(int64_t f);
+  void start_fold(int64_t f, uint64_t edge);  // first slice reaches the array at `edge`
   void drive_os(SaInputs& in);
+  void fill_weights(SaInputs& in, const FoldRef& fr, int64_t kb, int64_t pass);
+  void end_slice(SaInputs& in, const mapping::Fold& fd, uint64_t edge);
+  // Hardware IM2COL: loader, and the sequencer deciding the slice of the next edge.
+  void plan_groups(int64_t fold);
+  void load_step(Im2colInputs& u);
+  void drive_os_im2col(SaInputs& next, Im2colInputs& u);
+  bool group_ready(int64_t g) const {
+    return groups_[static_cast<size_t>(g)].loaded && groups_[static_cast<size_t>(g)].load_end + 1 <= t_;
+  }
+  bool waits_on_dram(int64_t g) const;
   void drive_ws(SaInputs& in);
   void collect_outputs(const SaOutputs& out);
   void accept(int64_t f, int64_t row, int64_t col, int32_t value);
@@ -59,6 +85,16 @@ class SaEngine {
   DmaPort dma_;
   SaInputs in_;
   const ArrayJob* job_ = nullptr;
+  // Hardware IM2COL state.
+  std::unique_ptr<Im2colUnitIf> own_unit_;
+  Im2colUnitIf* unit_ = nullptr;
+  bool hw_ = false;
+  Im2colInputs uin_;
+  SaInputs next_;
+  std::vector<LoadGroup> groups_;
+  std::vector<int64_t> fold_group_;      // first load group of each planned fold
+  int64_t load_g_ = 0, load_done_ = 0;   // group being / next to be loaded, its load cycles done
+  int64_t read_g_ = 0, reads_done_ = 0;  // group the stream reads, groups fully read
   SaGeometry geo_;
   // DBB weights of each group packed for the sparse PEs: [block][column][passes*P] values and indices.
   std::vector<std::vector<int8_t>> dbb_val_;
@@ -79,10 +115,10 @@ class SaEngine {
   int64_t prev_tpe_rows_ = 0;
   bool any_started_ = false;
   // WS weight writer.
-  int64_t wfold_ = 0;                     // next fold whose weights are written
-  int64_t wwriting_ = -1, wrow_ = 0;      // fold being written, next row
-  std::vector<uint64_t> tw_;              // step at which each fold's weight write started
-  std::vector<uint64_t> stream_start_;    // step at which each fold's stream started
+  int64_t wfold_ = 0;                   // next fold whose weights are written
+  int64_t wwriting_ = -1, wrow_ = 0;    // fold being written, next row
+  std::vector<uint64_t> tw_;            // step at which each fold's weight write started
+  std::vector<uint64_t> stream_start_;  // step at which each fold's stream started
   uint64_t writer_free_at_ = 0;
   // Writeback: per column, the folds whose results will appear there, in order.
   std::vector<std::deque<std::pair<int64_t, int64_t>>> col_queue_;  // (fold, rows remaining)

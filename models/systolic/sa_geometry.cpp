@@ -25,8 +25,8 @@ SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const Array
   g.block = job.block;
   g.nnz = job.nnz;
   if (job.block != shape.b)
-    throw std::logic_error("sa job: reduction blocks of " + std::to_string(job.block) + " on tensor PEs with B = " +
-                           std::to_string(shape.b));
+    throw std::logic_error("sa job: reduction blocks of " + std::to_string(job.block) +
+                           " on tensor PEs with B = " + std::to_string(shape.b));
   g.passes = shape.sparse ? (job.nnz + shape.p - 1) / shape.p : 1;
   int bits = 0;
   while ((1 << bits) < shape.b) ++bits;
@@ -42,6 +42,8 @@ SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const Array
   // Dense: B values per block; DBB: nnz values plus their in-block indices.
   pp.wgt_unit_bits = shape.sparse ? int64_t{job.nnz} * (8 + g.idx_bits) : int64_t{shape.b} * 8;
   if (job.hw_im2col && job.window) {
+    if (g.ws()) throw std::logic_error("sa job: hardware IM2COL needs the OS dataflow");
+    g.unit = im2col_unit_shape(arch);
     g.window = &*job.window;
     g.channel_blocks = job.channels_padded / shape.b;
     g.channels = job.channels;
@@ -56,13 +58,27 @@ SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const Array
   return g;
 }
 
-int64_t SaGeometry::act_read_bytes(int64_t m0, int64_t m_len, int64_t kb) const {
-  if (!window) return m_len * block;
-  const int64_t S = window->S;
-  if (kb % S != 0) return 0;  // the row buffer already holds this kernel row
-  const int64_t r = kb / (channel_blocks * S), cb = (kb / S) % channel_blocks;
-  const int64_t real = std::min<int64_t>(block, channels - cb * block);
-  return mapping::window_row_pixels(*window, m0, m_len, r) * real;
+std::vector<mapping::Im2colGroup> SaGeometry::im2col_groups(const mapping::Fold& f, bool with_addr) const {
+  return mapping::plan_im2col_groups(*window, channel_blocks, f.m0, f.m_len, f.k0, f.k_len, unit.depth - 1,
+                                     with_addr);
+}
+
+int64_t SaGeometry::load_bytes(const mapping::Im2colGroup& g) const {
+  const int64_t real = std::min<int64_t>(block, channels - g.cb * block);
+  return static_cast<int64_t>(g.pixels.size()) * real;
+}
+
+int64_t SaGeometry::load_cycles(const mapping::Im2colGroup& g) const {
+  return (static_cast<int64_t>(g.pixels.size()) + unit.lw - 1) / unit.lw;
+}
+
+Im2colShape im2col_unit_shape(const ArchConfig& arch) {
+  Im2colShape u;
+  u.lanes = arch.rows * arch.tpe_a;
+  u.b = arch.tpe_b;
+  u.lw = u.lanes;
+  u.depth = static_cast<int>(arch.im2col_slots ? arch.im2col_slots : int64_t{3} * u.lanes + 1);
+  return u;
 }
 
 }  // namespace npusim::systolic

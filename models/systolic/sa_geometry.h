@@ -4,6 +4,7 @@
 // NNZ for VDBB's time-unrolled lanes). Shared by the cycle engine and the closed form.
 #include <cstdint>
 
+#include "models/systolic/im2col_unit_core.h"
 #include "models/systolic/sa_pins.h"
 #include "sim/config/arch_config.h"
 #include "sim/driver/array_job.h"
@@ -30,11 +31,18 @@ struct SaGeometry {
   int64_t tpe_cols(int64_t n_len) const { return (n_len + shape.c - 1) / shape.c; }
   // Weight bits read from SRAM per active weight column per slice (values + indices).
   int64_t wgt_bits_per_col_slice() const { return int64_t{shape.p} * (8 + idx_bits); }
-  // Activation bytes read from SRAM for block kb (pass 0) of a fold covering rows [m0, m0 + m_len):
-  // software im2col reads the block's m_len x B operands; the hardware unit loads the input pixels of
-  // kernel row r once, at the first block of each (r, channel block) group of S blocks.
-  int64_t act_read_bytes(int64_t m0, int64_t m_len, int64_t kb) const;
+  // Software im2col: activation bytes read from SRAM per block of a fold (held across its passes).
+  int64_t act_read_bytes(int64_t m_len) const { return m_len * block; }
+  // Hardware IM2COL: the fold's bank loads, and what one load reads from SRAM and how long it takes.
+  std::vector<mapping::Im2colGroup> im2col_groups(const mapping::Fold& f, bool with_addr) const;
+  int64_t load_bytes(const mapping::Im2colGroup& g) const;
+  int64_t load_cycles(const mapping::Im2colGroup& g) const;
+  Im2colShape unit;  // the IM2COL unit's parameters (lanes = activation rows, LW = lanes)
 };
+
+// The IM2COL unit of an arch config: one lane and one load block per activation row, B channels per
+// slot, im2col_slots slots per bank.
+Im2colShape im2col_unit_shape(const ArchConfig& arch);
 
 // The array an arch config describes: tpe {a,b,c}; weights dense (P = B), dbb (P = nnz multipliers per
 // dot product behind B:1 muxes) or vdbb (P = 1, time-unrolled).

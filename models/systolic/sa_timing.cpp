@@ -14,11 +14,15 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
   const bool ws = geo.ws();
   const int64_t rows = arch.rows;
   auto dma_cycles = [&](int64_t bytes) {
-    return bytes <= 0 ? int64_t{0} : static_cast<int64_t>(std::ceil(bytes / arch.dram_bytes_per_cycle - 1e-9));
+    return bytes <= 0 ? int64_t{0}
+                      : static_cast<int64_t>(std::ceil(bytes / arch.dram_bytes_per_cycle - 1e-9));
   };
-  int64_t n = 0, prev_n = 0, prev_slices = 0, prev_rows = 0, tw = 0;
+  int64_t n = 0, prev_n = 0, prev_slices = 0, prev_rows = 0, prev_last = 0, tw = 0, prologue = 0;
   bool first = true;
   int64_t p_max = -1, p_max_write = 0, dma_total = 0, wgt_bits = 0;
+  // Hardware IM2COL: bank loads in global order (bank = index % 2), as the engine schedules them.
+  int64_t load_end = -1, ideal_g = 0, loads = 0, reads = 0, bubbles = 0;
+  int64_t last_read[2] = {-1, -1};  // last read edge of the two groups before the next one
   for (const auto& gm : job.groups) {
     const mapping::FoldPlan plan = mapping::plan_folds(gm.M, gm.K / geo.block, gm.N, geo.plan);
     for (const auto& f : plan.folds) {
@@ -27,14 +31,44 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
         // Operands of the first fold: weights then activations over the DRAM port.
         tw = dma_cycles(f.fetch_w_bytes);
         n = tw + dma_cycles(f.fetch_a_bytes);
+        prologue = n;
         st.prologue_cycles = n;
-        first = false;
       } else if (!ws) {
         // Next fold's last slice at least (TPE rows of the previous fold) after the previous one's.
-        n = prev_n + prev_slices + std::max<int64_t>(0, prev_rows - slices);
+        n = prev_last + 1 + std::max<int64_t>(0, prev_rows - slices);
       } else {
         tw = std::max(prev_n + 1, tw + rows);
         n = std::max(prev_n + prev_slices, tw);
+      }
+      int64_t last = n + slices - 1;  // array edge of the fold's last slice
+      if (geo.window) {
+        // Each load starts once the load port is free, its bank's previous group is read out (and, in
+        // the first fold, the input tile has arrived); reads run one edge ahead of the array.
+        int64_t read = 0;
+        const auto groups = geo.im2col_groups(f, false);
+        for (size_t j = 0; j < groups.size(); ++j) {
+          const auto& g = groups[j];
+          const int64_t cycles = geo.load_cycles(g);
+          const int64_t start =
+              std::max({load_end + 1, last_read[ideal_g % 2] + 1, first ? prologue : int64_t{0}});
+          load_end = start + cycles - 1;
+          loads += cycles;
+          st.sram_read_bytes.act += geo.load_bytes(g);
+          const int64_t ready = load_end + 1, d = g.nb * geo.passes;
+          if (j == 0) {
+            read = std::max(n - 1, ready);
+            if (first) st.prologue_cycles = read + 1;
+            n = read + 1;
+          } else {
+            bubbles += std::max<int64_t>(0, ready - read);
+            read = std::max(read, ready);
+          }
+          last_read[ideal_g % 2] = read + d - 1;
+          ++ideal_g;
+          read += d;
+        }
+        last = read;  // the last read edge + 1
+        reads += slices;
       }
       dma_total += dma_cycles(f.fetch_w_bytes) + dma_cycles(f.fetch_a_bytes);
       st.dram_read_bytes += f.fetch_w_bytes + f.fetch_a_bytes;
@@ -45,8 +79,8 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
         st.sram_read_bytes.wgt += f.k_len * f.n_len;
         st.actions["mac"] += f.m_len * f.n_len * f.k_len;
       } else {
-        for (int64_t kb = f.k0; kb < f.k0 + f.k_len; ++kb)  // once per block, held across passes
-          st.sram_read_bytes.act += geo.act_read_bytes(f.m0, f.m_len, kb);
+        if (!geo.window)
+          st.sram_read_bytes.act += f.k_len * geo.act_read_bytes(f.m_len);  // held across passes
         wgt_bits += slices * f.n_len * geo.wgt_bits_per_col_slice();
         st.actions["mac"] += slices * f.m_len * f.n_len * geo.shape.p;
       }
@@ -63,18 +97,25 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
         st.actions["requant"] += t.bytes;
         dma_total += dma_cycles(t.bytes);
         const int64_t p = ws ? n + slices - 1 + rows + f.n_len - 1
-                             : n + slices - 1 + geo.tpe_rows(f.m_len) + geo.tpe_cols(f.n_len) - 1;
+                             : last + geo.tpe_rows(f.m_len) + geo.tpe_cols(f.n_len) - 1;
         if (p >= p_max) {
           p_max = p;
           p_max_write = dma_cycles(t.bytes);
         }
       }
+      first = false;
       prev_n = n;
+      prev_last = last;
       prev_slices = slices;
       prev_rows = ws ? f.m_len : geo.tpe_rows(f.m_len);
     }
   }
   st.sram_read_bytes.wgt += (wgt_bits + 7) / 8;
+  if (geo.window) {
+    st.actions["im2col_load"] += loads;
+    st.actions["im2col_read"] += reads;
+    st.actions["im2col_bubble"] += bubbles;
+  }
   st.cycles = p_max + p_max_write;
   // DRAM time that cannot overlap with compute shows up as stall (an estimate, not a simulation).
   st.stall_cycles = std::max<int64_t>(0, dma_total - st.cycles);

@@ -61,10 +61,10 @@ int cmd_cosim_gemm(const std::string& arch_path, const std::string& gemm, uint64
   auto acc = create_accelerator(arch, bo);
   const PreparedLayer p = prepare_gemm(m, k, n, seed);
   const LayerStats st = run_and_check(*acc, p);
-  std::cout << fmt::format("cosim {} on {} ({}x{} {}), seed {}: lockstep clean over {} cycles; {} cycles for the job, "
+  std::cout << fmt::format("cosim {} on {} ({}x{} {}), seed {}: lockstep of {} clean over {} cycles; {} cycles for the job, "
                            "{} folds; golden check: {}\n",
                            gemm, arch.name, arch.rows, arch.cols, arch.dataflow == Dataflow::OS ? "os" : "ws", seed,
-                           acc->lockstep_cycles(), st.cycles, st.folds, st.verify_note);
+                           acc->lockstep_blocks(), acc->lockstep_cycles(), st.cycles, st.folds, st.verify_note);
   return st.verified ? 0 : 1;
 }
 

@@ -23,6 +23,7 @@ nlohmann::json ArchConfig::to_json() const {
   j["dataflow"] = to_string(dataflow);
   j["sparsity"] = {{"weights", sparsity_json(weights)}, {"activations", sparsity_json(activations)}};
   j["im2col"] = im2col;
+  j["im2col_slots"] = im2col_slots ? im2col_slots : int64_t{3} * rows * tpe_a + 1;
   j["buffers"] = {{"act_kib", act_kib}, {"wgt_kib", wgt_kib}, {"out_kib", out_kib}};
   j["dram"] = {{"bytes_per_cycle", dram_bytes_per_cycle}};
   j["precision"] = {{"act_bits", act_bits}, {"wgt_bits", wgt_bits}, {"acc_bits", acc_bits}};

@@ -30,6 +30,9 @@ struct ArchConfig {
   SparsityConfig weights{"dense", 8, 8};
   SparsityConfig activations{"dense", 8, 8};
   std::string im2col = "software";  // software | hardware
+  // Hardware IM2COL register slots per bank (pixel blocks); 0 = 3 x activation rows + 1 (a 3-wide
+  // kernel row at stride <= 2 in one load). Must be >= activation rows + 1 (one kernel column + pad).
+  int64_t im2col_slots = 0;
   int64_t act_kib = 512, wgt_kib = 512, out_kib = 256;
   double dram_bytes_per_cycle = 32.0;
   int act_bits = 8, wgt_bits = 8, acc_bits = 32;

@@ -29,7 +29,7 @@ constexpr int64_t kMaxValue = (int64_t{1} << 31) - 1;
 const std::map<std::string, std::vector<std::string>>& schema() {
   static const std::map<std::string, std::vector<std::string>> s = {
       {"",
-       {"name", "family", "clock_mhz", "tech", "array", "tpe", "dataflow", "sparsity", "im2col", "buffers",
+       {"name", "family", "clock_mhz", "tech", "array", "tpe", "dataflow", "sparsity", "im2col", "im2col_slots", "buffers",
         "dram", "precision", "vector"}},
       {"array", {"rows", "cols"}},
       {"tpe", {"a", "b", "c"}},
@@ -252,6 +252,12 @@ void check_supported(const ArchConfig& c) {
   const bool scalar = c.tpe_a == 1 && c.tpe_b == 1 && c.tpe_c == 1 && c.weights.mode == "dense";
   if (c.dataflow == Dataflow::WS && !scalar)
     unsupported("dataflow", "ws", "the weight-stationary dataflow has scalar dense PEs only");
+  if (c.im2col == "hardware" && c.dataflow == Dataflow::WS)
+    unsupported("im2col", "hardware", "the IM2COL unit feeds the streamed activation rows of the OS dataflow");
+  const int64_t act_rows = int64_t{c.rows} * c.tpe_a;
+  if (c.im2col == "hardware" && c.im2col_slots != 0 && c.im2col_slots < act_rows + 1)
+    throw InputError(where + "im2col_slots: at least activation rows + 1 = " + std::to_string(act_rows + 1) +
+                     " (one kernel column of pixels plus the pad slot), got " + std::to_string(c.im2col_slots));
   // The sparse PEs' weight indices are 4 bits wide.
   if (c.tpe_b > 16) throw InputError(where + "tpe.b: at most 16 (4-bit DBB indices), got " + std::to_string(c.tpe_b));
   if (c.weights.mode != "dense" && c.weights.block != c.tpe_b)
@@ -320,6 +326,7 @@ ArchConfig load_arch(const std::string& path, const std::vector<std::string>& ov
   c.weights = read_sparsity(r, "weights", {"dense", "dbb", "vdbb"});
   c.activations = read_sparsity(r, "activations", {"dense", "zvcg", "dap"});
   c.im2col = r.choice("im2col", c.im2col, {"software", "hardware"});
+  c.im2col_slots = r.integer("im2col_slots", int64_t{3} * c.rows * c.tpe_a + 1);
   c.act_kib = r.integer("buffers.act_kib", c.act_kib);
   c.wgt_kib = r.integer("buffers.wgt_kib", c.wgt_kib);
   c.out_kib = r.integer("buffers.out_kib", c.out_kib);

@@ -26,6 +26,8 @@ class Accelerator {
   virtual ArrayJobResult run(const ArrayJob& job) = 0;
   // Simulated edges compared in lockstep so far (0 for other backends).
   virtual uint64_t lockstep_cycles() const { return 0; }
+  // The blocks compared in lockstep, e.g. "sa_array and im2col_unit" ("" for other backends).
+  virtual std::string lockstep_blocks() const { return ""; }
 };
 
 using AcceleratorFactory = std::function<std::unique_ptr<Accelerator>(const ArchConfig&, const BackendOptions&)>;

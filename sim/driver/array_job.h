@@ -24,6 +24,8 @@ struct ArrayJob {
   std::optional<mapping::ConvWindow> window;
   int64_t channels = 0;          // input channels per group (as stored in the activation SRAM)
   int64_t channels_padded = 0;  // ... padded to a multiple of block
+  TensorI8 input;                // raw input [batch][H][W][groups * channels] the unit loads from
+  int8_t pad_value = 0;          // value of padding pixels (the input zero point)
   std::vector<int32_t> bias;          // [total channels] bias with the input zero point folded in
   quant::Requant requant;             // per output channel
 };

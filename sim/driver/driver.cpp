@@ -191,6 +191,8 @@ PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed, const WeightSch
                                        l.pad_top,  l.pad_left, l.dilation, l.out_h,   l.out_w,    l.batch};
     p.job.channels = l.channels_per_group();
     p.job.channels_padded = (l.channels_per_group() + scheme.block - 1) / scheme.block * scheme.block;
+    p.job.input = input;
+    p.job.pad_value = static_cast<int8_t>(zp_in);
   }
   return p;
 }
@@ -290,7 +292,10 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
   t.utilization = t.cycles ? static_cast<double>(t.executed_macs) / (static_cast<double>(t.cycles) * peak) : 0.0;
   t.latency_s = t.cycles / (arch.clock_mhz * 1e6);
   t.tops = t.latency_s > 0 ? 2.0 * t.macs / t.latency_s / 1e12 : 0.0;
-  if (acc) rep.lockstep_cycles = acc->lockstep_cycles();
+  if (acc) {
+    rep.lockstep_cycles = acc->lockstep_cycles();
+    rep.lockstep_blocks = acc->lockstep_blocks();
+  }
   return rep;
 }
 

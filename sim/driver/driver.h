@@ -37,6 +37,7 @@ struct RunReport {
   std::vector<LayerStats> layers;
   RunTotals total;
   uint64_t lockstep_cycles = 0;
+  std::string lockstep_blocks;
 };
 
 RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptions& opts);

@@ -1,7 +1,10 @@
 #include "sim/mapping/im2col_unit.h"
 
 #include <set>
+#include <stdexcept>
+#include <string>
 #include <tuple>
+#include <unordered_map>
 
 namespace npusim::mapping {
 
@@ -28,12 +31,72 @@ int64_t count(const ConvWindow& w, int64_t m0, int64_t m_len, int64_t r_lo, int6
   return static_cast<int64_t>(px.size());
 }
 
+// Input pixel of output pixel m at kernel position (r, s), or -1 when it lies in the padding.
+int64_t pixel_of(const ConvWindow& w, int64_t m, int64_t r, int64_t s) {
+  const int64_t b = m / (w.out_h * w.out_w), oy = (m / w.out_w) % w.out_h, ox = m % w.out_w;
+  const int64_t iy = oy * w.stride_h - w.pad_top + r * w.dilation;
+  const int64_t ix = ox * w.stride_w - w.pad_left + s * w.dilation;
+  if (iy < 0 || iy >= w.H || ix < 0 || ix >= w.W) return -1;
+  return (b * w.H + iy) * w.W + ix;
+}
+
 }  // namespace
 
 int64_t window_row_pixels(const ConvWindow& w, int64_t m0, int64_t m_len, int64_t r) {
   return count(w, m0, m_len, r, r + 1);
 }
 
-int64_t window_pixels(const ConvWindow& w, int64_t m0, int64_t m_len) { return count(w, m0, m_len, 0, w.R); }
+int64_t window_pixels(const ConvWindow& w, int64_t m0, int64_t m_len) {
+  return count(w, m0, m_len, 0, w.R);
+}
+
+std::vector<Im2colGroup> plan_im2col_groups(const ConvWindow& w, int64_t channel_blocks, int64_t m0,
+                                            int64_t m_len, int64_t k0, int64_t k_len, int64_t max_pixels,
+                                            bool with_addr) {
+  if (max_pixels < m_len)
+    throw std::logic_error("im2col: " + std::to_string(max_pixels) +
+                           " slots cannot hold one kernel column of " + std::to_string(m_len) + " pixels");
+  std::vector<Im2colGroup> groups;
+  std::unordered_map<int64_t, uint32_t> slot;  // pixel -> index in the current group
+  std::vector<int64_t> column;                 // pixels of one kernel column (per lane)
+  Im2colGroup g;
+  auto flush = [&] {
+    if (g.nb == 0) return;
+    groups.push_back(std::move(g));
+    g = Im2colGroup{};
+    slot.clear();
+  };
+  for (int64_t kb = k0; kb < k0 + k_len; ++kb) {
+    const int64_t s = kb % w.S, cb = (kb / w.S) % channel_blocks, r = kb / (w.S * channel_blocks);
+    if (g.nb > 0 && (r != g.r || cb != g.cb)) flush();
+    column.resize(static_cast<size_t>(m_len));
+    int64_t fresh = 0;
+    for (int64_t i = 0; i < m_len; ++i) {
+      column[static_cast<size_t>(i)] = pixel_of(w, m0 + i, r, s);
+      const int64_t p = column[static_cast<size_t>(i)];
+      if (p >= 0 && !slot.count(p)) ++fresh;  // (r, s) fixed: distinct lanes read distinct pixels
+    }
+    if (g.nb > 0 && static_cast<int64_t>(g.pixels.size()) + fresh > max_pixels) flush();
+    if (g.nb == 0) {
+      g.kb0 = kb;
+      g.r = r;
+      g.cb = cb;
+      g.s0 = s;
+    }
+    ++g.nb;
+    for (int64_t i = 0; i < m_len; ++i) {
+      const int64_t p = column[static_cast<size_t>(i)];
+      uint32_t a = 0;
+      if (p >= 0) {
+        auto [it, added] = slot.emplace(p, static_cast<uint32_t>(g.pixels.size()));
+        if (added) g.pixels.push_back(p);
+        a = 1 + it->second;
+      }
+      if (with_addr) g.addr.push_back(a);
+    }
+  }
+  flush();
+  return groups;
+}
 
 }  // namespace npusim::mapping

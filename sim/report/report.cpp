@@ -55,7 +55,8 @@ void print_table(std::ostream& os, const RunReport& rep) {
     os << fmt::format("verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit)\n",
                       t.verified, t.failed, t.not_checked);
   if (rep.lockstep_cycles)
-    os << fmt::format("lockstep: model and RTL agreed on every output port for {} cycles\n", rep.lockstep_cycles);
+    os << fmt::format("lockstep: model and RTL agreed on every output port of {} for {} cycles\n", rep.lockstep_blocks,
+                      rep.lockstep_cycles);
 }
 
 nlohmann::json to_json(const RunReport& rep) {
@@ -109,7 +110,10 @@ nlohmann::json to_json(const RunReport& rep) {
                 {"utilization", t.utilization}, {"latency_s", t.latency_s},
                 {"tops", t.tops},             {"layers_verified", t.verified},
                 {"layers_failed", t.failed},  {"layers_not_checked", t.not_checked}};
-  if (rep.lockstep_cycles) j["total"]["lockstep_cycles"] = rep.lockstep_cycles;
+  if (rep.lockstep_cycles) {
+    j["total"]["lockstep_cycles"] = rep.lockstep_cycles;
+    j["total"]["lockstep_blocks"] = rep.lockstep_blocks;
+  }
   return j;
 }
 

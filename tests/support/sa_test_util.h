@@ -4,6 +4,7 @@
 #include <string>
 
 #include "models/systolic/sa_engine.h"
+#include "sim/common/rng.h"
 #include "sim/config/arch_config.h"
 #include "sim/driver/driver.h"
 
@@ -41,6 +42,31 @@ inline ArrayJobResult run_engine(const ArchConfig& arch, systolic::SaArrayIf& ar
   engine.begin(job);
   while (!engine.done()) engine.tick();
   return engine.take_result();
+}
+
+// A random conv layer (kernel up to 7x7, stride up to 3, dilation up to 2, batch up to 2, groups).
+inline Layer random_conv(Rng& rng) {
+  Layer l;
+  l.name = "rand_conv";
+  l.op = OpType::Conv;
+  l.R = rng.uniform(1, 5);
+  l.S = rng.uniform(1, 7);
+  l.dilation = rng.uniform(1, 2);
+  l.stride_h = rng.uniform(1, 3);
+  l.stride_w = rng.uniform(1, 3);
+  l.H = rng.uniform((l.R - 1) * l.dilation + 1, 14);
+  l.W = rng.uniform((l.S - 1) * l.dilation + 1, 14);
+  l.groups = rng.uniform(1, 3) == 1 ? 2 : 1;
+  l.C = l.groups * rng.uniform(1, 19);
+  l.K = l.groups * rng.uniform(1, 9);
+  l.batch = rng.uniform(1, 2);
+  l.pad_top = rng.uniform(0, (l.R - 1) * l.dilation / 2 + 1);
+  l.pad_bottom = rng.uniform(0, l.pad_top);
+  l.pad_left = rng.uniform(0, (l.S - 1) * l.dilation / 2 + 1);
+  l.pad_right = rng.uniform(0, l.pad_left);
+  l.out_h = (l.H + l.pad_top + l.pad_bottom - (l.R - 1) * l.dilation - 1) / l.stride_h + 1;
+  l.out_w = (l.W + l.pad_left + l.pad_right - (l.S - 1) * l.dilation - 1) / l.stride_w + 1;
+  return l;
 }
 
 // Bit-exact comparison with golden; returns "" or a description of the first difference.

@@ -60,7 +60,8 @@ TEST_CASE("arch to_json mirrors the YAML nesting and round-trips", "[arch]") {
   CHECK(j["dram"]["bytes_per_cycle"] == 32.0);
   CHECK(j["precision"]["acc_bits"] == 32);
   CHECK(j["vector"]["lanes"] == 16);
-  CHECK(j.size() == 13);
+  CHECK(j["im2col_slots"] == 3 * 16 + 1);
+  CHECK(j.size() == 14);
   // JSON is YAML: the emitted config loads back to the same config.
   TempDir tmp;
   const ArchConfig back = load_arch(tmp.write("rt.yaml", j.dump(2)));
@@ -132,6 +133,11 @@ TEST_CASE("arch config: bad inputs are one-line InputErrors naming file and key"
        "name: t\nfamily: systolic\narray: 16\n",
        {},
        {"a.yaml:3:", "array: expected a mapping"}},
+      {"im2col slots too few",
+       base + "im2col: hardware\nim2col_slots: 4\n",
+       {},
+       {"a.yaml", "im2col_slots: at least activation rows + 1 = 5", "got 4"}},
+      {"hardware im2col on WS", base + "dataflow: ws\nim2col: hardware\n", {}, {"a.yaml", "im2col: 'hardware'"}},
       {"missing array.cols", "name: t\nfamily: systolic\narray: {rows: 4}\n", {}, {"a.yaml", "'array.cols'"}},
       {"missing name", "family: systolic\narray: {rows: 4, cols: 4}\n", {}, {"a.yaml", "'name'"}},
       {"missing family", "name: t\narray: {rows: 4, cols: 4}\n", {}, {"a.yaml", "'family'"}},

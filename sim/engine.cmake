@@ -3,6 +3,7 @@ add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/mapping/lowering.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mapping/fold_plan.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mapping/dbb.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/mapping/dap.cpp
   ${CMAKE_CURRENT_LIST_DIR}/mapping/im2col_unit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/accelerator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/driver.cpp

@@ -20,3 +20,9 @@ target_compile_definitions(npusim_sim PUBLIC
   NPUSIM_RTL_PREBUILT_DIR="${NPUSIM_RTL_PREBUILT_DIR}"
   NPUSIM_VERILATOR_ROOT="${VERILATOR_ROOT}"
   NPUSIM_PLUGIN_CXXFLAGS="-O2 ${NPUSIM_ARCH_FLAG}")
+
+# yosys synthesis + gate-level area estimate (docs/synth_area.md)
+target_sources(npusim_sim PRIVATE ${CMAKE_CURRENT_LIST_DIR}/cost/synth_area.cpp)
+# Energy and area model: technology tables, node scaling, pricing (configs/tech/CALIBRATION.md)
+target_sources(npusim_sim PRIVATE ${CMAKE_CURRENT_LIST_DIR}/cost/tech_scaling.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cost/tech_table.cpp ${CMAKE_CURRENT_LIST_DIR}/cost/cost_model.cpp)

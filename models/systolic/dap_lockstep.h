@@ -13,7 +13,8 @@ namespace npusim::systolic {
 
 class DapLockstep final : public DapUnitIf {
  public:
-  explicit DapLockstep(const DapShape& shape, DapFault fault = DapFault::None, const std::string& rtl_vcd_path = "")
+  explicit DapLockstep(const DapShape& shape, DapFault fault = DapFault::None,
+                       const std::string& rtl_vcd_path = "")
       : model_(shape), rtl_(shape, fault, rtl_vcd_path) {}
   const DapShape& shape() const override { return model_.shape(); }
   const DapOutputs& outputs() const override { return model_.outputs(); }
@@ -35,7 +36,8 @@ class DapLockstep final : public DapUnitIf {
         throw cosim::DivergenceError(
             {cycle_, "out_data", static_cast<int>(q), where(q), m.out_data[q], r.out_data[q]});
       if (m.out_idx[q] != r.out_idx[q])
-        throw cosim::DivergenceError({cycle_, "out_idx", static_cast<int>(q), where(q), m.out_idx[q], r.out_idx[q]});
+        throw cosim::DivergenceError(
+            {cycle_, "out_idx", static_cast<int>(q), where(q), m.out_idx[q], r.out_idx[q]});
     }
     ++cycle_;
   }

@@ -10,7 +10,8 @@
 
 namespace {
 
-bool parse_variant(const std::string& v, npusim::systolic::DapShape* shape, npusim::systolic::DapFault* fault) {
+bool parse_variant(const std::string& v, npusim::systolic::DapShape* shape,
+                   npusim::systolic::DapFault* fault) {
   std::istringstream ss(v);
   std::string tok;
   if (!std::getline(ss, tok, ':')) return false;

@@ -7,7 +7,9 @@ namespace npusim::systolic {
 namespace {
 
 // |a| with |-128| = 128.
-int magnitude(int8_t a) { return a < 0 ? -int{a} : int{a}; }
+int magnitude(int8_t a) {
+  return a < 0 ? -int{a} : int{a};
+}
 
 // Keep mask of one block by ranking, as the RTL's comparator matrix does (deliberately not the golden
 // model's sort): element i is kept iff fewer than `keep_n` elements beat it.
@@ -34,7 +36,8 @@ DapUnitCore::DapUnitCore(const DapShape& shape) : shape_(shape), out_(shape) {
 
 void DapUnitCore::step(const DapInputs& in) {
   const int bz = shape_.bz;
-  if (in.in_data.size() != s1_data_.size()) throw std::invalid_argument("dap_unit: in_data must hold LANES*BZ values");
+  if (in.in_data.size() != s1_data_.size())
+    throw std::invalid_argument("dap_unit: in_data must hold LANES*BZ values");
   if (in.rst) {
     s1_valid_ = 0;
     std::fill(s1_data_.begin(), s1_data_.end(), 0);

@@ -14,9 +14,13 @@ using npusim_shim::put_field;
 
 extern "C" {
 
-__attribute__((visibility("default"))) int npusim_dap_abi() { return NPUSIM_DAP_PLUGIN_ABI; }
+__attribute__((visibility("default"))) int npusim_dap_abi() {
+  return NPUSIM_DAP_PLUGIN_ABI;
+}
 
-__attribute__((visibility("default"))) void* npusim_dap_create(const char* vcd_path) { return new Instance(vcd_path); }
+__attribute__((visibility("default"))) void* npusim_dap_create(const char* vcd_path) {
+  return new Instance(vcd_path);
+}
 
 __attribute__((visibility("default"))) void npusim_dap_step(void* handle, NpusimDapPins* p) {
   auto* inst = static_cast<Instance*>(handle);
@@ -37,5 +41,7 @@ __attribute__((visibility("default"))) void npusim_dap_step(void* handle, Npusim
   }
 }
 
-__attribute__((visibility("default"))) void npusim_dap_destroy(void* handle) { delete static_cast<Instance*>(handle); }
+__attribute__((visibility("default"))) void npusim_dap_destroy(void* handle) {
+  delete static_cast<Instance*>(handle);
+}
 }

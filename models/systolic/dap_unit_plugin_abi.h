@@ -10,11 +10,11 @@ extern "C" {
 struct NpusimDapPins {
   int32_t lanes, bz, iw;  // see DapShape
   uint8_t rst, in_valid;
-  uint32_t nnz;             // only the low 5 bits are on the port
-  const int8_t* in_data;    // [lanes][bz]
-  uint8_t* out_valid;       // written by the plugin
-  int8_t* out_data;         // [lanes][bz], written by the plugin
-  uint8_t* out_idx;         // [lanes][bz], written by the plugin
+  uint32_t nnz;           // only the low 5 bits are on the port
+  const int8_t* in_data;  // [lanes][bz]
+  uint8_t* out_valid;     // written by the plugin
+  int8_t* out_data;       // [lanes][bz], written by the plugin
+  uint8_t* out_idx;       // [lanes][bz], written by the plugin
 };
 
 // Exported by the plugin (resolved by cosim::RtlInstance<NpusimDapPins> with prefix "npusim_dap"):

@@ -26,7 +26,8 @@ cosim::RtlBuildSpec dap_rtl_spec(const DapShape& shape, DapFault fault, bool tra
   if (fault == DapFault::Tie) spec.defines.push_back("NPUSIM_FAULT_DAP_TIE");
   spec.shim = root + "/models/systolic/dap_unit_plugin.cpp";
   spec.include_dirs = {root};
-  spec.key_files = {root + "/models/systolic/dap_unit_plugin_abi.h", root + "/models/common/verilated_shim.h"};
+  spec.key_files = {root + "/models/systolic/dap_unit_plugin_abi.h",
+                    root + "/models/common/verilated_shim.h"};
   spec.trace = trace;
   return spec;
 }
@@ -35,7 +36,8 @@ DapUnitRtl::DapUnitRtl(const DapShape& shape, DapFault fault, const std::string&
                        const std::string& cache_dir)
     : shape_(checked(shape)),
       out_(shape),
-      rtl_(dap_rtl_spec(shape, fault, !vcd_path.empty()), "npusim_dap", NPUSIM_DAP_PLUGIN_ABI, vcd_path, cache_dir) {
+      rtl_(dap_rtl_spec(shape, fault, !vcd_path.empty()), "npusim_dap", NPUSIM_DAP_PLUGIN_ABI, vcd_path,
+           cache_dir) {
   pins_.lanes = shape.lanes;
   pins_.bz = shape.bz;
   pins_.iw = shape.iw();

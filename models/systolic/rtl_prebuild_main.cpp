@@ -1,6 +1,6 @@
 // Build-time helper: verilates and compiles sa_array plugins into a cache directory, so the test
 // suite finds them prebuilt.
-// Usage: npusim_rtl_prebuild DIR VARIANT...   VARIANT = ROWSxCOLS:os|ws[:tAxBxC][:pP][:sparse][:FAULT]
+// Usage: npusim_rtl_prebuild DIR VARIANT...   VARIANT = ROWSxCOLS:os|ws[:tAxBxC][:pP][:sparse][:asparse][:FAULT]
 // with FAULT one of acc_clear, col_skew, mux_idx.
 #include <iostream>
 #include <sstream>
@@ -28,6 +28,8 @@ bool parse_variant(const std::string& v, npusim::systolic::SaShape* shape, npusi
       if (!(t >> shape->p)) return false;
     } else if (tok == "sparse") {
       shape->sparse = true;
+    } else if (tok == "asparse") {
+      shape->asparse = true;
     } else if (tok == "acc_clear") {
       *fault = npusim::systolic::SaFault::AccClear;
     } else if (tok == "col_skew") {
@@ -46,7 +48,7 @@ bool parse_variant(const std::string& v, npusim::systolic::SaShape* shape, npusi
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::cerr << "usage: npusim_rtl_prebuild DIR ROWSxCOLS:os|ws[:tAxBxC][:pP][:sparse][:acc_clear|col_skew|mux_idx] ...\n";
+    std::cerr << "usage: npusim_rtl_prebuild DIR ROWSxCOLS:os|ws[:tAxBxC][:pP][:sparse][:asparse][:acc_clear|col_skew|mux_idx] ...\n";
     return 2;
   }
   const std::string dir = argv[1];

@@ -1,8 +1,10 @@
 #include "models/systolic/sa_accelerator.h"
 
+#include "models/systolic/dap_lockstep.h"
 #include "models/systolic/im2col_lockstep.h"
 #include "models/systolic/sa_array_core.h"
 #include "models/systolic/sa_array_rtl.h"
+#include "models/systolic/sa_cost.h"
 #include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_lockstep.h"
 #include "models/systolic/sa_timing.h"
@@ -15,12 +17,13 @@ constexpr uint64_t kQuantumCycles = 4096;  // SystemC time is synchronised at le
 
 SaAccelerator::SaAccelerator(sc_core::sc_module_name name, const ArchConfig& arch,
                              std::unique_ptr<SaArrayIf> array, std::unique_ptr<Im2colUnitIf> unit,
-                             uint64_t (*lockstep_counter)(const SaArrayIf&))
+                             std::unique_ptr<DapUnitIf> dap, uint64_t (*lockstep_counter)(const SaArrayIf&))
     : sc_core::sc_module(name),
       arch_(arch),
       array_(std::move(array)),
       unit_(std::move(unit)),
-      engine_(arch_, *array_, unit_.get()),
+      dap_(std::move(dap)),
+      engine_(arch_, *array_, unit_.get(), dap_.get()),
       lockstep_counter_(lockstep_counter),
       period_(1e3 / arch.clock_mhz, sc_core::SC_NS) {
   SC_THREAD(main_thread);
@@ -52,8 +55,12 @@ void SaAccelerator::main_thread() {
 
 std::string SaAccelerator::lockstep_blocks() const {
   if (!lockstep_counter_) return "";
+  std::string blocks = "sa_array";
   const auto* unit = dynamic_cast<const Im2colLockstep*>(unit_.get());
-  return unit && unit->cycles_compared() > 0 ? "sa_array and im2col_unit" : "sa_array";
+  if (unit && unit->cycles_compared() > 0) blocks += " and im2col_unit";
+  const auto* dap = dynamic_cast<const DapLockstep*>(dap_.get());
+  if (dap && dap->cycles_compared() > 0) blocks += " and dap_unit";
+  return blocks;
 }
 
 ArrayJobResult SaAccelerator::run(const ArrayJob& job) {
@@ -71,43 +78,61 @@ namespace {
 
 int64_t sa_physical_macs(const ArchConfig& arch) {
   const SaShape s = sa_shape(arch);
-  return int64_t{s.rows} * s.cols * s.a * s.c * s.p;
+  return int64_t{s.rows} * s.cols * s.a * s.c * s.mults();
 }
 
 uint64_t count_lockstep(const SaArrayIf& a) {
   return static_cast<const SaLockstep&>(a).cycles_compared();
 }
 
+// The sa_array RTL with the configuration's parameters (the array core only: no SRAM, DAP or IM2COL).
+cost::SynthSpec sa_synth_spec(const ArchConfig& arch) {
+  const cosim::RtlBuildSpec r = sa_rtl_spec(sa_shape(arch));
+  cost::SynthSpec s;
+  s.top = r.top;
+  s.sources = r.sources;
+  for (const auto& [k, v] : r.params) s.params.emplace_back(k, v);
+  return s;
+}
+
 std::unique_ptr<Accelerator> make_sa(const ArchConfig& arch, const BackendOptions& opts) {
   const SaShape shape = sa_shape(arch);
   std::unique_ptr<SaArrayIf> array;
   std::unique_ptr<Im2colUnitIf> unit;
-  const bool hw_im2col = arch.im2col == "hardware";
+  std::unique_ptr<DapUnitIf> dap;
+  const bool hw_im2col = arch.im2col == "hardware", has_dap = shape.asparse;
+  const DapShape dshape = dap_unit_shape(arch);
   const Im2colShape ushape = im2col_unit_shape(arch);
   // The unit's RTL trace goes next to the array's.
   const std::string unit_vcd = opts.vcd_path.empty() ? "" : opts.vcd_path + ".im2col_unit.vcd";
+  const std::string dap_vcd = opts.vcd_path.empty() ? "" : opts.vcd_path + ".dap_unit.vcd";
   uint64_t (*counter)(const SaArrayIf&) = nullptr;
   switch (opts.backend) {
     case Backend::Model:
       array = std::make_unique<SaArrayCore>(shape);
       if (hw_im2col) unit = std::make_unique<Im2colUnitCore>(ushape);
+      if (has_dap) dap = std::make_unique<DapUnitCore>(dshape);
       break;
     case Backend::Rtl:
       array = std::make_unique<SaArrayRtl>(shape, SaFault::None, opts.vcd_path);
       if (hw_im2col) unit = std::make_unique<Im2colUnitRtl>(ushape, Im2colFault::None, unit_vcd);
+      if (has_dap) dap = std::make_unique<DapUnitRtl>(dshape, DapFault::None, dap_vcd);
       break;
     case Backend::Lockstep:
       array = std::make_unique<SaLockstep>(shape, SaFault::None, opts.vcd_path);
       if (hw_im2col) unit = std::make_unique<Im2colLockstep>(ushape, Im2colFault::None, unit_vcd);
+      if (has_dap) dap = std::make_unique<DapLockstep>(dshape, DapFault::None, dap_vcd);
       counter = &count_lockstep;
       break;
   }
-  return std::make_unique<SaAccelerator>("sa", arch, std::move(array), std::move(unit), counter);
+  return std::make_unique<SaAccelerator>("sa", arch, std::move(array), std::move(unit), std::move(dap),
+                                         counter);
 }
 
 // Registered at static-initialisation time; the models are linked as an object library so this runs.
 [[maybe_unused]] const bool registered =
-    (register_family("systolic", &make_sa, &sa_estimate, &sa_physical_macs), true);
+    (register_family("systolic", &make_sa, &sa_estimate, &sa_physical_macs, &sa_inventory, &sa_synth_spec),
+     true);
 
 }  // namespace
 

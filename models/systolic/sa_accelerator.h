@@ -16,9 +16,9 @@ namespace npusim::systolic {
 class SaAccelerator final : public sc_core::sc_module, public Accelerator {
  public:
   SC_HAS_PROCESS(SaAccelerator);
-  // `unit`: the hardware IM2COL unit of the same backend (null when the config has none).
+  // `unit`, `dap`: the hardware IM2COL and DAP units of the same backend (null when the config has none).
   SaAccelerator(sc_core::sc_module_name name, const ArchConfig& arch, std::unique_ptr<SaArrayIf> array,
-                std::unique_ptr<Im2colUnitIf> unit = nullptr,
+                std::unique_ptr<Im2colUnitIf> unit = nullptr, std::unique_ptr<DapUnitIf> dap = nullptr,
                 uint64_t (*lockstep_counter)(const SaArrayIf&) = nullptr);
   ArrayJobResult run(const ArrayJob& job) override;
   uint64_t lockstep_cycles() const override { return lockstep_counter_ ? lockstep_counter_(*array_) : 0; }
@@ -31,6 +31,7 @@ class SaAccelerator final : public sc_core::sc_module, public Accelerator {
   ArchConfig arch_;
   std::unique_ptr<SaArrayIf> array_;
   std::unique_ptr<Im2colUnitIf> unit_;
+  std::unique_ptr<DapUnitIf> dap_;
   SaEngine engine_;
   uint64_t (*lockstep_counter_)(const SaArrayIf&);
   sc_core::sc_time period_;

@@ -12,6 +12,8 @@ SaArrayCore::SaArrayCore(const SaShape& shape) : shape_(shape), out_(shape) {
   if (!shape.sparse && shape.p != shape.b) throw std::invalid_argument("sa_array: dense tensor PEs need p == b");
   if (shape.dataflow == 1 && !shape.scalar())
     throw std::invalid_argument("sa_array: the weight-stationary dataflow supports scalar PEs only");
+  if (shape.asparse && (shape.b != 1 || !shape.sparse))
+    throw std::invalid_argument("sa_array: activation-indexed (S2TA) PEs need b == 1 and weight indices");
   const size_t pes = static_cast<size_t>(shape.rows) * shape.cols;
   acc_.assign(static_cast<size_t>(shape.act_rows()) * shape.wgt_cols(), 0);
   ring_ = shape.rows + shape.cols + 2;
@@ -103,6 +105,16 @@ void SaArrayCore::step_os_tensor(const SaInputs& in) {
     if (!in.w_mask[q]) continue;  // a masked column neither accumulates nor clears
     uint32_t* __restrict acc = &acc_[static_cast<size_t>(q) * arows];
     for (int ar = 0; ar < arows; ++ar) acc[ar] &= keep[ar];
+    if (shape_.asparse) {
+      // The column's weight selected by each 4-bit activation index: OR of the matching slots.
+      int32_t lut[16] = {};
+      for (int p = 0; p < P; ++p)
+        lut[in.w_idx[static_cast<size_t>(q) * P + p] & 15] =
+            static_cast<int8_t>(lut[in.w_idx[static_cast<size_t>(q) * P + p] & 15] |
+                                in.w_in[static_cast<size_t>(q) * P + p]);
+      for (int ar = 0; ar < arows; ++ar) acc[ar] += static_cast<uint32_t>(actT[ar] * lut[in.a_idx[ar] & 15]);
+      continue;
+    }
     for (int p = 0; p < P; ++p) {
       // Multiplier p's B:1 mux selects activation idx (>= B selects 0); dense PEs use activation p.
       const int b = shape_.sparse ? in.w_idx[static_cast<size_t>(q) * P + p] : p;

@@ -27,6 +27,7 @@ __attribute__((visibility("default"))) void npusim_sa_step(void* handle, NpusimS
     t.w_row = p->w_row;
     put_lanes(t.a_in, p->act_lanes, 8, reinterpret_cast<const uint8_t*>(p->a_in));
     put_lanes(t.a_mask, p->act_rows, 1, p->a_mask);
+    put_lanes(t.a_idx, p->act_rows, 4, p->a_idx);
     put_lanes(t.w_in, p->wgt_lanes, 8, reinterpret_cast<const uint8_t*>(p->w_in));
     put_lanes(t.w_idx, p->wgt_lanes, 4, p->w_idx);
     put_lanes(t.w_mask, p->wgt_cols, 1, p->w_mask);

@@ -4,7 +4,7 @@
 
 extern "C" {
 
-#define NPUSIM_SA_PLUGIN_ABI 2
+#define NPUSIM_SA_PLUGIN_ABI 3
 
 struct NpusimSaPins {
   int32_t rows, cols;
@@ -13,6 +13,7 @@ struct NpusimSaPins {
   uint32_t w_row;
   const int8_t* a_in;
   const uint8_t* a_mask;
+  const uint8_t* a_idx;  // [act_rows], 4-bit (ASPARSE)
   const int8_t* w_in;
   const uint8_t* w_idx;
   const uint8_t* w_mask;

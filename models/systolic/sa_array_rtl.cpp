@@ -20,7 +20,8 @@ cosim::RtlBuildSpec sa_rtl_spec(const SaShape& shape, SaFault fault, bool trace)
                  {"B", std::to_string(shape.b)},
                  {"C", std::to_string(shape.c)},
                  {"P", std::to_string(shape.p)},
-                 {"SPARSE", shape.sparse ? "1" : "0"}};
+                 {"SPARSE", shape.sparse ? "1" : "0"},
+                 {"ASPARSE", shape.asparse ? "1" : "0"}};
   if (fault == SaFault::AccClear) spec.defines.push_back("NPUSIM_FAULT_ACC_CLEAR");
   if (fault == SaFault::ColSkew) spec.defines.push_back("NPUSIM_FAULT_COL_SKEW");
   if (fault == SaFault::MuxIdx) spec.defines.push_back("NPUSIM_FAULT_MUX_IDX");
@@ -56,6 +57,7 @@ void SaArrayRtl::step(const SaInputs& in) {
   pins_.w_row = in.w_row;
   pins_.a_in = in.a_in.data();
   pins_.a_mask = in.a_mask.data();
+  pins_.a_idx = in.a_idx.data();
   pins_.w_in = in.w_in.data();
   pins_.w_idx = in.w_idx.data();
   pins_.w_mask = in.w_mask.data();

@@ -3,6 +3,7 @@
 #include <limits>
 #include <string>
 
+#include "models/systolic/sa_cost.h"
 #include "sim/common/error.h"
 #include "sim/quant/requant.h"
 
@@ -12,14 +13,22 @@ namespace {
 constexpr uint64_t kUnset = std::numeric_limits<uint64_t>::max();
 }
 
-SaEngine::SaEngine(const ArchConfig& arch, SaArrayIf& array, Im2colUnitIf* unit)
+SaEngine::SaEngine(const ArchConfig& arch, SaArrayIf& array, Im2colUnitIf* unit, DapUnitIf* dap)
     : arch_(arch),
       array_(array),
       shape_(array.shape()),
       dma_(arch.dram_bytes_per_cycle),
       in_(shape_),
       unit_(unit),
-      next_(shape_) {
+      next_(shape_),
+      dap_(dap),
+      activity_(shape_) {
+  count_activity_ = true;  // operand toggles and zero operands, for the energy model
+  if (!dap_ && shape_.asparse) {
+    own_dap_ = std::make_unique<DapUnitCore>(dap_unit_shape(arch));
+    dap_ = own_dap_.get();
+  }
+  ring_.assign(3, Pending{SaInputs(shape_), false, 0});
   if (!unit_ && arch.im2col == "hardware" && shape_.dataflow == 0) {
     own_unit_ = std::make_unique<Im2colUnitCore>(im2col_unit_shape(arch));
     unit_ = own_unit_.get();
@@ -82,6 +91,22 @@ void SaEngine::begin(const ArrayJob& job) {
   in_.rst = true;
   array_.step(in_);
   in_.rst = false;
+  activity_.reset();
+  dap_mode_ = shape_.asparse;
+  if (dap_mode_) {
+    const DapShape& ds = dap_->shape();
+    if (ds.lanes != shape_.act_rows() || ds.bz != job.block)
+      throw std::logic_error("sa job: DAP unit shape differs from the array's rows and the job's block");
+    din_ = DapInputs(ds);
+    din_.rst = true;
+    dap_->step(din_);
+    for (auto& p : ring_) {
+      p.in.clear_operands();
+      p.latch = false;
+    }
+    blk_val_.assign(static_cast<size_t>(ds.elems()), 0);
+    blk_idx_.assign(static_cast<size_t>(ds.elems()), 0);
+  }
   hw_ = job.hw_im2col;
   if (hw_) {
     if (!unit_ || shape_.dataflow != 0)
@@ -152,7 +177,7 @@ void SaEngine::start_fold(int64_t f, uint64_t edge) {
     for (int64_t c = 0; c < shape_.cols; ++c) col_queue_[static_cast<size_t>(c)].emplace_back(f, fr.f.m_len);
   }
   // Multiplier slots issued (zero padding and pruned positions included) vs dense-equivalent MACs.
-  const int64_t executed = shape_.dataflow == 0 ? geo_.slices(fr.f) * fr.f.m_len * fr.f.n_len * shape_.p
+  const int64_t executed = shape_.dataflow == 0 ? geo_.slices(fr.f) * fr.f.m_len * fr.f.n_len * shape_.mults()
                                                 : fr.f.m_len * fr.f.n_len * fr.f.k_len;
   result_.stats.actions["mac"] += executed;
   result_.stats.actions["mac_effective"] += fr.f.m_len * fr.f.n_len * fr.f.k_len * geo_.block;
@@ -360,6 +385,79 @@ void SaEngine::drive_os_im2col(SaInputs& next, Im2colInputs& u) {
   end_slice(next, fd, edge);
 }
 
+// The slice that reaches the array at edge t_ + 2 is decided now: if it is the first of its block, the
+// block's activations (one lane per activation row) enter the DAP unit, whose compacted outputs arrive
+// with the slice and are held for the block's a_nnz x passes slices.
+void SaEngine::drive_os_dap(int64_t slot, DapInputs& d) {
+  Pending& pd = ring_[static_cast<size_t>(slot)];
+  pd.in.clear_operands();
+  pd.latch = false;
+  const int64_t nf = static_cast<int64_t>(folds_.size());
+  const uint64_t edge = t_ + 2;
+  if (stream_fold_ < 0 && next_fold_ < nf) {
+    const int64_t f = next_fold_;
+    const auto& fd = folds_[static_cast<size_t>(f)].f;
+    const bool structural_ok =
+        edge >= stream_free_at_ && (!any_started_ || edge + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
+                                                         prev_last_ + static_cast<uint64_t>(prev_tpe_rows_));
+    if (structural_ok && w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] &&
+        can_reserve(f))
+      start_fold(f, edge);
+    else if (structural_ok && any_started_)
+      ++result_.stats.stall_cycles;
+  }
+  if (stream_fold_ < 0) return;
+  const FoldRef& fr = folds_[static_cast<size_t>(stream_fold_)];
+  const auto& fd = fr.f;
+  const auto& gm = job_->groups[static_cast<size_t>(fr.group)];
+  const int64_t per_block = geo_.a_nnz * geo_.passes, in_block = slice_ % per_block;
+  const int64_t kb = fd.k0 + slice_ / per_block, pass = in_block / geo_.a_nnz;
+  pd.j = static_cast<int>(in_block % geo_.a_nnz);
+  SaInputs& in = pd.in;
+  in.in_valid = true;
+  in.in_first = slice_ == 0;
+  in.in_last = slice_ == geo_.slices(fd) - 1;
+  for (int64_t r = 0; r < fd.m_len; ++r) in.a_mask[static_cast<size_t>(r)] = 1;
+  if (in_block == 0) {
+    // Raw activations of block kb (read from SRAM once per block) into the DAP unit.
+    const int B = geo_.block;
+    d.in_valid = true;
+    d.nnz = static_cast<uint32_t>(geo_.a_nnz);
+    for (int64_t r = 0; r < fd.m_len; ++r)
+      std::copy_n(&gm.A[(fd.m0 + r) * gm.K + kb * B], B, &d.in_data[static_cast<size_t>(r * B)]);
+    result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m_len);
+    result_.stats.actions["dap_block"] += fd.m_len;
+    pd.latch = true;
+  }
+  // The block's weight slots of this pass are read once and held for its a_nnz slices.
+  const int64_t bits = wgt_read_bits_;
+  fill_weights(in, fr, kb, pass);
+  if (pd.j != 0) wgt_read_bits_ = bits;
+  end_slice(in, fd, edge);
+}
+
+void SaEngine::tick_dap() {
+  din_.clear();
+  drive_os_dap(static_cast<int64_t>((t_ + 2) % 3), din_);
+  Pending& cur = ring_[static_cast<size_t>(t_ % 3)];
+  if (cur.latch) {
+    const DapOutputs& o = dap_->outputs();
+    std::copy(o.out_data.begin(), o.out_data.end(), blk_val_.begin());
+    std::copy(o.out_idx.begin(), o.out_idx.end(), blk_idx_.begin());
+  }
+  if (cur.in.in_valid) {
+    const int bz = dap_->shape().bz;
+    for (int r = 0; r < shape_.act_rows(); ++r) {
+      if (!cur.in.a_mask[static_cast<size_t>(r)]) continue;
+      cur.in.a_in[static_cast<size_t>(r)] = blk_val_[static_cast<size_t>(r * bz + cur.j)];
+      cur.in.a_idx[static_cast<size_t>(r)] = blk_idx_[static_cast<size_t>(r * bz + cur.j)];
+    }
+  }
+  if (count_activity_) activity_.count(cur.in, result_.stats.actions);
+  array_.step(cur.in);
+  dap_->step(din_);
+}
+
 void SaEngine::pack_dbb() {
   dbb_val_.clear();
   dbb_idx_.clear();
@@ -372,6 +470,13 @@ void SaEngine::pack_dbb() {
     for (int64_t kb = 0; kb < blocks; ++kb)
       for (int64_t n = 0; n < gm.N; ++n) {
         const size_t base = static_cast<size_t>((kb * gm.N + n) * slots);
+        if (geo_.identity_slots) {  // dense storage: weight b in slot b
+          for (int b = 0; b < B; ++b) {
+            val[base + static_cast<size_t>(b)] = gm.B[(kb * B + b) * gm.N + n];
+            idx[base + static_cast<size_t>(b)] = static_cast<uint8_t>(b);
+          }
+          continue;
+        }
         int used = 0;
         for (int b = 0; b < B; ++b) {
           const int8_t w = gm.B[(kb * B + b) * gm.N + n];
@@ -510,7 +615,9 @@ void SaEngine::accept(int64_t f, int64_t row, int64_t col, int32_t value) {
 }
 
 void SaEngine::tick() {
-  if (hw_) {
+  if (dap_mode_) {
+    tick_dap();
+  } else if (hw_) {
     // in_ holds the slice decided last cycle; its activations are on the unit's outputs now.
     uin_.clear();
     next_.clear_operands();
@@ -518,6 +625,7 @@ void SaEngine::tick() {
     drive_os_im2col(next_, uin_);
     if (in_.in_valid)
       std::copy(unit_->outputs().out_data.begin(), unit_->outputs().out_data.end(), in_.a_in.begin());
+    if (count_activity_) activity_.count(in_, result_.stats.actions);
     array_.step(in_);
     unit_->step(uin_);
     std::swap(in_, next_);
@@ -527,6 +635,7 @@ void SaEngine::tick() {
       drive_os(in_);
     else
       drive_ws(in_);
+    if (count_activity_) activity_.count(in_, result_.stats.actions);
     array_.step(in_);
   }
   collect_outputs(array_.outputs());
@@ -545,6 +654,7 @@ void SaEngine::tick() {
     st.cycles = static_cast<int64_t>(t_);
     // Write-back that had to queue behind other DMA traffic after the last result counts as stall.
     st.stall_cycles += st.cycles - static_cast<int64_t>(last_output_edge_) - last_write_cycles_;
+    finalize_actions(arch_, geo_, true, st);
   }
 }
 

@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "models/common/dma.h"
+#include "models/systolic/dap_unit_core.h"
+#include "models/systolic/sa_activity.h"
 #include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_pins.h"
 #include "sim/config/arch_config.h"
@@ -24,7 +26,8 @@ namespace npusim::systolic {
 class SaEngine {
  public:
   // `unit`: the IM2COL unit hardware-IM2COL jobs read through; null = an internal C++ core.
-  SaEngine(const ArchConfig& arch, SaArrayIf& array, Im2colUnitIf* unit = nullptr);
+  // `dap`: the DAP unit S2TA jobs prune activations through; null = an internal C++ core.
+  SaEngine(const ArchConfig& arch, SaArrayIf& array, Im2colUnitIf* unit = nullptr, DapUnitIf* dap = nullptr);
   // Reset the array (one edge with rst) and start a job. The job must outlive the run.
   void begin(const ArrayJob& job);
   void tick();
@@ -74,6 +77,9 @@ class SaEngine {
     return groups_[static_cast<size_t>(g)].loaded && groups_[static_cast<size_t>(g)].load_end + 1 <= t_;
   }
   bool waits_on_dram(int64_t g) const;
+  // S2TA: the sequencer decides each slice two edges ahead (the DAP unit's latency).
+  void drive_os_dap(int64_t edge_slot, DapInputs& d);
+  void tick_dap();
   void drive_ws(SaInputs& in);
   void collect_outputs(const SaOutputs& out);
   void accept(int64_t f, int64_t row, int64_t col, int32_t value);
@@ -95,6 +101,22 @@ class SaEngine {
   std::vector<int64_t> fold_group_;      // first load group of each planned fold
   int64_t load_g_ = 0, load_done_ = 0;   // group being / next to be loaded, its load cycles done
   int64_t read_g_ = 0, reads_done_ = 0;  // group the stream reads, groups fully read
+  // S2TA state: DAP unit, slices decided ahead (ring by edge % 3), the block the rows are streaming.
+  std::unique_ptr<DapUnitIf> own_dap_;
+  DapUnitIf* dap_ = nullptr;
+  bool dap_mode_ = false;
+  DapInputs din_;
+  struct Pending {
+    SaInputs in;
+    bool latch = false;  // the DAP outputs of this slice's block arrive on this edge
+    int j = 0;           // kept activation of the block this slice streams
+  };
+  std::vector<Pending> ring_;
+  std::vector<int8_t> blk_val_;   // [activation row][slot]
+  std::vector<uint8_t> blk_idx_;  // [activation row][slot]
+  // Zero-value gating and operand toggles (designs with sparse or gated activations).
+  SaActivity activity_;
+  bool count_activity_ = false;
   SaGeometry geo_;
   // DBB weights of each group packed for the sparse PEs: [block][column][passes*P] values and indices.
   std::vector<std::vector<int8_t>> dbb_val_;

@@ -16,6 +16,13 @@ SaShape sa_shape(const ArchConfig& arch) {
   const std::string& mode = arch.weights.mode;
   s.sparse = mode == "dbb" || mode == "vdbb";
   s.p = mode == "dbb" ? arch.weights.nnz : mode == "vdbb" ? 1 : arch.tpe_b;
+  if (arch.activations.mode == "dap") {
+    // S2TA TPE: one activation and index per row; each multiplier picks among P weight slots.
+    s.asparse = true;
+    s.sparse = true;
+    s.b = 1;
+    s.p = mode == "dbb" ? arch.weights.nnz : arch.activations.block;
+  }
   return s;
 }
 
@@ -24,13 +31,21 @@ SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const Array
   g.shape = shape;
   g.block = job.block;
   g.nnz = job.nnz;
-  if (job.block != shape.b)
+  if (job.block != shape.b && !shape.asparse)
     throw std::logic_error("sa job: reduction blocks of " + std::to_string(job.block) +
                            " on tensor PEs with B = " + std::to_string(shape.b));
   g.passes = shape.sparse ? (job.nnz + shape.p - 1) / shape.p : 1;
   int bits = 0;
   while ((1 << bits) < shape.b) ++bits;
   g.idx_bits = shape.sparse ? bits : 0;
+  if (shape.asparse) {
+    if (!job.dap || job.a_nnz < 1) throw std::logic_error("sa job: S2TA PEs need a DAP job");
+    g.a_nnz = job.a_nnz;
+    bits = 0;
+    while ((1 << bits) < job.block) ++bits;
+    g.identity_slots = shape.p >= job.block;
+    g.idx_bits = g.identity_slots ? 0 : bits;
+  }
   auto& pp = g.plan;
   pp.weight_stationary = g.ws();
   pp.rows = g.ws() ? shape.rows : shape.rows * shape.a;
@@ -38,9 +53,11 @@ SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const Array
   pp.act_bytes = arch.act_kib * 1024;
   pp.wgt_bytes = arch.wgt_kib * 1024;
   pp.out_bytes = arch.out_kib * 1024;
-  pp.act_unit_bytes = shape.b;
+  pp.act_unit_bytes = g.block;
   // Dense: B values per block; DBB: nnz values plus their in-block indices.
-  pp.wgt_unit_bits = shape.sparse ? int64_t{job.nnz} * (8 + g.idx_bits) : int64_t{shape.b} * 8;
+  pp.wgt_unit_bits = g.identity_slots ? int64_t{job.block} * 8
+                     : shape.sparse   ? int64_t{job.nnz} * (8 + g.idx_bits)
+                                      : int64_t{shape.b} * 8;
   if (job.hw_im2col && job.window) {
     if (g.ws()) throw std::logic_error("sa job: hardware IM2COL needs the OS dataflow");
     g.unit = im2col_unit_shape(arch);
@@ -70,6 +87,13 @@ int64_t SaGeometry::load_bytes(const mapping::Im2colGroup& g) const {
 
 int64_t SaGeometry::load_cycles(const mapping::Im2colGroup& g) const {
   return (static_cast<int64_t>(g.pixels.size()) + unit.lw - 1) / unit.lw;
+}
+
+DapShape dap_unit_shape(const ArchConfig& arch) {
+  DapShape d;
+  d.lanes = arch.rows * arch.tpe_a;
+  d.bz = arch.activations.block;
+  return d;
 }
 
 Im2colShape im2col_unit_shape(const ArchConfig& arch) {

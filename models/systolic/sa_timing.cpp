@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/systolic/sa_cost.h"
 #include "models/systolic/sa_geometry.h"
 #include "sim/mapping/fold_plan.h"
 
@@ -19,7 +20,7 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
   };
   int64_t n = 0, prev_n = 0, prev_slices = 0, prev_rows = 0, prev_last = 0, tw = 0, prologue = 0;
   bool first = true;
-  int64_t p_max = -1, p_max_write = 0, dma_total = 0, wgt_bits = 0;
+  int64_t p_max = -1, p_max_write = 0, dma_total = 0, wgt_bits = 0, toggle_est = 0;
   // Hardware IM2COL: bank loads in global order (bank = index % 2), as the engine schedules them.
   int64_t load_end = -1, ideal_g = 0, loads = 0, reads = 0, bubbles = 0;
   int64_t last_read[2] = {-1, -1};  // last read edge of the two groups before the next one
@@ -32,6 +33,7 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
         tw = dma_cycles(f.fetch_w_bytes);
         n = tw + dma_cycles(f.fetch_a_bytes);
         prologue = n;
+        if (geo.shape.asparse) n += 2;  // the DAP unit's two edges of latency before the first slice
         st.prologue_cycles = n;
       } else if (!ws) {
         // Next fold's last slice at least (TPE rows of the previous fold) after the previous one's.
@@ -81,8 +83,13 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
       } else {
         if (!geo.window)
           st.sram_read_bytes.act += f.k_len * geo.act_read_bytes(f.m_len);  // held across passes
-        wgt_bits += slices * f.n_len * geo.wgt_bits_per_col_slice();
-        st.actions["mac"] += slices * f.m_len * f.n_len * geo.shape.p;
+        wgt_bits += slices / geo.slices_per_weight_read() * f.n_len * geo.wgt_bits_per_col_slice();
+        // No values here: operand registers are taken to toggle half their bits per slice.
+        const SaShape& s = geo.shape;
+        const int64_t row_bits = s.b * 8 + (s.asparse ? 4 : 0), col_bits = s.p * (8 + (s.sparse ? 4 : 0));
+        toggle_est += slices * (f.m_len * row_bits * s.cols + f.n_len * col_bits * s.rows) / 2;
+        st.actions["mac"] += slices * f.m_len * f.n_len * geo.shape.mults();
+        if (geo.shape.asparse) st.actions["dap_block"] += f.k_len * f.m_len;
       }
       st.actions["mac_effective"] += f.m_len * f.n_len * f.k_len * geo.block;
       const int64_t results = f.m_len * f.n_len;
@@ -111,6 +118,7 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
     }
   }
   st.sram_read_bytes.wgt += (wgt_bits + 7) / 8;
+  if (!ws) st.actions["operand_toggle_bits"] += toggle_est;
   if (geo.window) {
     st.actions["im2col_load"] += loads;
     st.actions["im2col_read"] += reads;
@@ -120,6 +128,7 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
   // DRAM time that cannot overlap with compute shows up as stall (an estimate, not a simulation).
   st.stall_cycles = std::max<int64_t>(0, dma_total - st.cycles);
   st.cycles += st.stall_cycles;
+  finalize_actions(arch, geo, false, st);
   return st;
 }
 

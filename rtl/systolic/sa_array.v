@@ -7,7 +7,10 @@
 // dot-product units of P multipliers each (P-input adder tree, A*C 32-bit accumulators). SPARSE = 0:
 // dense, P must equal B and multiplier p takes activation p. SPARSE = 1: multiplier p of dot product
 // (a,c) takes activation act[a][w_idx[c][p]] (an index >= B selects 0). A = B = C = P = 1, SPARSE = 0
-// is the scalar array. WS supports only the scalar PE; other values fail elaboration ($error).
+// is the scalar array. ASPARSE = 1 (S2TA time-unrolled TPE; B = 1, SPARSE = 1): row i also carries A
+// 4-bit activation indices a_idx[i*A + a] with its activations, and multiplier (a,c) takes the weight
+// OR over p of (w_idx[c][p] == a_idx[a] ? w[c][p] : 0) (the column's P compacted weight slots).
+// WS supports only the scalar PE; other values fail elaboration ($error).
 // Lane orders: a_in (i*A + a)*B + b, a_mask i*A + a, w_in / w_idx (j*C + c)*P + p, w_mask j*C + c,
 // out_data (j*A + a)*C + c (i = PE row, j = PE column).
 //
@@ -38,7 +41,8 @@ module sa_array #(
     parameter B        = 1,  // tensor PE: reduction depth
     parameter C        = 1,  // tensor PE: weight columns
     parameter P        = 1,  // tensor PE: multipliers per dot product (SPARSE = 0: P = B)
-    parameter SPARSE   = 0   // 1: B:1 activation mux per multiplier, driven by w_idx
+    parameter SPARSE   = 0,  // 1: B:1 activation mux per multiplier, driven by w_idx
+    parameter ASPARSE  = 0   // 1 (S2TA): one activation + 4-bit a_idx per row; B = 1, SPARSE = 1
 ) (
     input  wire                                        clk,
     input  wire                                        rst,
@@ -49,6 +53,9 @@ module sa_array #(
     /* verilator lint_on UNUSED */
     input  wire [                      ROWS*A*B*8-1:0] a_in,
     input  wire [                          ROWS*A-1:0] a_mask,
+    /* verilator lint_off UNUSED */
+    input  wire [                        ROWS*A*4-1:0] a_idx,        // unused unless ASPARSE = 1
+    /* verilator lint_on UNUSED */
     input  wire [                      COLS*C*P*8-1:0] w_in,
     /* verilator lint_off UNUSED */
     input  wire [                      COLS*C*P*4-1:0] w_idx,        // unused unless OS and SPARSE = 1
@@ -98,12 +105,16 @@ module sa_array #(
     if (SPARSE == 0 && P != B) begin : g_err_dense
       $error("sa_array: dense tensor PEs (SPARSE = 0) require P == B");
     end
+    if (ASPARSE != 0 && (ASPARSE != 1 || DATAFLOW != 0 || B != 1 || SPARSE != 1)) begin : g_err_asp
+      $error("sa_array: ASPARSE = 1 requires DATAFLOW = 0, B = 1 and SPARSE = 1");
+    end
   endgenerate
 
   // Row bus: the A x B activation tile + A row-valid bits + two 1-bit tags.
   // OS {last, first, av[A], a[A*B]}; WS (A = B = 1) {v, first, av, a}.
   localparam AW = A * B * 8;
-  localparam HW = AW + A + 2;
+  localparam XW = (ASPARSE != 0) ? A * 4 : 0;  // ASPARSE: the A activation indices ride on top
+  localparam HW = AW + A + 2 + XW;
   // Column bus: OS {wv[C], idx[C*P] (SPARSE = 1 only), w[C*P]}; WS {w_row, w_wr, w_mask, w}.
   localparam WW = C * P * 8;
   localparam IW = (SPARSE != 0) ? C * P * 4 : 0;
@@ -114,7 +125,8 @@ module sa_array #(
   localparam LEGAL = (ROWS >= 1 && COLS >= 1 && A >= 1 && B >= 1 && C >= 1 && P >= 1 &&
                       (DATAFLOW == 0 || DATAFLOW == 1) && (SPARSE == 0 || SPARSE == 1) &&
                       (DATAFLOW == 0 || (A == 1 && B == 1 && C == 1 && P == 1 && SPARSE == 0)) &&
-                      (SPARSE != 0 || P == B)) ? 1 : 0;
+                      (SPARSE != 0 || P == B) &&
+                      (ASPARSE == 0 || (ASPARSE == 1 && DATAFLOW == 0 && B == 1 && SPARSE == 1))) ? 1 : 0;
 
   genvar r, c;
 
@@ -127,7 +139,9 @@ module sa_array #(
     for (r = 0; r < ROWS; r = r + 1) begin : g_rsk
       wire [HW-1:0] rin;   // what enters row r at this edge
       wire [HW-1:0] rout;  // what reaches PE(r,0): rin delayed by r registers
-      if (DATAFLOW == 0) begin : g_os
+      if (DATAFLOW == 0 && ASPARSE != 0) begin : g_osx
+        assign rin = {a_idx[4*A*r+:4*A], in_last, in_first, {A{in_valid}} & a_mask[A*r+:A], a_in[AW*r+:AW]};
+      end else if (DATAFLOW == 0) begin : g_os
         assign rin = {in_last, in_first, {A{in_valid}} & a_mask[A*r+:A], a_in[AW*r+:AW]};
       end else begin : g_ws
         assign rin = {in_valid, in_first, {A{in_valid}} & a_mask[A*r+:A], a_in[AW*r+:AW]};
@@ -193,6 +207,7 @@ module sa_array #(
 
         // inputs of PE(r,c)
         wire [    AW-1:0] a_wi;
+        wire [   A*4-1:0] ai_wi;
         wire [     A-1:0] av_wi;
         wire              f_wi, l_wi, v_wi;
         wire [    WW-1:0] w_ni;
@@ -205,6 +220,7 @@ module sa_array #(
         // outputs of PE(r,c); the east column's / south row's and the other dataflow's are unused
         /* verilator lint_off UNUSED */
         wire [    AW-1:0] a_eo;
+        wire [   A*4-1:0] ai_eo;
         wire [     A-1:0] av_eo;
         wire              f_eo, l_eo, v_eo;
         wire [    WW-1:0] w_so;
@@ -219,6 +235,11 @@ module sa_array #(
           assign a_wi  = g_rsk[r].rout[AW-1:0];
           assign av_wi = g_rsk[r].rout[AW+:A];
           assign f_wi  = g_rsk[r].rout[AW+A];
+          if (ASPARSE != 0) begin : g_ai
+            assign ai_wi = g_rsk[r].rout[AW+A+2+:XW];
+          end else begin : g_noai
+            assign ai_wi = {(A * 4) {1'b0}};
+          end
           if (DATAFLOW == 0) begin : g_os
             assign l_wi = g_rsk[r].rout[AW+A+1];
             assign v_wi = 1'b0;
@@ -228,6 +249,7 @@ module sa_array #(
           end
         end else begin : g_wn
           assign a_wi  = g_row[r].g_col[c-1].a_eo;
+          assign ai_wi = g_row[r].g_col[c-1].ai_eo;
           assign av_wi = g_row[r].g_col[c-1].av_eo;
           assign f_wi  = g_row[r].g_col[c-1].f_eo;
           assign l_wi  = g_row[r].g_col[c-1].l_eo;
@@ -279,12 +301,14 @@ module sa_array #(
             .C              (C),
             .P              (P),
             .SPARSE         (SPARSE),
+            .ASPARSE        (ASPARSE),
             .FAULT_ACC_CLEAR(FLT),
             .FAULT_MUX_IDX  (FLT_MUX)
         ) u_pe (
             .clk   (clk),
             .rst   (rst),
             .a_w   (a_wi),
+            .ai_w  (ai_wi),
             .av_w  (av_wi),
             .f_w   (f_wi),
             .l_w   (l_wi),
@@ -297,6 +321,7 @@ module sa_array #(
             .w_n   (w_ni),
             .wv_n  (wv_ni),
             .a_e   (a_eo),
+            .ai_e  (ai_eo),
             .av_e  (av_eo),
             .f_e   (f_eo),
             .l_e   (l_eo),

@@ -12,6 +12,9 @@
 //   tile the column output register must show and `res_v` (= emit) says so. sa_array does the
 //   per-column priority selection. Signed 8-bit operands; products and sums wrap at 32 bits.
 //   With A = B = C = P = 1, SPARSE = 0 this is exactly the scalar MAC PE.
+//   ASPARSE = 1 (S2TA, B = 1, SPARSE = 1): the west operand also carries A 4-bit activation indices
+//   ai[a]; dot = act[a][0] * (OR over p of (idx[c][p] == ai[a] ? w[c][p] : 0)): one multiplier per
+//   (a,c) selecting among the column's P compacted weight slots.
 // DATAFLOW = 1 (weight-stationary, scalar only: sa_array rejects other A, B, C, P, SPARSE):
 //   Registers its west operand (a, v, av, first) and forwards it east. The column's skewed weight-write
 //   bus (w_n = data, wv_n = mask bit, w_wr, w_row) is decoded against ROW into the shadow weight.
@@ -34,6 +37,7 @@ module sa_pe #(
     parameter C               = 1,  // weight columns of the tile
     parameter P               = 1,  // multipliers per dot product
     parameter SPARSE          = 0,  // 1: per-multiplier B:1 activation mux driven by the weight index
+    parameter ASPARSE         = 0,  // 1: activation-indexed weight select (S2TA; B = 1, SPARSE = 1)
     parameter FAULT_ACC_CLEAR = 0,
     parameter FAULT_MUX_IDX   = 0
 ) (
@@ -50,6 +54,7 @@ module sa_pe #(
     input  wire                  w_wr,    // WS: shadow-write strobe (column-skewed)
     input  wire [      RW-1:0]   w_row,   // WS: shadow-write row address (column-skewed)
     input  wire [        31:0]   psum_n,  // WS: partial sum from PE(r-1,c)
+    input  wire [       A*4-1:0] ai_w,    // OS, ASPARSE = 1: activation indices ai[a] at lane a
     input  wire                  pv_n,    // WS: partial-sum valid from PE(r-1,c)
     input  wire [   C*P*4-1:0]   wi_n,    // OS, SPARSE = 1: weight indices idx[c][p] at lane c*P + p
     /* verilator lint_on UNUSED */
@@ -58,6 +63,7 @@ module sa_pe #(
     input  wire [       C-1:0]   wv_n,
     // east (registered west operand)
     output wire [   A*B*8-1:0]   a_e,
+    output wire [       A*4-1:0] ai_e,    // 0 unless OS and ASPARSE = 1
     output wire [       A-1:0]   av_e,
     output wire                  f_e,
     output wire                  l_e,     // OS only (0 in WS)
@@ -82,6 +88,18 @@ module sa_pe #(
       reg  [A*C*32-1:0] acc;
       reg               emit;
       wire [ C*P*4-1:0] wi_q;  // registered weight indices (0 when dense)
+      wire [   A*4-1:0] ai_q;  // registered activation indices (0 unless ASPARSE)
+
+      if (ASPARSE != 0) begin : g_aidx
+        reg [A*4-1:0] ai_r;
+        always @(posedge clk) begin
+          if (rst) ai_r <= {(A * 4) {1'b0}};
+          else ai_r <= ai_w;
+        end
+        assign ai_q = ai_r;
+      end else begin : g_noaidx
+        assign ai_q = {(A * 4) {1'b0}};
+      end
 
       if (SPARSE != 0) begin : g_idx
         reg [C*P*4-1:0] wi_r;
@@ -101,9 +119,17 @@ module sa_pe #(
         input [B*8-1:0] act;
         input [P*8-1:0] wt;
         input [P*4-1:0] ix;
+        input [3:0] aix;  // ASPARSE: the activation's index
         reg   [P*32-1:0] s;
+        reg   [7:0] wsel;
         integer p, sel, st, k;
         begin
+          wsel = 8'd0;
+          if (ASPARSE != 0) begin
+            // S2TA: the weight slot whose index matches the activation's (OR of matching slots)
+            for (p = 0; p < P; p = p + 1) if (ix[4*p+:4] == aix) wsel = wsel | wt[8*p+:8];
+            s[31:0] = $signed(act[7:0]) * $signed(wsel);
+          end else begin
           for (p = 0; p < P; p = p + 1) begin
             if (SPARSE == 0 && !(FAULT_MUX_IDX != 0 && p == 0 && B > 1)) begin
               // dense: multiplier p takes activation p (P == B), a constant select
@@ -117,6 +143,7 @@ module sa_pe #(
           end
           for (st = 1; st < P; st = st * 2)
             for (k = 0; k + st < P; k = k + 2 * st) s[32*k+:32] = s[32*k+:32] + s[32*(k+st)+:32];
+          end
           dot = s[31:0];
         end
       endfunction
@@ -146,11 +173,12 @@ module sa_pe #(
               if (av_r[ia] & wv_r[ic])
                 acc[32*(ia*C+ic)+:32] <=
                     ((f_r && !(FAULT_ACC_CLEAR != 0 && ia == 0 && ic == 0)) ? 32'd0 : acc[32*(ia*C+ic)+:32])
-                    + dot(a_r[8*B*ia+:8*B], w_r[8*P*ic+:8*P], wi_q[4*P*ic+:4*P]);
+                    + dot(a_r[8*B*ia+:8*B], w_r[8*P*ic+:8*P], wi_q[4*P*ic+:4*P], ai_q[4*ia+:4]);
         end
       end
 
       assign a_e   = a_r;
+      assign ai_e  = ai_q;
       assign av_e  = av_r;
       assign f_e   = f_r;
       assign l_e   = l_r;
@@ -212,6 +240,7 @@ module sa_pe #(
       end
 
       assign a_e   = a_r;
+      assign ai_e  = {(A * 4) {1'b0}};
       assign av_e  = av_r;
       assign f_e   = f_r;
       assign l_e   = 1'b0;

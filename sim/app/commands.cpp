@@ -1,14 +1,16 @@
 #include "sim/app/commands.h"
 
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <iostream>
 #include <sstream>
 
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
-
 #include "sim/common/error.h"
 #include "sim/config/arch_loader.h"
+#include "sim/cost/cost_model.h"
+#include "sim/cost/tech_table.h"
 #include "sim/driver/driver.h"
 #include "sim/report/report.h"
 #include "sim/workload/workload_loader.h"
@@ -29,8 +31,9 @@ Backend parse_backend(const std::string& s) {
 }
 
 int cmd_run(const std::string& arch_path, const std::string& workload, const std::string& backend, bool fast,
-            uint64_t seed, const std::string& json, const std::string& csv, const std::vector<std::string>& sets,
-            const std::string& layer, const std::string& vcd, int w_nnz = 0) {
+            uint64_t seed, const std::string& json, const std::string& csv,
+            const std::vector<std::string>& sets, const std::string& layer, const std::string& vcd,
+            int w_nnz = 0, int a_nnz = 0) {
   const ArchConfig arch = load_arch(arch_path, sets);
   const Network net = load_workload(workload);
   RunOptions opts;
@@ -40,6 +43,7 @@ int cmd_run(const std::string& arch_path, const std::string& workload, const std
   opts.backend.vcd_path = vcd;
   opts.only_layer = layer;
   opts.w_nnz = w_nnz;
+  opts.a_nnz = a_nnz;
   const RunReport rep = run_network(arch, net, opts);
   print_table(std::cout, rep);
   if (!json.empty()) write_json(json, rep);
@@ -61,10 +65,11 @@ int cmd_cosim_gemm(const std::string& arch_path, const std::string& gemm, uint64
   auto acc = create_accelerator(arch, bo);
   const PreparedLayer p = prepare_gemm(m, k, n, seed);
   const LayerStats st = run_and_check(*acc, p);
-  std::cout << fmt::format("cosim {} on {} ({}x{} {}), seed {}: lockstep of {} clean over {} cycles; {} cycles for the job, "
-                           "{} folds; golden check: {}\n",
-                           gemm, arch.name, arch.rows, arch.cols, arch.dataflow == Dataflow::OS ? "os" : "ws", seed,
-                           acc->lockstep_blocks(), acc->lockstep_cycles(), st.cycles, st.folds, st.verify_note);
+  std::cout << fmt::format(
+      "cosim {} on {} ({}x{} {}), seed {}: lockstep of {} clean over {} cycles; {} cycles for the job, "
+      "{} folds; golden check: {}\n",
+      gemm, arch.name, arch.rows, arch.cols, arch.dataflow == Dataflow::OS ? "os" : "ws", seed,
+      acc->lockstep_blocks(), acc->lockstep_cycles(), st.cycles, st.folds, st.verify_note);
   return st.verified ? 0 : 1;
 }
 
@@ -72,9 +77,65 @@ void list_dir(const std::string& dir, const std::string& ext) {
   std::vector<std::string> names;
   if (std::filesystem::is_directory(dir))
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir))
-      if (e.path().extension() == ext) names.push_back(std::filesystem::relative(e.path(), NPUSIM_SOURCE_DIR).string());
+      if (e.path().extension() == ext)
+        names.push_back(std::filesystem::relative(e.path(), NPUSIM_SOURCE_DIR).string());
   std::sort(names.begin(), names.end());
   for (const auto& n : names) std::cout << "  " << n << "\n";
+}
+
+void list_tech() {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> files;
+  for (const auto& e : fs::directory_iterator(std::string(NPUSIM_SOURCE_DIR) + "/configs/tech"))
+    if (e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  for (const auto& f : files) {
+    const cost::TechTable t = cost::TechTable::load(f.string());
+    std::cout << "technology table " << fs::relative(f, NPUSIM_SOURCE_DIR).string() << " (" << t.node()
+              << "):\n";
+    for (const auto& r : t.rows())
+      std::cout << fmt::format("  {:<12} {:<20} {:>10.5g} {:<12} at {:<6} -> {:>10.5g} at {}  [{}]\n",
+                               r.section, r.name, r.value, r.unit, r.at, r.scaled, t.node(), r.source);
+  }
+}
+
+// Table-based area of a configuration, and with --synth the yosys estimate of its array core beside it.
+int cmd_area(const std::string& arch_path, const std::vector<std::string>& sets) {
+  const ArchConfig arch = load_arch(arch_path, sets);
+  const cost::TechTable tech = cost::TechTable::for_node(arch.tech, arch.source);
+  const cost::AreaReport a = cost::price_area(tech, arch, area_inventory(arch));
+  std::cout << fmt::format("area of {} ({} {}x{}, tpe {}x{}x{}, {}) from {}:\n", arch.name, arch.family,
+                           arch.rows, arch.cols, arch.tpe_a, arch.tpe_b, arch.tpe_c, arch.tech, tech.path());
+  double total = 0;
+  for (const auto& [k, v] : a.by_category_um2) total += v;
+  for (const auto& [k, v] : a.by_category_um2)
+    std::cout << fmt::format("  {:<24} {:>14.0f} um2  {:>5.1f} %\n", k, v,
+                             total > 0 ? 100.0 * v / total : 0.0);
+  std::cout << fmt::format("  {:<24} {:>14.0f} um2  = {:.4f} mm2 (logic {:.4f} mm2, SRAM {:.4f} mm2)\n",
+                           "total", total, a.total_mm2(), a.logic_um2 * 1e-6, a.sram_um2 * 1e-6);
+  return 0;
+}
+
+// The array core synthesized with yosys, beside the table-based area of the same components.
+int cmd_area_synth(const std::string& arch_path, const std::vector<std::string>& sets,
+                   const std::string& dir) {
+  const ArchConfig arch = load_arch(arch_path, sets);
+  cost::SynthSpec spec = synth_spec(arch);
+  spec.work_dir = dir;
+  std::cout << "yosys: " << cost::yosys_version() << " (synthesizing " << spec.top
+            << ", this can take minutes)\n";
+  const cost::SynthResult r = cost::synth_area(spec, arch.tech);
+  const cost::TechTable tech = cost::TechTable::for_node(arch.tech, arch.source);
+  double table_core = 0;
+  for (const auto& it : area_inventory(arch))
+    if (it.category != "DAP" && it.category != "IM2COL" && it.category != "post-processing")
+      table_core += it.count * tech.area_um2(it.component);
+  std::cout << fmt::format(
+      "array core {} (yosys, {:.1f} s): {} cells, {} flip-flops, {} transistors -> {:.0f} um2 "
+      "at {} ({:.4f} mm2); tech table: {:.0f} um2 (ratio yosys / table {:.2f}); log {}\n",
+      spec.top, r.runtime_s, r.cells, r.flip_flops, r.transistors, r.area_um2, r.node, r.area_um2 * 1e-6,
+      table_core, table_core > 0 ? r.area_um2 / table_core : 0.0, r.log_path);
+  return 0;
 }
 
 }  // namespace
@@ -85,7 +146,7 @@ int main(int argc, char** argv) {
   std::string arch, workload, backend = "model", json, csv, gemm, layer, vcd;
   uint64_t seed = 1;
   bool fast = false;
-  int w_nnz = 0;
+  int w_nnz = 0, a_nnz = 0;
   std::vector<std::string> sets;
 
   auto* run = app.add_subcommand("run", "run a workload on an accelerator and report per-layer cost");
@@ -100,6 +161,9 @@ int main(int argc, char** argv) {
   run->add_option("--layer", layer, "run only this layer");
   run->add_option("--w-nnz", w_nnz, "DBB-prune every conv/fc layer to N non-zero weights per block (1..8)")
       ->check(CLI::Range(1, 15));
+  run->add_option("--a-nnz", a_nnz,
+                  "dap designs: keep N activations per block in every conv/fc layer (1..16)")
+      ->check(CLI::Range(1, 16));
   run->add_option("--vcd", vcd, "rtl/lockstep: port-level VCD of the array (large!)");
 
   auto* cosim = app.add_subcommand("cosim", "lockstep the SystemC model against the Verilated RTL");
@@ -112,12 +176,22 @@ int main(int argc, char** argv) {
   cosim->add_option("--vcd", vcd, "VCD of both sides' ports (RTL internals go to <file>.rtl.vcd)");
   cosim->add_option("--set", sets, "override an arch key");
 
-  auto* list = app.add_subcommand("list", "list accelerator families, shipped arch configs and workloads");
+  auto* list = app.add_subcommand(
+      "list", "list accelerator families, shipped arch configs, workloads and tech tables");
+
+  bool synth = false;
+  std::string synth_dir;
+  auto* area =
+      app.add_subcommand("area", "area of a configuration from its tech table (and from yosys with --synth)");
+  area->add_option("--arch", arch, "arch config YAML")->required();
+  area->add_option("--set", sets, "override an arch key");
+  area->add_flag("--synth", synth, "also synthesize the array core with yosys and estimate its area");
+  area->add_option("--synth-dir", synth_dir, "with --synth: keep the yosys script and log here");
 
   if (argc > 1 && argv[1][0] != '-') {
     const std::string sub = argv[1];
-    if (sub != "run" && sub != "cosim" && sub != "list")
-      throw InputError("unknown subcommand '" + sub + "' (expected run, cosim or list)");
+    if (sub != "run" && sub != "cosim" && sub != "list" && sub != "area")
+      throw InputError("unknown subcommand '" + sub + "' (expected run, cosim, list or area)");
   }
   try {
     app.parse(argc, argv);
@@ -129,7 +203,7 @@ int main(int argc, char** argv) {
   }
 
   if (*run) {
-    return cmd_run(arch, workload, backend, fast, seed, json, csv, sets, layer, vcd, w_nnz);
+    return cmd_run(arch, workload, backend, fast, seed, json, csv, sets, layer, vcd, w_nnz, a_nnz);
   }
   if (*cosim) {
     if (!gemm.empty()) return cmd_cosim_gemm(arch, gemm, seed, sets, vcd);
@@ -143,7 +217,13 @@ int main(int argc, char** argv) {
     list_dir(std::string(NPUSIM_SOURCE_DIR) + "/configs/arch", ".yaml");
     std::cout << "workloads:\n";
     list_dir(std::string(NPUSIM_SOURCE_DIR) + "/workloads", ".csv");
+    list_tech();
     return 0;
+  }
+  if (*area) {
+    const int rc = cmd_area(arch, sets);
+    if (rc == 0 && synth) return cmd_area_synth(arch, sets, synth_dir);
+    return rc;
   }
   return 2;
 }

@@ -29,8 +29,8 @@ constexpr int64_t kMaxValue = (int64_t{1} << 31) - 1;
 const std::map<std::string, std::vector<std::string>>& schema() {
   static const std::map<std::string, std::vector<std::string>> s = {
       {"",
-       {"name", "family", "clock_mhz", "tech", "array", "tpe", "dataflow", "sparsity", "im2col", "im2col_slots", "buffers",
-        "dram", "precision", "vector"}},
+       {"name", "family", "clock_mhz", "tech", "array", "tpe", "dataflow", "sparsity", "im2col",
+        "im2col_slots", "buffers", "dram", "precision", "vector"}},
       {"array", {"rows", "cols"}},
       {"tpe", {"a", "b", "c"}},
       {"sparsity", {"weights", "activations"}},
@@ -83,7 +83,6 @@ std::string describe(const YAML::Node& n) {
       return "nothing";
   }
 }
-
 
 // Sets root[k1][k2]...[kn] = value, turning missing or non-map intermediate nodes into maps.
 void set_path(YAML::Node node, const std::vector<std::string>& keys, size_t i, const YAML::Node& value) {
@@ -247,22 +246,47 @@ void check_supported(const ArchConfig& c) {
     throw InputError(where + key + ": '" + value + "' is not supported yet (" + why + ")");
   };
   if (c.family != "systolic") unsupported("family", c.family, "systolic arrays only");
-  if (c.activations.mode != "dense")
-    unsupported("sparsity.activations.mode", c.activations.mode, "dense activations only");
-  const bool scalar = c.tpe_a == 1 && c.tpe_b == 1 && c.tpe_c == 1 && c.weights.mode == "dense";
+  const bool dap = c.activations.mode == "dap";
+  const bool scalar = c.tpe_a == 1 && c.tpe_b == 1 && c.tpe_c == 1 && c.weights.mode == "dense" && !dap;
+  if (c.activations.mode == "zvcg" && c.dataflow == Dataflow::WS)
+    unsupported("sparsity.activations.mode", "zvcg", "gating is counted at the OS array's operand edge");
+  if (dap) {
+    // The S2TA time-unrolled TPE: one activation (and its index) per row and cycle.
+    if (c.tpe_b != 1)
+      throw InputError(where +
+                       "tpe.b: must be 1 with sparsity.activations.mode dap (the S2TA TPE takes one "
+                       "non-zero activation per row and cycle), got " +
+                       std::to_string(c.tpe_b));
+    if (c.weights.mode == "vdbb")
+      unsupported("sparsity.weights.mode", "vdbb", "with dap activations, weights are dense or dbb");
+    if (c.weights.mode == "dbb" && c.weights.block != c.activations.block)
+      throw InputError(where + "sparsity.weights.block: " + std::to_string(c.weights.block) +
+                       " must equal sparsity.activations.block (" + std::to_string(c.activations.block) +
+                       ") for dap activations");
+    if (c.activations.block > 16)
+      throw InputError(where + "sparsity.activations.block: at most 16 (4-bit indices), got " +
+                       std::to_string(c.activations.block));
+    if (c.im2col == "hardware")
+      unsupported("im2col", "hardware", "the DAP unit reads software-im2col blocks");
+    if (c.dataflow == Dataflow::WS) unsupported("dataflow", "ws", "the S2TA TPE is output-stationary");
+  }
   if (c.dataflow == Dataflow::WS && !scalar)
     unsupported("dataflow", "ws", "the weight-stationary dataflow has scalar dense PEs only");
   if (c.im2col == "hardware" && c.dataflow == Dataflow::WS)
-    unsupported("im2col", "hardware", "the IM2COL unit feeds the streamed activation rows of the OS dataflow");
+    unsupported("im2col", "hardware",
+                "the IM2COL unit feeds the streamed activation rows of the OS dataflow");
   const int64_t act_rows = int64_t{c.rows} * c.tpe_a;
   if (c.im2col == "hardware" && c.im2col_slots != 0 && c.im2col_slots < act_rows + 1)
     throw InputError(where + "im2col_slots: at least activation rows + 1 = " + std::to_string(act_rows + 1) +
-                     " (one kernel column of pixels plus the pad slot), got " + std::to_string(c.im2col_slots));
+                     " (one kernel column of pixels plus the pad slot), got " +
+                     std::to_string(c.im2col_slots));
   // The sparse PEs' weight indices are 4 bits wide.
-  if (c.tpe_b > 16) throw InputError(where + "tpe.b: at most 16 (4-bit DBB indices), got " + std::to_string(c.tpe_b));
-  if (c.weights.mode != "dense" && c.weights.block != c.tpe_b)
-    throw InputError(where + "sparsity.weights.block: " + std::to_string(c.weights.block) + " must equal tpe.b (" +
-                     std::to_string(c.tpe_b) + ") for " + c.weights.mode + " weights");
+  if (c.tpe_b > 16)
+    throw InputError(where + "tpe.b: at most 16 (4-bit DBB indices), got " + std::to_string(c.tpe_b));
+  if (c.weights.mode != "dense" && !dap && c.weights.block != c.tpe_b)
+    throw InputError(where + "sparsity.weights.block: " + std::to_string(c.weights.block) +
+                     " must equal tpe.b (" + std::to_string(c.tpe_b) + ") for " + c.weights.mode +
+                     " weights");
 }
 
 ArchConfig load_arch(const std::string& path, const std::vector<std::string>& overrides) {

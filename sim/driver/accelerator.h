@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "sim/config/arch_config.h"
+#include "sim/cost/cost_model.h"
+#include "sim/cost/synth_area.h"
 #include "sim/driver/array_job.h"
 
 namespace npusim {
@@ -30,14 +32,24 @@ class Accelerator {
   virtual std::string lockstep_blocks() const { return ""; }
 };
 
-using AcceleratorFactory = std::function<std::unique_ptr<Accelerator>(const ArchConfig&, const BackendOptions&)>;
+using AcceleratorFactory =
+    std::function<std::unique_ptr<Accelerator>(const ArchConfig&, const BackendOptions&)>;
 // --fast: cycles and traffic of a job from closed-form formulas (no cycle simulation, no values).
 using FastEstimator = std::function<LayerStats(const ArchConfig&, const ArrayJob&)>;
 
 // Physical multipliers of a configuration (the denominator of utilization).
 using PeakMacs = std::function<int64_t(const ArchConfig&)>;
 
-void register_family(const std::string& family, AcceleratorFactory factory, FastEstimator estimator, PeakMacs peak);
+// Logic components of a configuration, for the area and leakage model (sim/cost).
+using AreaInventory = std::function<std::vector<cost::InventoryItem>(const ArchConfig&)>;
+
+// The RTL of the configuration's array core, for `npusim area --synth`.
+using SynthSpecFn = std::function<cost::SynthSpec(const ArchConfig&)>;
+
+void register_family(const std::string& family, AcceleratorFactory factory, FastEstimator estimator,
+                     PeakMacs peak, AreaInventory inventory, SynthSpecFn synth_spec);
+cost::SynthSpec synth_spec(const ArchConfig& arch);
+std::vector<cost::InventoryItem> area_inventory(const ArchConfig& arch);
 int64_t physical_macs_per_cycle(const ArchConfig& arch);
 std::unique_ptr<Accelerator> create_accelerator(const ArchConfig& arch, const BackendOptions& opts);
 LayerStats fast_estimate(const ArchConfig& arch, const ArrayJob& job);

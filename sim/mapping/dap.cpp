@@ -47,7 +47,8 @@ DapStats dap_stats(const TensorI8& original, const TensorI8& pruned) {
   }
   DapStats s;
   s.magnitude_kept = all == 0 ? 1.0 : static_cast<double>(kept) / static_cast<double>(all);
-  s.nonzero_fraction = original.size() == 0 ? 0.0 : static_cast<double>(nonzero) / static_cast<double>(original.size());
+  s.nonzero_fraction =
+      original.size() == 0 ? 0.0 : static_cast<double>(nonzero) / static_cast<double>(original.size());
   return s;
 }
 

@@ -1,8 +1,9 @@
 #include "sim/report/report.h"
 
-#include <fstream>
-
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <fstream>
 
 #include "sim/common/error.h"
 
@@ -15,48 +16,98 @@ std::string verified_cell(const LayerStats& st, const RunReport& rep) {
   return st.verified ? "yes" : "FAIL";
 }
 
-std::string kib(int64_t bytes) { return fmt::format("{:.1f}", bytes / 1024.0); }
+std::string kib(int64_t bytes) {
+  return fmt::format("{:.1f}", bytes / 1024.0);
+}
 
 }  // namespace
 
 void print_table(std::ostream& os, const RunReport& rep) {
   const auto& a = rep.arch;
   os << fmt::format("npusim run: arch {} ({} {}x{}, {}, {} MHz)  workload {}  backend {}  seed {}\n", a.name,
-                    a.family, a.rows, a.cols, a.dataflow == Dataflow::OS ? "os" : "ws", a.clock_mhz, rep.workload,
-                    rep.backend, rep.seed);
-  os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>5} {:>12} {:>7} {:>10} {:>24} {:>24} {:>10} {:>8}\n",
-                    "layer", "op", "shape", "unit", "macs", "exec_macs", "w_nnz", "cycles", "util_%", "stall_cyc",
-                    "sram_rd_kib act/wgt/out", "sram_wr_kib act/wgt/out", "dram_kib", "verified");
+                    a.family, a.rows, a.cols, a.dataflow == Dataflow::OS ? "os" : "ws", a.clock_mhz,
+                    rep.workload, rep.backend, rep.seed);
+  os << fmt::format(
+      "{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>5} {:>12} {:>7} {:>10} {:>24} {:>24} {:>10} {:>10} "
+      "{:>8}\n",
+      "layer", "op", "shape", "unit", "macs", "exec_macs", "w_nnz", "cycles", "util_%", "stall_cyc",
+      "sram_rd_kib act/wgt/out", "sram_wr_kib act/wgt/out", "dram_kib", "energy_uj", "verified");
   for (const auto& st : rep.layers) {
     const std::string nnz = st.w_nnz ? std::to_string(st.w_nnz) + "/" + std::to_string(st.block) : "-";
-    os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>5} {:>12} {:>7.1f} {:>10} {:>24} {:>24} {:>10} {:>8}\n",
-                      st.name.substr(0, 18), st.op, st.shape.substr(0, 30), st.unit, st.macs, st.executed_macs, nnz,
-                      st.cycles,
-                      100.0 * st.utilization, st.stall_cycles,
-                      kib(st.sram_read_bytes.act) + "/" + kib(st.sram_read_bytes.wgt) + "/" + kib(st.sram_read_bytes.out),
-                      kib(st.sram_write_bytes.act) + "/" + kib(st.sram_write_bytes.wgt) + "/" +
-                          kib(st.sram_write_bytes.out),
-                      kib(st.dram_bytes()), verified_cell(st, rep));
+    os << fmt::format(
+        "{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>5} {:>12} {:>7.1f} {:>10} {:>24} {:>24} {:>10} "
+        "{:>10.2f} {:>8}\n",
+        st.name.substr(0, 18), st.op, st.shape.substr(0, 30), st.unit, st.macs, st.executed_macs, nnz,
+        st.cycles, 100.0 * st.utilization, st.stall_cycles,
+        kib(st.sram_read_bytes.act) + "/" + kib(st.sram_read_bytes.wgt) + "/" + kib(st.sram_read_bytes.out),
+        kib(st.sram_write_bytes.act) + "/" + kib(st.sram_write_bytes.wgt) + "/" +
+            kib(st.sram_write_bytes.out),
+        kib(st.dram_bytes()), st.energy_total_pj * 1e-6, verified_cell(st, rep));
   }
   for (const auto& st : rep.layers)
     if (st.unit == "array" && st.k_padded > st.k_dense)
-      os << fmt::format("note: {}: reduction padded from {} to {} ({} blocks of {}{}); {} weight bytes stored ({} dense)\n",
-                        st.name, st.k_dense, st.k_padded, st.k_padded / st.block, st.block,
-                        st.w_nnz ? ", channels padded per kernel position" : "", st.weight_bytes_stored,
-                        st.weight_bytes_dense);
+      os << fmt::format(
+          "note: {}: reduction padded from {} to {} ({} blocks of {}{}); {} weight bytes stored ({} dense)\n",
+          st.name, st.k_dense, st.k_padded, st.k_padded / st.block, st.block,
+          st.w_nnz ? ", channels padded per kernel position" : "", st.weight_bytes_stored,
+          st.weight_bytes_dense);
+  // What DAP costs in accuracy terms, per layer (the golden op on pruned vs unpruned activations).
+  for (const auto& st : rep.layers)
+    if (st.a_nnz > 0)
+      os << fmt::format(
+          "note: {}: DAP keeps {}/{} activations per block, {:.1f} % of activation magnitude; int8 "
+          "outputs vs unpruned: mean |error| {:.2f} LSB, {:.1f} % differ\n",
+          st.name, st.a_nnz, st.block, 100.0 * st.dap_kept_magnitude, st.dap_out_mae_lsb,
+          100.0 * st.dap_out_changed);
   const auto& t = rep.total;
-  os << fmt::format("total: {} layers, {} MACs, {} cycles, {:.4f} ms at {} MHz, utilization {:.1f} %, {} stall cycles, "
-                    "{:.2f} MiB DRAM, {:.3f} TOPS\n",
-                    rep.layers.size(), t.macs, t.cycles, t.latency_s * 1e3, a.clock_mhz, 100.0 * t.utilization,
-                    t.stall_cycles, t.dram_bytes / 1048576.0, t.tops);
+  os << fmt::format(
+      "total: {} layers, {} MACs, {} cycles, {:.4f} ms at {} MHz, utilization {:.1f} %, {} stall cycles, "
+      "{:.2f} MiB DRAM, {:.3f} TOPS\n",
+      rep.layers.size(), t.macs, t.cycles, t.latency_s * 1e3, a.clock_mhz, 100.0 * t.utilization,
+      t.stall_cycles, t.dram_bytes / 1048576.0, t.tops);
+  // Where pooling and residual adds run, and what they cost (they are not on the array).
+  int64_t vec_layers = 0, vec_cycles = 0;
+  for (const auto& st : rep.layers)
+    if (st.unit == "vector") ++vec_layers, vec_cycles += st.cycles;
+  if (vec_layers)
+    os << fmt::format(
+        "vector unit: {} pool/add layers run on the {}-lane vector unit next to the array, {} cycles "
+        "({:.1f} % of the total)\n",
+        vec_layers, a.vector_lanes, vec_cycles, t.cycles ? 100.0 * vec_cycles / t.cycles : 0.0);
+  // Energy and area: the largest categories first.
+  auto top = [](const std::map<std::string, double>& m, double total, const char* unit_fmt) {
+    std::vector<std::pair<double, std::string>> v;
+    for (const auto& [k, x] : m) v.emplace_back(x, k);
+    std::sort(v.rbegin(), v.rend());
+    std::string s;
+    for (const auto& [x, k] : v) {
+      if (total <= 0 || x / total < 0.005) continue;
+      s += fmt::format("{}{} {:.1f} %", s.empty() ? "" : ", ", k, 100.0 * x / total);
+    }
+    (void)unit_fmt;
+    return s;
+  };
+  os << fmt::format("energy: {:.2f} uJ{} ({:.2f} uJ core, without DRAM): {}\n", t.energy_pj * 1e-6,
+                    t.energy_estimated ? " estimated (--fast: operand activity assumed, no zero gating)" : "",
+                    t.energy_core_pj * 1e-6, top(t.energy_by_category_pj, t.energy_pj, "pJ"));
+  double area_um2 = 0;
+  for (const auto& [k, x] : t.area_by_category_um2) area_um2 += x;
+  os << fmt::format(
+      "efficiency: {:.2f} TOPS/W effective ({:.2f} core), {:.2f} TOPS/W executed ({:.2f} core), "
+      "{:.3f} TOPS/mm2\n",
+      t.tops_per_w_effective, t.tops_per_w_core_effective, t.tops_per_w_executed, t.tops_per_w_core_executed,
+      t.tops_per_mm2);
+  os << fmt::format("area: {:.3f} mm2 ({}) [{}]\n", t.area_mm2, top(t.area_by_category_um2, area_um2, "um2"),
+                    t.tech_table);
   if (rep.fast)
     os << "verification: none (--fast takes values from the golden ops)\n";
   else
-    os << fmt::format("verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit)\n",
-                      t.verified, t.failed, t.not_checked);
+    os << fmt::format(
+        "verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit)\n",
+        t.verified, t.failed, t.not_checked);
   if (rep.lockstep_cycles)
-    os << fmt::format("lockstep: model and RTL agreed on every output port of {} for {} cycles\n", rep.lockstep_blocks,
-                      rep.lockstep_cycles);
+    os << fmt::format("lockstep: model and RTL agreed on every output port of {} for {} cycles\n",
+                      rep.lockstep_blocks, rep.lockstep_cycles);
 }
 
 nlohmann::json to_json(const RunReport& rep) {
@@ -80,6 +131,11 @@ nlohmann::json to_json(const RunReport& rep) {
       l["executed_macs"] = st.executed_macs;
       l["block"] = st.block;
       l["w_nnz"] = st.w_nnz;
+      l["a_nnz"] = st.a_nnz;
+      if (st.a_nnz > 0)
+        l["dap"] = {{"kept_magnitude_fraction", st.dap_kept_magnitude},
+                    {"output_mean_abs_error_lsb", st.dap_out_mae_lsb},
+                    {"outputs_changed_fraction", st.dap_out_changed}};
       l["k_dense"] = st.k_dense;
       l["k_padded"] = st.k_padded;
       l["weight_bytes_dense"] = st.weight_bytes_dense;
@@ -95,21 +151,42 @@ nlohmann::json to_json(const RunReport& rep) {
     else
       l["verified"] = nullptr;
     l["verify_note"] = st.verify_note;
-    l["sram_read_bytes"] = {{"act", st.sram_read_bytes.act}, {"wgt", st.sram_read_bytes.wgt}, {"out", st.sram_read_bytes.out}};
+    l["sram_read_bytes"] = {
+        {"act", st.sram_read_bytes.act}, {"wgt", st.sram_read_bytes.wgt}, {"out", st.sram_read_bytes.out}};
     l["sram_write_bytes"] = {
         {"act", st.sram_write_bytes.act}, {"wgt", st.sram_write_bytes.wgt}, {"out", st.sram_write_bytes.out}};
     l["dram_bytes"] = st.dram_bytes();
     l["dram_read_bytes"] = st.dram_read_bytes;
     l["dram_write_bytes"] = st.dram_write_bytes;
     l["actions"] = st.actions;
+    l["energy_pj"] = st.energy_pj;
+    l["energy_total_pj"] = st.energy_total_pj;
     layers.push_back(l);
   }
   const auto& t = rep.total;
-  j["total"] = {{"cycles", t.cycles},         {"macs", t.macs}, {"executed_macs", t.executed_macs},
-                {"stall_cycles", t.stall_cycles}, {"dram_bytes", t.dram_bytes},
-                {"utilization", t.utilization}, {"latency_s", t.latency_s},
-                {"tops", t.tops},             {"layers_verified", t.verified},
-                {"layers_failed", t.failed},  {"layers_not_checked", t.not_checked}};
+  j["total"] = {{"cycles", t.cycles},
+                {"macs", t.macs},
+                {"executed_macs", t.executed_macs},
+                {"stall_cycles", t.stall_cycles},
+                {"dram_bytes", t.dram_bytes},
+                {"utilization", t.utilization},
+                {"latency_s", t.latency_s},
+                {"tops", t.tops},
+                {"layers_verified", t.verified},
+                {"layers_failed", t.failed},
+                {"layers_not_checked", t.not_checked}};
+  j["total"]["energy_pj"] = t.energy_pj;
+  j["total"]["energy_core_pj"] = t.energy_core_pj;
+  j["total"]["energy_by_category_pj"] = t.energy_by_category_pj;
+  j["total"]["energy_estimated"] = t.energy_estimated;
+  j["total"]["tops_per_w_effective"] = t.tops_per_w_effective;
+  j["total"]["tops_per_w_executed"] = t.tops_per_w_executed;
+  j["total"]["tops_per_w_core_effective"] = t.tops_per_w_core_effective;
+  j["total"]["tops_per_w_core_executed"] = t.tops_per_w_core_executed;
+  j["total"]["area_mm2"] = t.area_mm2;
+  j["total"]["area_by_category_um2"] = t.area_by_category_um2;
+  j["total"]["tops_per_mm2"] = t.tops_per_mm2;
+  j["total"]["tech_table"] = t.tech_table;
   if (rep.lockstep_cycles) {
     j["total"]["lockstep_cycles"] = rep.lockstep_cycles;
     j["total"]["lockstep_blocks"] = rep.lockstep_blocks;
@@ -126,14 +203,15 @@ void write_json(const std::string& path, const RunReport& rep) {
 void write_csv(const std::string& path, const RunReport& rep) {
   std::ofstream f(path);
   if (!f) throw InputError(path + ": cannot write CSV report");
-  f << "name,op,shape,unit,macs,cycles,stall_cycles,utilization,verified,sram_read_act_bytes,sram_read_wgt_bytes,"
+  f << "name,op,shape,unit,macs,cycles,stall_cycles,utilization,verified,sram_read_act_bytes,sram_read_wgt_"
+       "bytes,"
        "sram_read_out_bytes,sram_write_act_bytes,sram_write_wgt_bytes,sram_write_out_bytes,dram_bytes,seed\n";
   for (const auto& st : rep.layers) {
-    f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << "," << st.cycles << ","
-      << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << "," << verified_cell(st, rep) << ","
-      << st.sram_read_bytes.act << "," << st.sram_read_bytes.wgt << "," << st.sram_read_bytes.out << ","
-      << st.sram_write_bytes.act << "," << st.sram_write_bytes.wgt << "," << st.sram_write_bytes.out << ","
-      << st.dram_bytes() << "," << rep.seed << "\n";
+    f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << ","
+      << st.cycles << "," << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << ","
+      << verified_cell(st, rep) << "," << st.sram_read_bytes.act << "," << st.sram_read_bytes.wgt << ","
+      << st.sram_read_bytes.out << "," << st.sram_write_bytes.act << "," << st.sram_write_bytes.wgt << ","
+      << st.sram_write_bytes.out << "," << st.dram_bytes() << "," << rep.seed << "\n";
   }
   const auto& t = rep.total;
   f << "TOTAL,,,," << t.macs << "," << t.cycles << "," << t.stall_cycles << ","

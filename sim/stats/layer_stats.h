@@ -31,6 +31,14 @@ struct LayerStats {
   BufferBytes sram_read_bytes, sram_write_bytes;
   int64_t dram_read_bytes = 0, dram_write_bytes = 0;
   std::map<std::string, int64_t> actions;  // action name -> count (priced by sim/cost later)
+  // Dynamic activation pruning (S2TA): non-zeros kept per activation block (0: no DAP), the share of
+  // activation magnitude kept, and the int8 outputs against the unpruned layer's golden outputs
+  // (mean |difference| in LSB, fraction of outputs that differ). Negative: not computed.
+  // Energy (sim/cost): by category (MACs active, operand registers, SRAM act, DRAM, leakage, ...).
+  std::map<std::string, double> energy_pj;
+  double energy_total_pj = 0;
+  int a_nnz = 0;
+  double dap_kept_magnitude = -1, dap_out_mae_lsb = -1, dap_out_changed = -1;
   int64_t dram_bytes() const { return dram_read_bytes + dram_write_bytes; }
 };
 

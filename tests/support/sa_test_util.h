@@ -37,6 +37,24 @@ inline ArchConfig sta_arch(int rows, int cols, int a, int b, int c, const std::s
   return arch;
 }
 
+// An S2TA design point: time-unrolled TPE a x 1 x c behind a DAP unit (activations dap, block 8),
+// weights dense (8 slots) or dbb (w_nnz slots).
+inline ArchConfig s2ta_arch(int rows, int cols, int a, int c, const std::string& wmode, int w_nnz, int a_nnz,
+                            double dram_bpc = 1e6, int64_t kib = 512) {
+  ArchConfig arch = sa_arch(rows, cols, false, dram_bpc, kib);
+  arch.name = "test_s2ta_" + std::to_string(a) + "x1x" + std::to_string(c) + "_" + std::to_string(rows) +
+              "x" + std::to_string(cols) + "_" + wmode + std::to_string(w_nnz) + "_a" + std::to_string(a_nnz);
+  arch.tpe_a = a;
+  arch.tpe_c = c;
+  arch.weights.mode = wmode;
+  arch.weights.block = 8;
+  arch.weights.nnz = wmode == "dense" ? 8 : w_nnz;
+  arch.activations.mode = "dap";
+  arch.activations.block = 8;
+  arch.activations.nnz = a_nnz;
+  return arch;
+}
+
 inline ArrayJobResult run_engine(const ArchConfig& arch, systolic::SaArrayIf& array, const ArrayJob& job) {
   systolic::SaEngine engine(arch, array);
   engine.begin(job);

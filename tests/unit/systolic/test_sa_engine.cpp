@@ -3,6 +3,7 @@
 // accounting, and the fold plan's residency rules.
 #include <catch2/catch.hpp>
 
+#include "models/systolic/sa_activity.h"
 #include "models/systolic/sa_array_core.h"
 #include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_timing.h"
@@ -380,4 +381,140 @@ TEST_CASE("IM2COL bank loads hold a kernel row when it fits and address every la
   CHECK(mid[0].kb0 == 4);
   CHECK(mid[0].nb == 2);
   CHECK(mid[1].nb == 3);
+}
+
+namespace {
+
+// S2TA: random convs and GEMM-shaped FC layers through the DAP unit and the time-unrolled TPE,
+// bit-exact against golden on the DAP-pruned activations, and --fast == cycle when nothing stalls.
+void s2ta_case(const ArchConfig& arch, int w_nnz, int a_nnz, uint64_t seed) {
+  Rng rng(seed, "test:s2ta");
+  systolic::SaArrayCore core(systolic::sa_shape(arch));
+  for (int i = 0; i < 6; ++i) {
+    Layer l = i % 3 == 2 ? Layer{} : test::random_conv(rng);
+    if (i % 3 == 2) {
+      l.name = "fc";
+      l.op = OpType::Fc;
+      l.C = rng.uniform(1, 40);
+      l.K = rng.uniform(1, 20);
+      l.batch = rng.uniform(1, 9);
+    }
+    l.w_nnz = w_nnz;
+    l.a_nnz = a_nnz;
+    const WeightScheme ws = weight_scheme(arch, l);
+    REQUIRE(ws.dap);
+    const PreparedLayer p = prepare_array_layer(l, seed * 10 + i, ws);
+    INFO(arch.name << " w " << w_nnz << " a " << a_nnz << " layer " << i << " C " << l.C << " groups "
+                   << l.groups);
+    const ArrayJobResult r = test::run_engine(arch, core, p.job);
+    REQUIRE(test::compare_golden(r, p).empty());
+    const LayerStats fast = systolic::sa_estimate(arch, p.job);
+    CHECK(fast.sram_read_bytes.act == r.stats.sram_read_bytes.act);
+    CHECK(fast.sram_read_bytes.wgt == r.stats.sram_read_bytes.wgt);
+    CHECK(fast.actions.at("mac") == r.stats.actions.at("mac"));
+    CHECK(fast.actions.at("dap_block") == r.stats.actions.at("dap_block"));
+    CHECK(r.stats.actions.at("mac_active") + r.stats.actions.at("mac_gated") == r.stats.actions.at("mac"));
+    if (r.stats.stall_cycles == 0) CHECK(fast.cycles == r.stats.cycles);
+    CHECK(p.dap_kept_magnitude > 0.0);
+    CHECK(p.dap_kept_magnitude <= 1.0);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("S2TA-AW joint DBB runs every weight and activation NNZ bit-exactly") {
+  for (int w = 1; w <= 4; ++w)
+    for (int a = 1; a <= 8; a += (a < 4 ? 1 : 4))
+      s2ta_case(test::s2ta_arch(2, 3, 2, 2, "dbb", 4, a), w, a, w * 16 + a);
+}
+
+TEST_CASE("S2TA-A with dense weights and S2TA dense mode are bit-exact") {
+  for (int a : {1, 3, 8}) s2ta_case(test::s2ta_arch(3, 2, 3, 2, "dense", 8, a), 8, a, 100 + a);
+  // Dense weights on 4 weight slots: two passes per block (dense mode at half rate).
+  s2ta_case(test::s2ta_arch(2, 2, 2, 2, "dbb", 4, 8), 8, 8, 200);
+}
+
+TEST_CASE("S2TA cycles follow the activation NNZ at constant utilization") {
+  Layer l = test::random_conv(*std::make_unique<Rng>(5, "test:s2ta-util"));
+  l.H = l.W = 14, l.C = 64, l.K = 32, l.R = l.S = 3, l.stride_h = l.stride_w = 1, l.dilation = 1,
+  l.groups = 1;
+  l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1, l.batch = 1, l.out_h = l.out_w = 14;
+  int64_t cycles[2], mac[2];
+  int k = 0;
+  for (int a : {2, 6}) {
+    const ArchConfig arch = test::s2ta_arch(4, 4, 2, 2, "dbb", 4, a);
+    l.a_nnz = a;
+    l.w_nnz = 4;
+    systolic::SaArrayCore core(systolic::sa_shape(arch));
+    const PreparedLayer p = prepare_array_layer(l, 3, weight_scheme(arch, l));
+    const ArrayJobResult r = test::run_engine(arch, core, p.job);
+    CHECK(test::compare_golden(r, p).empty());
+    cycles[k] = r.stats.cycles;
+    mac[k++] = r.stats.actions.at("mac");
+  }
+  // 3x the kept activations: about 3x the cycles and the multiplier slots, same slots per cycle.
+  CHECK(static_cast<double>(cycles[1]) / cycles[0] > 2.5);
+  CHECK(std::abs(static_cast<double>(mac[0]) / cycles[0] - static_cast<double>(mac[1]) / cycles[1]) * 10 <
+        static_cast<double>(mac[1]) / cycles[1]);
+}
+
+TEST_CASE("SA-ZVCG keeps the SA's cycles and counts exactly the MACs with two non-zero operands") {
+  for (const bool tensor : {false, true}) {
+    ArchConfig dense = tensor ? test::sta_arch(3, 2, 2, 8, 2, "dbb", 4) : test::sa_arch(5, 4, false);
+    ArchConfig zvcg = dense;
+    zvcg.activations.mode = "zvcg";
+    const PreparedLayer p = prepare_gemm(37, 45, 19, 8, WeightScheme{dense.tpe_b, tensor, tensor ? 3 : 1});
+    // Sparse operands: a third of the activations and weights are zero.
+    PreparedLayer q = p;
+    Rng rng(4, "test:zvcg");
+    for (auto& g : q.job.groups) {
+      for (auto& a : g.A.data)
+        if (rng.uniform(0, 2) == 0) a = 0;
+    }
+    systolic::SaArrayCore c1(systolic::sa_shape(dense)), c2(systolic::sa_shape(zvcg));
+    const ArrayJobResult r1 = test::run_engine(dense, c1, q.job), r2 = test::run_engine(zvcg, c2, q.job);
+    CHECK(r1.stats.cycles == r2.stats.cycles);
+    CHECK(r1.acc.data == r2.acc.data);
+    // Without gating hardware every issued slot switches; with it, zero operands are gated.
+    CHECK(r1.stats.actions.at("mult_active") == r1.stats.actions.at("mac"));
+    CHECK(r1.stats.actions.at("mult_gated") == 0);
+    const auto& act = r2.stats.actions;
+    CHECK(act.at("mult_active") == act.at("mac_active"));
+    CHECK(act.at("mult_gated") == act.at("mac_gated"));
+    CHECK(act.at("mac_active") + act.at("mac_gated") == act.at("mac"));
+    // Every (m, n, k) with two non-zero operands is one active multiplier slot, however it is mapped.
+    int64_t both = 0;
+    for (const auto& g : q.job.groups)
+      for (int64_t m = 0; m < g.M; ++m)
+        for (int64_t k = 0; k < g.K; ++k)
+          if (g.A[m * g.K + k] != 0)
+            for (int64_t n = 0; n < g.N; ++n) both += g.B[k * g.N + n] != 0;
+    CHECK(act.at("mac_active") == both);
+    CHECK(act.at("operand_toggle_bits") > 0);
+  }
+}
+
+TEST_CASE("operand activity counts toggles per register and gated slots by hand") {
+  systolic::SaShape s;
+  s.rows = 1;
+  s.cols = 2;
+  systolic::SaActivity act(s);
+  systolic::SaInputs in(s);
+  std::map<std::string, int64_t> n;
+  in.in_valid = true;
+  in.a_in = {0x0F};
+  in.a_mask = {1};
+  in.w_in = {1, 0};
+  in.w_mask = {1, 1};
+  act.count(in, n);
+  // a: 4 bits flip, seen by the registers of 2 PEs; w: 1 bit flips, seen by 1 PE row.
+  CHECK(n["operand_toggle_bits"] == 4 * 2 + 1 * 1);
+  CHECK(n["mac_active"] == 1);
+  CHECK(n["mac_gated"] == 1);
+  act.count(in, n);  // same operands again: nothing toggles
+  CHECK(n["operand_toggle_bits"] == 9);
+  in.clear_operands();  // idle edge: the buses return to 0
+  act.count(in, n);
+  CHECK(n["operand_toggle_bits"] == 18);
+  CHECK(n["mac_active"] == 2);
 }

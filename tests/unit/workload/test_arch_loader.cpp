@@ -1,4 +1,6 @@
 #include <catch2/catch.hpp>
+
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -133,6 +135,28 @@ TEST_CASE("arch config: bad inputs are one-line InputErrors naming file and key"
        "name: t\nfamily: systolic\narray: 16\n",
        {},
        {"a.yaml:3:", "array: expected a mapping"}},
+      {"dap needs one activation per row",
+       base + "sparsity:\n  activations: {mode: dap, block: 8, nnz: 4}\ntpe: {a: 2, b: 8, c: 2}\n",
+       {},
+       {"a.yaml", "tpe.b: must be 1 with sparsity.activations.mode dap"}},
+      {"dap with vdbb weights",
+       base + "sparsity:\n  weights: {mode: vdbb, block: 8, nnz: 4}\n  activations: {mode: dap, block: 8, nnz: 4}\n",
+       {},
+       {"a.yaml", "sparsity.weights.mode: 'vdbb' is not supported"}},
+      {"dap weight block mismatch",
+       base + "sparsity:\n  weights: {mode: dbb, block: 4, nnz: 2}\n  activations: {mode: dap, block: 8, nnz: 4}\n",
+       {},
+       {"a.yaml", "sparsity.weights.block: 4 must equal sparsity.activations.block (8)"}},
+      {"dap with hardware im2col",
+       base + "im2col: hardware\nsparsity:\n  activations: {mode: dap, block: 8, nnz: 4}\n",
+       {},
+       {"a.yaml", "im2col: 'hardware' is not supported"}},
+      {"zvcg on WS", base + "dataflow: ws\nsparsity:\n  activations: {mode: zvcg}\n", {},
+       {"a.yaml", "sparsity.activations.mode: 'zvcg' is not supported"}},
+      {"dap nnz > block",
+       base + "sparsity:\n  activations: {mode: dap, block: 8, nnz: 9}\n",
+       {},
+       {"a.yaml", "sparsity.activations.nnz", "exceeds the block size"}},
       {"im2col slots too few",
        base + "im2col: hardware\nim2col_slots: 4\n",
        {},
@@ -210,10 +234,10 @@ TEST_CASE("arch config: bad inputs are one-line InputErrors naming file and key"
        base + "tpe: {a: 1, b: 17, c: 1}\n",
        {},
        {"a.yaml", "tpe.b: at most 16"}},
-      {"unsupported activation sparsity",
+      {"dap on the WS dataflow",
        base,
-       {"sparsity.activations.mode=dap"},
-       {"a.yaml", "sparsity.activations.mode: 'dap' is not supported yet"}},
+       {"sparsity.activations.mode=dap", "dataflow=ws"},
+       {"a.yaml", "dataflow: 'ws' is not supported yet"}},
   };
   for (const Case& c : cases) {
     DYNAMIC_SECTION(c.what) {
@@ -237,4 +261,26 @@ TEST_CASE("check_supported accepts systolic and tensor arrays only", "[arch]") {
   CHECK_NOTHROW(check_supported(c));
   c.family = "cim";
   check_message(input_error([&] { check_supported(c); }), {"family: 'cim' is not supported yet"});
+}
+
+TEST_CASE("every shipped arch config loads and the S2TA points are iso-throughput", "[arch]") {
+  int n = 0;
+  for (const auto& e : std::filesystem::directory_iterator(arch(""))) {
+    if (e.path().extension() != ".yaml") continue;
+    INFO(e.path().string());
+    CHECK_NOTHROW(load_arch(e.path().string()));
+    ++n;
+  }
+  CHECK(n >= 18);
+  // SA-ZVCG and S2TA-W/A/AW: 1024 multipliers each (rows x cols x A x C x multipliers per dot product).
+  for (const char* node : {"16nm", "65nm"}) {
+    const ArchConfig zvcg = load_arch(arch(std::string("sa_zvcg_32x32_") + node + ".yaml"));
+    const ArchConfig w = load_arch(arch(std::string("s2ta_w_4x8x4_8x8_") + node + ".yaml"));
+    const ArchConfig aw = load_arch(arch(std::string("s2ta_aw_4x1x4_8x8_") + node + ".yaml"));
+    CHECK(zvcg.tech == node);
+    CHECK(zvcg.rows * zvcg.cols == 1024);
+    CHECK(w.rows * w.cols * w.tpe_a * w.tpe_c * 1 == 1024);  // vdbb: one multiplier per dot product
+    CHECK(aw.rows * aw.cols * aw.tpe_a * aw.tpe_c == 1024);  // S2TA TPE: one multiplier per (a, c)
+    CHECK(aw.activations.mode == "dap");
+  }
 }

@@ -219,7 +219,7 @@ void SaEngine::drive_os(SaInputs& in) {
   }
   fill_weights(in, fr, kb, pass);
   // Activations of a block are held at the array edge across its passes (read once per block).
-  if (pass == 0) result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m_len);
+  if (pass == 0) result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m_len, kb);
   end_slice(in, fd, t_);
 }
 
@@ -425,7 +425,7 @@ void SaEngine::drive_os_dap(int64_t slot, DapInputs& d) {
     d.nnz = static_cast<uint32_t>(geo_.a_nnz);
     for (int64_t r = 0; r < fd.m_len; ++r)
       std::copy_n(&gm.A[(fd.m0 + r) * gm.K + kb * B], B, &d.in_data[static_cast<size_t>(r * B)]);
-    result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m_len);
+    result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m_len, kb);
     result_.stats.actions["dap_block"] += fd.m_len;
     pd.latch = true;
   }

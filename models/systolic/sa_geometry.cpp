@@ -58,6 +58,15 @@ SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const Array
   pp.wgt_unit_bits = g.identity_slots ? int64_t{job.block} * 8
                      : shape.sparse   ? int64_t{job.nnz} * (8 + g.idx_bits)
                                       : int64_t{shape.b} * 8;
+  g.block_real = &job.block_real;
+  if (!job.block_real.empty() && !(job.hw_im2col && job.window)) {
+    // DRAM moves the real activation bytes of a tile, not the padded im2col matrix.
+    std::vector<int64_t> prefix(job.block_real.size() + 1, 0);
+    for (size_t i = 0; i < job.block_real.size(); ++i) prefix[i + 1] = prefix[i] + job.block_real[i];
+    pp.act_tile_bytes = [prefix](int64_t, int64_t m_len, int64_t k0, int64_t k_len) {
+      return m_len * (prefix[static_cast<size_t>(k0 + k_len)] - prefix[static_cast<size_t>(k0)]);
+    };
+  }
   if (job.hw_im2col && job.window) {
     if (g.ws()) throw std::logic_error("sa job: hardware IM2COL needs the OS dataflow");
     g.unit = im2col_unit_shape(arch);

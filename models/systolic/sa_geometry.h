@@ -38,8 +38,12 @@ struct SaGeometry {
   int64_t tpe_cols(int64_t n_len) const { return (n_len + shape.c - 1) / shape.c; }
   // Weight bits read from SRAM per active weight column per slice (values + indices).
   int64_t wgt_bits_per_col_slice() const { return int64_t{shape.p} * (8 + idx_bits); }
-  // Software im2col: activation bytes read from SRAM per block of a fold (held across its passes).
-  int64_t act_read_bytes(int64_t m_len) const { return m_len * block; }
+  // Software im2col: activation bytes read from SRAM for block kb of a fold (held across its passes):
+  // the real channels only (padding is inserted at the array edge, not stored).
+  const std::vector<int32_t>* block_real = nullptr;
+  int64_t act_read_bytes(int64_t m_len, int64_t kb) const {
+    return m_len * (block_real && !block_real->empty() ? (*block_real)[static_cast<size_t>(kb)] : block);
+  }
   // Hardware IM2COL: the fold's bank loads, and what one load reads from SRAM and how long it takes.
   std::vector<mapping::Im2colGroup> im2col_groups(const mapping::Fold& f, bool with_addr) const;
   int64_t load_bytes(const mapping::Im2colGroup& g) const;

@@ -82,7 +82,8 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
         st.actions["mac"] += f.m_len * f.n_len * f.k_len;
       } else {
         if (!geo.window)
-          st.sram_read_bytes.act += f.k_len * geo.act_read_bytes(f.m_len);  // held across passes
+          for (int64_t kb = f.k0; kb < f.k0 + f.k_len; ++kb)  // once per block, held across passes
+            st.sram_read_bytes.act += geo.act_read_bytes(f.m_len, kb);
         wgt_bits += slices / geo.slices_per_weight_read() * f.n_len * geo.wgt_bits_per_col_slice();
         // No values here: operand registers are taken to toggle half their bits per slice.
         const SaShape& s = geo.shape;

@@ -65,8 +65,13 @@ TechEntry entry(const std::string& path, const YAML::Node& m, const std::string&
 double scale_from(const std::string& path, const std::string& at, double to_nm, bool energy,
                   const std::string& where) {
   if (at == "none") return 1.0;
-  const ScaleFactors f = tech_scale(parse_node_nm(at, path + ": " + where + ".at"), to_nm);
-  return energy ? f.energy : f.area;
+  const double from = parse_node_nm(at, path + ": " + where + ".at");
+  try {
+    const ScaleFactors f = tech_scale(from, to_nm);
+    return energy ? f.energy : f.area;
+  } catch (const InputError& e) {
+    throw InputError(path + ": " + where + ".at: " + e.what());
+  }
 }
 
 }  // namespace

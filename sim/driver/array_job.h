@@ -26,6 +26,9 @@ struct ArrayJob {
   int64_t channels_padded = 0;  // ... padded to a multiple of block
   TensorI8 input;                // raw input [batch][H][W][groups * channels] the unit loads from
   int8_t pad_value = 0;          // value of padding pixels (the input zero point)
+  // Real (non-padding) activation bytes per row in each K block (empty: every block is full). Padding
+  // is a constant the feeder inserts; the activation SRAM and DRAM never hold it.
+  std::vector<int32_t> block_real;
   // Dynamic activation pruning (S2TA): the DAP unit keeps a_nnz of every activation block at run time.
   bool dap = false;
   int a_nnz = 0;

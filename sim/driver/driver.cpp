@@ -250,6 +250,7 @@ PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed, const WeightSch
   const mapping::ReductionLayout layout{scheme.block, scheme.dbb, scheme.hw_im2col};
   for (int64_t g = 0; g < l.groups; ++g)
     p.job.groups.push_back(mapping::lower(l, input, w, g, static_cast<int8_t>(zp_in), layout));
+  p.job.block_real = mapping::block_real_counts(l, layout);
   if (scheme.hw_im2col) {
     p.job.hw_im2col = true;
     p.job.window = mapping::ConvWindow{l.H,       l.W,        l.R,        l.S,     l.stride_h, l.stride_w,

@@ -50,6 +50,27 @@ int64_t padded_k(const Layer& l, const ReductionLayout& layout) {
   return (l.gemm_k() + b - 1) / b * b;
 }
 
+int64_t padded_position(const Layer& l, const ReductionLayout& layout, int64_t k) {
+  const int64_t cpg = l.op == OpType::Fc ? l.C : l.channels_per_group();
+  const bool per_pos = layout.per_position || layout.kernel_row_order;
+  if (!per_pos) return k;
+  const int64_t kd = l.op == OpType::Fc ? l.C : l.gemm_k();
+  const int64_t cp = padded_k(l, layout) / (kd / cpg);
+  const int64_t blk = layout.block, S = l.op == OpType::Fc ? 1 : l.S;
+  const bool reorder = layout.kernel_row_order && l.op != OpType::Fc && l.S > 1;
+  const int64_t pos = k / cpg, c = k % cpg;
+  if (!reorder) return pos * cp + c;
+  const int64_t r = pos / S, s = pos % S;  // (r, s, c) -> (r, c / B, s, c % B)
+  return r * S * cp + (c / blk) * S * blk + s * blk + c % blk;
+}
+
+std::vector<int32_t> block_real_counts(const Layer& l, const ReductionLayout& layout) {
+  const int64_t kd = l.op == OpType::Fc ? l.C : l.gemm_k();
+  std::vector<int32_t> real(static_cast<size_t>(padded_k(l, layout) / layout.block), 0);
+  for (int64_t k = 0; k < kd; ++k) ++real[static_cast<size_t>(padded_position(l, layout, k) / layout.block)];
+  return real;
+}
+
 Gemm lower(const Layer& l, const TensorI8& input, const TensorI8& weights, int64_t g, int8_t pad_value,
            const ReductionLayout& layout) {
   Gemm gm;
@@ -65,18 +86,7 @@ Gemm lower(const Layer& l, const TensorI8& input, const TensorI8& weights, int64
     gm.B = std::move(B);
     return gm;
   }
-  // Map reduction index k of the dense layout to its padded position.
-  const int64_t cpg = l.channels_per_group();
-  const bool per_pos = layout.per_position || layout.kernel_row_order;
-  const int64_t cp = per_pos ? kp / (kd / cpg) : 0;
-  const int64_t blk = layout.block, S = l.op == OpType::Fc ? 1 : l.S;
-  auto dst = [&](int64_t k) {
-    if (!per_pos) return k;
-    const int64_t pos = k / cpg, c = k % cpg;
-    if (!reorder) return pos * cp + c;
-    const int64_t r = pos / S, s = pos % S;  // (r, s, c) -> (r, c / B, s, c % B)
-    return r * S * cp + (c / blk) * S * blk + s * blk + c % blk;
-  };
+  auto dst = [&](int64_t k) { return padded_position(l, layout, k); };
   gm.A = TensorI8({gm.M, kp}, 0);
   gm.B = TensorI8({kp, gm.N}, 0);
   for (int64_t m = 0; m < gm.M; ++m)

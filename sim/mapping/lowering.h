@@ -32,6 +32,11 @@ TensorI8 im2col(const Layer& layer, const TensorI8& input, int64_t group, int8_t
 TensorI8 weights_kxn(const Layer& layer, const TensorI8& weights, int64_t group);
 // Reduction length after padding for `layout`.
 int64_t padded_k(const Layer& layer, const ReductionLayout& layout);
+// Position of dense reduction index k (kernel position major, channel minor) in the padded layout.
+int64_t padded_position(const Layer& layer, const ReductionLayout& layout, int64_t k);
+// Real (non-padding) reduction elements in each block of `layout.block` of the padded layout: what the
+// activation SRAM and DRAM actually hold and move (padding is a constant, never stored).
+std::vector<int32_t> block_real_counts(const Layer& layer, const ReductionLayout& layout);
 Gemm lower(const Layer& layer, const TensorI8& input, const TensorI8& weights, int64_t group, int8_t pad_value,
            const ReductionLayout& layout = {});
 

@@ -7,6 +7,7 @@ add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/mapping/im2col_unit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/accelerator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/driver.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/driver/recurrent.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/vector_unit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/report/report.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cosim/rtl_plugin.cpp

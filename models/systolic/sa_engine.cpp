@@ -53,7 +53,10 @@ void SaEngine::begin(const ArrayJob& job) {
       ts.remaining = t.m_len * t.n_len;
       tiles_.push_back(std::move(ts));
     }
-    for (const auto& f : plan.folds) folds_.push_back({static_cast<int64_t>(g), f, base + f.out_tile});
+    for (const auto& f : plan.folds) {
+      folds_.push_back({static_cast<int64_t>(g), f, base + f.out_tile});
+      if (job.weights_resident) folds_.back().f.fetch_w_bytes = 0;  // already in the weight buffer
+    }
     channels += gm.N;
   }
   const int64_t M = job.groups.at(0).M;

@@ -25,7 +25,9 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
   int64_t load_end = -1, ideal_g = 0, loads = 0, reads = 0, bubbles = 0;
   int64_t last_read[2] = {-1, -1};  // last read edge of the two groups before the next one
   for (const auto& gm : job.groups) {
-    const mapping::FoldPlan plan = mapping::plan_folds(gm.M, gm.K / geo.block, gm.N, geo.plan);
+    mapping::FoldPlan plan = mapping::plan_folds(gm.M, gm.K / geo.block, gm.N, geo.plan);
+    if (job.weights_resident)
+      for (auto& f : plan.folds) f.fetch_w_bytes = 0;  // already in the weight buffer
     for (const auto& f : plan.folds) {
       const int64_t slices = geo.slices(f);
       if (first) {

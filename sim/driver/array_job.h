@@ -29,6 +29,8 @@ struct ArrayJob {
   // Real (non-padding) activation bytes per row in each K block (empty: every block is full). Padding
   // is a constant the feeder inserts; the activation SRAM and DRAM never hold it.
   std::vector<int32_t> block_real;
+  // The weights are already in the weight buffer (a recurrent layer's later time steps): no DRAM fetch.
+  bool weights_resident = false;
   // Dynamic activation pruning (S2TA): the DAP unit keeps a_nnz of every activation block at run time.
   bool dap = false;
   int a_nnz = 0;

@@ -10,6 +10,7 @@
 #include "sim/common/rng.h"
 #include "sim/cost/cost_model.h"
 #include "sim/cost/tech_table.h"
+#include "sim/driver/recurrent.h"
 #include "sim/driver/vector_unit.h"
 #include "sim/mapping/dap.h"
 #include "sim/mapping/dbb.h"
@@ -80,6 +81,9 @@ TensorI32 golden_acc(const Layer& l, const TensorI8& input, const TensorI8& w,
   return all;
 }
 
+
+}  // namespace
+
 bool check_layer(const ArrayJobResult& r, const PreparedLayer& p, std::string* note) {
   for (int64_t i = 0; i < p.golden_acc.size(); ++i) {
     if (r.acc[i] != p.golden_acc[i]) {
@@ -100,8 +104,6 @@ bool check_layer(const ArrayJobResult& r, const PreparedLayer& p, std::string* n
   *note = "bit-exact: " + std::to_string(p.golden_acc.size()) + " int32 accumulators and int8 outputs";
   return true;
 }
-
-}  // namespace
 
 std::string shape_string(const Layer& l) {
   auto s = [](int64_t v) { return std::to_string(v); };
@@ -300,9 +302,6 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
   rep.backend = opts.fast ? "fast" : to_string(opts.backend.backend);
   bool found = opts.only_layer.empty();
   for (const auto& l : net.layers) {
-    if (l.is_recurrent())
-      throw InputError(where(l) + ": op '" + to_string(l.op) +
-                       "' (recurrent layers) is not supported by this release of the systolic driver");
     if (!opts.only_layer.empty() && l.name != opts.only_layer) continue;
     found = true;
   }
@@ -316,7 +315,9 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
   for (const auto& l : net.layers) {
     if (!opts.only_layer.empty() && l.name != opts.only_layer) continue;
     LayerStats st;
-    if (l.on_array()) {
+    if (l.is_recurrent()) {
+      st = run_recurrent_layer(arch, acc.get(), l, opts);
+    } else if (l.on_array()) {
       const WeightScheme scheme = weight_scheme(arch, l, opts.w_nnz, opts.a_nnz);
       const PreparedLayer p = prepare_array_layer(l, opts.seed, scheme);
       if (opts.fast) {
@@ -351,6 +352,7 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
     st.op = to_string(l.op);
     st.shape = shape_string(l);
     st.macs = l.macs();
+    if (l.is_recurrent()) st.executed_macs = st.actions.count("mac") ? st.actions.at("mac") : st.macs;
     // Utilization: multiplier operations issued per physical multiplier and cycle.
     st.utilization = st.cycles > 0 && st.unit == "array"
                          ? static_cast<double>(st.executed_macs) / (static_cast<double>(st.cycles) * peak)

@@ -88,4 +88,7 @@ namespace npusim {
 PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed, const WeightScheme& scheme = {});
 // Run a prepared job on an accelerator and check it bit-exactly; returns the stats.
 LayerStats run_and_check(Accelerator& acc, const PreparedLayer& p);
+// Bit-exact comparison of a job's accumulators and int8 outputs with golden; `note` says what matched
+// or where the first difference is.
+bool check_layer(const ArrayJobResult& r, const PreparedLayer& p, std::string* note);
 }  // namespace npusim

@@ -51,13 +51,24 @@ void print_table(std::ostream& os, const RunReport& rep) {
           st.name, st.k_dense, st.k_padded, st.k_padded / st.block, st.block,
           st.w_nnz ? ", channels padded per kernel position" : "", st.weight_bytes_stored,
           st.weight_bytes_dense);
+  // Recurrent layers: per time step (the steps are sequential; utilization is low at batch 1).
+  for (const auto& st : rep.layers)
+    if (st.time_steps > 0)
+      os << fmt::format(
+          "note: {}: {} time steps, {:.0f} cycles per step ({:.0f} gate GEMM on the array + {:.0f} "
+          "gate math on the vector unit), utilization {:.1f} %, {:.4f} uJ per step\n",
+          st.name, st.time_steps, static_cast<double>(st.cycles) / st.time_steps,
+          static_cast<double>(st.cycles - st.recurrent_vector_cycles) / st.time_steps,
+          static_cast<double>(st.recurrent_vector_cycles) / st.time_steps, 100.0 * st.utilization,
+          st.energy_total_pj * 1e-6 / st.time_steps);
   // What DAP costs in accuracy terms, per layer (the golden op on pruned vs unpruned activations).
   for (const auto& st : rep.layers)
-    if (st.a_nnz > 0)
+    if (st.a_nnz > 0 && st.dap_kept_magnitude >= 0)
       os << fmt::format(
           "note: {}: DAP keeps {}/{} activations per block, {:.1f} % of activation magnitude; int8 "
-          "outputs vs unpruned: mean |error| {:.2f} LSB, {:.1f} % differ\n",
-          st.name, st.a_nnz, st.block, 100.0 * st.dap_kept_magnitude, st.dap_out_mae_lsb,
+          "{} vs unpruned: mean |error| {:.2f} LSB, {:.1f} % differ\n",
+          st.name, st.a_nnz, st.block, 100.0 * st.dap_kept_magnitude,
+          st.time_steps > 0 ? "hidden states (all steps)" : "outputs", st.dap_out_mae_lsb,
           100.0 * st.dap_out_changed);
   const auto& t = rep.total;
   os << fmt::format(
@@ -132,6 +143,12 @@ nlohmann::json to_json(const RunReport& rep) {
       l["block"] = st.block;
       l["w_nnz"] = st.w_nnz;
       l["a_nnz"] = st.a_nnz;
+      if (st.time_steps > 0)
+        l["recurrent"] = {
+            {"time_steps", st.time_steps},
+            {"cycles_per_step", static_cast<double>(st.cycles) / st.time_steps},
+            {"vector_cycles_per_step", static_cast<double>(st.recurrent_vector_cycles) / st.time_steps},
+            {"energy_pj_per_step", st.energy_total_pj / st.time_steps}};
       if (st.a_nnz > 0)
         l["dap"] = {{"kept_magnitude_fraction", st.dap_kept_magnitude},
                     {"output_mean_abs_error_lsb", st.dap_out_mae_lsb},

@@ -38,6 +38,8 @@ struct LayerStats {
   std::map<std::string, double> energy_pj;
   double energy_total_pj = 0;
   int a_nnz = 0;
+  // Recurrent layers: time steps, and the vector unit's share of the cycles (gate math).
+  int64_t time_steps = 0, recurrent_vector_cycles = 0;
   double dap_kept_magnitude = -1, dap_out_mae_lsb = -1, dap_out_changed = -1;
   int64_t dram_bytes() const { return dram_read_bytes + dram_write_bytes; }
 };

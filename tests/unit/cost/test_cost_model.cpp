@@ -2,7 +2,6 @@
 // tables (every shipped entry has a unit and a source, unknown components and bad files are errors),
 // and the pricing (every action is priced or declared count-only; an unknown action is an error).
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 
@@ -15,7 +14,9 @@ using namespace npusim;
 using namespace npusim::cost;
 
 namespace {
-std::string tech(const std::string& node) { return std::string(NPUSIM_SOURCE_DIR) + "/configs/tech/" + node + ".yaml"; }
+std::string tech(const std::string& node) {
+  return std::string(NPUSIM_SOURCE_DIR) + "/configs/tech/" + node + ".yaml";
+}
 
 std::string write_tmp(const std::string& name, const std::string& text) {
   const auto dir = std::filesystem::temp_directory_path() / "npusim_cost_test";
@@ -66,7 +67,8 @@ TEST_CASE("shipped tech tables load and every entry carries a unit and a source"
     }
     // Energies are scaled from their published node and calibrated; DRAM is off-chip.
     CHECK(t.energy_pj("dram_bit") == Approx(8.0));
-    CHECK(t.energy_pj("mult_int8") == Approx(0.539 * tech_scale(40, t.node_nm()).energy * t.logic_energy_factor()));
+    CHECK(t.energy_pj("mult_int8") ==
+          Approx(0.539 * tech_scale(40, t.node_nm()).energy * t.logic_energy_factor()));
     CHECK(t.area_um2("mult_int8") == Approx(287.5 * tech_scale(40, t.node_nm()).area));
     // SRAM: bigger macros cost more per bit and more area; interpolation is monotonic.
     double last_pj = 0, last_mm2 = 0;
@@ -110,7 +112,8 @@ TEST_CASE("bad tech tables are one-line InputErrors naming file and key") {
     return s.replace(i, a.size(), b);
   };
   const std::vector<Case> cases = {
-      {replace("unit: pJ, at: 40nm, source: \"Accelergy aladdin plug-in data/multiplier.csv", "unit: fJ, at: 40nm, source: \"x"),
+      {replace("unit: pJ, at: 40nm, source: \"Accelergy aladdin plug-in data/multiplier.csv",
+               "unit: fJ, at: 40nm, source: \"x"),
        "unit 'fJ', expected 'pJ'"},
       {replace("mult_gated: {value: 0.01798,", "mult_gated: {value: -1,"), "non-negative number"},
       {replace("node: 16nm", "node: sixteen"), "technology node"},
@@ -153,7 +156,8 @@ TEST_CASE("pricing charges every priced action and refuses an unknown one") {
   const EnergyReport e = price_layer(t, arch, st, area);
   CHECK(e.by_category_pj.at("MACs active") == Approx(100 * t.energy_pj("mult_int8")));
   CHECK(e.by_category_pj.at("MACs gated") == Approx(50 * t.energy_pj("mult_gated")));
-  CHECK(e.by_category_pj.at("accumulators") == Approx(10 * (t.energy_pj("add32") + 32 * t.energy_pj("reg_bit"))));
+  CHECK(e.by_category_pj.at("accumulators") ==
+        Approx(10 * (t.energy_pj("add32") + 32 * t.energy_pj("reg_bit"))));
   CHECK(e.by_category_pj.at("SRAM act") == Approx(64 * 8 * t.sram(64).read_pj_per_bit));
   CHECK(e.by_category_pj.at("DRAM") == Approx(16 * 8 * 8.0));
   CHECK(e.by_category_pj.at("leakage") > 0);

@@ -149,7 +149,11 @@ WeightScheme weight_scheme(const ArchConfig& arch, const Layer& l, int w_nnz, in
   // Depthwise layers have no channel reduction to prune: they run dense (S2TA still stores its weights
   // compacted with indices: the TPE selects them by index).
   if (l.op == OpType::DwConv) {
-    if (ws.dap) ws.dbb = true;
+    if (ws.dap) {
+      // One real channel per block: one non-zero weight, so a single pass over the weight slots.
+      ws.dbb = true;
+      ws.nnz = static_cast<int>(std::min<int64_t>(ws.block, l.channels_per_group()));
+    }
     return ws;
   }
   if (sparse_hw || ws.dap) {

@@ -178,6 +178,15 @@ nlohmann::json to_json(const RunReport& rep) {
     l["actions"] = st.actions;
     l["energy_pj"] = st.energy_pj;
     l["energy_total_pj"] = st.energy_total_pj;
+    // Per layer: latency, throughput and efficiency (effective = dense-equivalent ops, executed = issued).
+    const double latency_s = st.cycles / (rep.arch.clock_mhz * 1e6);
+    const double dram_pj = st.energy_pj.count("DRAM") ? st.energy_pj.at("DRAM") : 0.0;
+    auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+    l["latency_s"] = latency_s;
+    l["tops_effective"] = ratio(2.0 * st.macs, latency_s) * 1e-12;
+    l["tops_per_w_effective"] = ratio(2.0 * st.macs, st.energy_total_pj);
+    l["tops_per_w_executed"] = ratio(2.0 * st.executed_macs, st.energy_total_pj);
+    l["tops_per_w_core_effective"] = ratio(2.0 * st.macs, st.energy_total_pj - dram_pj);
     layers.push_back(l);
   }
   const auto& t = rep.total;

@@ -188,22 +188,27 @@ void SaEngine::start_fold(int64_t f, uint64_t edge) {
   if (shape_.dataflow == 0) enqueue_fetch(f + 1);  // WS prefetches when the weight write starts
 }
 
-void SaEngine::drive_os(SaInputs& in) {
-  const int64_t nf = static_cast<int64_t>(folds_.size());
-  if (stream_fold_ < 0 && next_fold_ < nf) {
-    const int64_t f = next_fold_;
-    const auto& fd = folds_[static_cast<size_t>(f)].f;
-    // Output-register rule: this fold's last slice must come at least (TPE rows used by the previous
-    // fold) steps after the previous fold's, so two rows of one column never emit on the same edge.
-    const bool structural_ok =
-        t_ >= stream_free_at_ && (!any_started_ || t_ + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
+bool SaEngine::try_start_fold(uint64_t edge, bool feeder_ready, bool feeder_waits_on_dram) {
+  const int64_t f = next_fold_;
+  if (stream_fold_ >= 0 || f >= static_cast<int64_t>(folds_.size())) return false;
+  const auto& fd = folds_[static_cast<size_t>(f)].f;
+  // Output-register rule: this fold's last slice must come at least (TPE rows used by the previous
+  // fold) steps after the previous fold's, so two rows of one column never emit on the same edge.
+  const bool structural_ok =
+      edge >= stream_free_at_ && (!any_started_ || edge + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
                                                        prev_last_ + static_cast<uint64_t>(prev_tpe_rows_));
-    if (structural_ok && w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] &&
-        can_reserve(f))
-      start_fold(f, t_);
-    else if (structural_ok && any_started_)
-      ++result_.stats.stall_cycles;
+  if (!structural_ok) return false;
+  const bool operands_ok = w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] && can_reserve(f);
+  if (operands_ok && feeder_ready) {
+    start_fold(f, edge);
+    return true;
   }
+  if (any_started_ && (!operands_ok || feeder_waits_on_dram)) ++result_.stats.stall_cycles;
+  return false;
+}
+
+void SaEngine::drive_os(SaInputs& in) {
+  try_start_fold(t_, true, false);
   if (stream_fold_ < 0) return;
   const FoldRef& fr = folds_[static_cast<size_t>(stream_fold_)];
   const auto& fd = fr.f;
@@ -335,25 +340,14 @@ bool SaEngine::waits_on_dram(int64_t g) const {
 }
 
 void SaEngine::drive_os_im2col(SaInputs& next, Im2colInputs& u) {
-  const int64_t nf = static_cast<int64_t>(folds_.size());
   const uint64_t edge = t_ + 1;  // the array edge of a slice read from the unit now
-  if (stream_fold_ < 0 && next_fold_ < nf) {
+  if (stream_fold_ < 0 && next_fold_ < static_cast<int64_t>(folds_.size())) {
+    // The fold's first bank load must be in (at an edge before this read).
     const int64_t f = next_fold_;
-    const auto& fd = folds_[static_cast<size_t>(f)].f;
-    const bool structural_ok =
-        edge >= stream_free_at_ && (!any_started_ || edge + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
-                                                         prev_last_ + static_cast<uint64_t>(prev_tpe_rows_));
-    const bool operands_ok =
-        w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] && can_reserve(f);
     const bool planned = static_cast<int64_t>(fold_group_.size()) > f;
     const int64_t g0 = planned ? fold_group_[static_cast<size_t>(f)] : -1;
     const bool loaded = planned && group_ready(g0);
-    if (structural_ok && operands_ok && loaded) {
-      start_fold(f, edge);
-      read_g_ = g0;
-    } else if (structural_ok && any_started_ && (!operands_ok || !planned || waits_on_dram(g0))) {
-      ++result_.stats.stall_cycles;
-    }
+    if (try_start_fold(edge, loaded, !planned || (!loaded && waits_on_dram(g0)))) read_g_ = g0;
   }
   if (stream_fold_ < 0) return;
   const FoldRef& fr = folds_[static_cast<size_t>(stream_fold_)];
@@ -395,20 +389,8 @@ void SaEngine::drive_os_dap(int64_t slot, DapInputs& d) {
   Pending& pd = ring_[static_cast<size_t>(slot)];
   pd.in.clear_operands();
   pd.latch = false;
-  const int64_t nf = static_cast<int64_t>(folds_.size());
   const uint64_t edge = t_ + 2;
-  if (stream_fold_ < 0 && next_fold_ < nf) {
-    const int64_t f = next_fold_;
-    const auto& fd = folds_[static_cast<size_t>(f)].f;
-    const bool structural_ok =
-        edge >= stream_free_at_ && (!any_started_ || edge + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
-                                                         prev_last_ + static_cast<uint64_t>(prev_tpe_rows_));
-    if (structural_ok && w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] &&
-        can_reserve(f))
-      start_fold(f, edge);
-    else if (structural_ok && any_started_)
-      ++result_.stats.stall_cycles;
-  }
+  try_start_fold(edge, true, false);
   if (stream_fold_ < 0) return;
   const FoldRef& fr = folds_[static_cast<size_t>(stream_fold_)];
   const auto& fd = fr.f;

@@ -66,6 +66,11 @@ class SaEngine {
   bool operands_ready(int64_t f, bool need_w, bool need_a) const;
   bool can_reserve(int64_t f) const;
   void start_fold(int64_t f, uint64_t edge);  // first slice reaches the array at `edge`
+  // Starts fold next_fold_ with its first slice at array edge `edge` when the stream port, the
+  // output-register rule, its operands, output space and the feeder (`feeder_ready`) allow; counts a
+  // stall cycle when only data is missing (operands, or a feeder held up by DRAM). Returns whether it
+  // started.
+  bool try_start_fold(uint64_t edge, bool feeder_ready, bool feeder_waits_on_dram);
   void drive_os(SaInputs& in);
   void fill_weights(SaInputs& in, const FoldRef& fr, int64_t kb, int64_t pass);
   void end_slice(SaInputs& in, const mapping::Fold& fd, uint64_t edge);

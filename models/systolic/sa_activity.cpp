@@ -1,20 +1,27 @@
 #include "models/systolic/sa_activity.h"
 
-#include <bitset>
+#include <cstring>
 
 namespace npusim::systolic {
 
 namespace {
 
+// Bit flips between the previous and the current bus value, 8 lanes of 8 bits per popcount (4-bit
+// index lanes only ever hold their low 4 bits).
 template <class T>
-int64_t toggles(const std::vector<T>& cur, std::vector<T>& prev, int bits) {
+int64_t toggles(const std::vector<T>& cur, std::vector<T>& prev) {
+  static_assert(sizeof(T) == 1, "byte lanes");
   int64_t n = 0;
-  const unsigned mask = (1u << bits) - 1;
-  for (size_t i = 0; i < cur.size(); ++i) {
-    n += static_cast<int64_t>(
-        std::bitset<8>((static_cast<unsigned>(cur[i]) ^ static_cast<unsigned>(prev[i])) & mask).count());
-    prev[i] = cur[i];
+  const size_t len = cur.size();
+  size_t i = 0;
+  for (; i + 8 <= len; i += 8) {
+    uint64_t a, b;
+    std::memcpy(&a, &cur[i], 8);
+    std::memcpy(&b, &prev[i], 8);
+    n += __builtin_popcountll(a ^ b);
   }
+  for (; i < len; ++i) n += __builtin_popcount(static_cast<uint8_t>(cur[i] ^ prev[i]));
+  std::memcpy(prev.data(), cur.data(), len);
   return n;
 }
 
@@ -30,18 +37,25 @@ void SaActivity::reset() {
   prev_w_.assign(static_cast<size_t>(shape_.wgt_lanes()), 0);
   prev_wi_.assign(static_cast<size_t>(shape_.wgt_lanes()), 0);
   rows_nz_.assign(static_cast<size_t>(shape_.b), 0);
+  toggles_ = slots_ = active_ = 0;
 }
 
-void SaActivity::count(const SaInputs& in, std::map<std::string, int64_t>& actions) {
+void SaActivity::flush(std::map<std::string, int64_t>& actions) const {
+  actions["operand_toggle_bits"] += toggles_;
+  actions["mac_active"] += active_;
+  actions["mac_gated"] += slots_ - active_;
+}
+
+void SaActivity::count(const SaInputs& in) {
   const int arows = shape_.act_rows(), wcols = shape_.wgt_cols(), B = shape_.b, P = shape_.p;
   // Registers see the bus every edge (valid or not): row lanes pass `cols` TPEs, column lanes `rows`.
-  int64_t t = toggles(in.a_in, prev_a_, 8) * shape_.cols;
+  int64_t t = toggles(in.a_in, prev_a_) * shape_.cols;
   if (shape_.dataflow == 0) {
-    t += toggles(in.w_in, prev_w_, 8) * shape_.rows;
-    if (shape_.sparse) t += toggles(in.w_idx, prev_wi_, 4) * shape_.rows;
-    if (shape_.asparse) t += toggles(in.a_idx, prev_ai_, 4) * shape_.cols;
+    t += toggles(in.w_in, prev_w_) * shape_.rows;
+    if (shape_.sparse) t += toggles(in.w_idx, prev_wi_) * shape_.rows;
+    if (shape_.asparse) t += toggles(in.a_idx, prev_ai_) * shape_.cols;
   }
-  actions["operand_toggle_bits"] += t;
+  toggles_ += t;
   if (!in.in_valid || shape_.dataflow == 1) return;  // WS MACs are counted by the engine's weight map
   int64_t slots = 0, active = 0;
   if (shape_.asparse) {
@@ -77,8 +91,8 @@ void SaActivity::count(const SaInputs& in, std::map<std::string, int64_t>& actio
       }
     }
   }
-  actions["mac_active"] += active;
-  actions["mac_gated"] += slots - active;
+  active_ += active;
+  slots_ += slots;
 }
 
 }  // namespace npusim::systolic

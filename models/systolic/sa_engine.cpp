@@ -438,7 +438,7 @@ void SaEngine::tick_dap() {
       cur.in.a_idx[static_cast<size_t>(r)] = blk_idx_[static_cast<size_t>(r * bz + cur.j)];
     }
   }
-  if (count_activity_) activity_.count(cur.in, result_.stats.actions);
+  if (count_activity_) activity_.count(cur.in);
   array_.step(cur.in);
   dap_->step(din_);
 }
@@ -610,7 +610,7 @@ void SaEngine::tick() {
     drive_os_im2col(next_, uin_);
     if (in_.in_valid)
       std::copy(unit_->outputs().out_data.begin(), unit_->outputs().out_data.end(), in_.a_in.begin());
-    if (count_activity_) activity_.count(in_, result_.stats.actions);
+    if (count_activity_) activity_.count(in_);
     array_.step(in_);
     unit_->step(uin_);
     std::swap(in_, next_);
@@ -620,7 +620,7 @@ void SaEngine::tick() {
       drive_os(in_);
     else
       drive_ws(in_);
-    if (count_activity_) activity_.count(in_, result_.stats.actions);
+    if (count_activity_) activity_.count(in_);
     array_.step(in_);
   }
   collect_outputs(array_.outputs());
@@ -639,6 +639,7 @@ void SaEngine::tick() {
     st.cycles = static_cast<int64_t>(t_);
     // Write-back that had to queue behind other DMA traffic after the last result counts as stall.
     st.stall_cycles += st.cycles - static_cast<int64_t>(last_output_edge_) - last_write_cycles_;
+    activity_.flush(st.actions);
     finalize_actions(arch_, geo_, true, st);
   }
 }

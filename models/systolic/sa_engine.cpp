@@ -198,7 +198,8 @@ bool SaEngine::try_start_fold(uint64_t edge, bool feeder_ready, bool feeder_wait
       edge >= stream_free_at_ && (!any_started_ || edge + static_cast<uint64_t>(geo_.slices(fd)) - 1 >=
                                                        prev_last_ + static_cast<uint64_t>(prev_tpe_rows_));
   if (!structural_ok) return false;
-  const bool operands_ok = w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] && can_reserve(f);
+  const bool operands_ok =
+      w_ready_[static_cast<size_t>(f)] && a_ready_[static_cast<size_t>(f)] && can_reserve(f);
   if (operands_ok && feeder_ready) {
     start_fold(f, edge);
     return true;

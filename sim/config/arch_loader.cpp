@@ -18,6 +18,7 @@
 
 #include "sim/common/error.h"
 #include "sim/common/text.h"
+#include "sim/config/yaml_file.h"
 
 namespace npusim {
 
@@ -290,21 +291,7 @@ void check_supported(const ArchConfig& c) {
 }
 
 ArchConfig load_arch(const std::string& path, const std::vector<std::string>& overrides) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw InputError(path + ": cannot open arch config (is a directory)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open arch config");
-  std::stringstream buf;
-  buf << in.rdbuf();
-
-  YAML::Node root;
-  try {
-    root = YAML::Load(buf.str());
-  } catch (const YAML::Exception& e) {
-    const int line = e.mark.line >= 0 ? e.mark.line + 1 : 1;
-    throw InputError(path + ":" + std::to_string(line) + ": YAML syntax error: " + printable(e.msg));
-  }
+  YAML::Node root = load_yaml_file(path, "arch config");
   if (!root.IsDefined() || root.IsNull()) throw InputError(path + ": empty arch config");
   if (!root.IsMap()) {
     const int line = root.Mark().line >= 0 ? root.Mark().line + 1 : 1;

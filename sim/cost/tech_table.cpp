@@ -10,6 +10,7 @@
 
 #include "sim/common/error.h"
 #include "sim/common/text.h"
+#include "sim/config/yaml_file.h"
 #include "sim/cost/tech_scaling.h"
 
 namespace npusim::cost {
@@ -77,17 +78,7 @@ double scale_from(const std::string& path, const std::string& at, double to_nm, 
 }  // namespace
 
 TechTable TechTable::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open technology table");
-  std::stringstream buf;
-  buf << in.rdbuf();
-  YAML::Node root;
-  try {
-    root = YAML::Load(buf.str());
-  } catch (const YAML::Exception& e) {
-    throw InputError(path + ":" + std::to_string(e.mark.line + 1) +
-                     ": YAML syntax error: " + printable(e.msg));
-  }
+  const YAML::Node root = load_yaml_file(path, "technology table");
   if (!root.IsMap())
     throw InputError(path + ": expected a mapping (node, energy, area, leakage, sram, calibration)");
   only_keys(path, root, {"node", "energy", "area", "leakage", "sram", "calibration"}, "tech table");

@@ -187,6 +187,7 @@ nlohmann::json to_json(const RunReport& rep) {
     l["tops_per_w_effective"] = ratio(2.0 * st.macs, st.energy_total_pj);
     l["tops_per_w_executed"] = ratio(2.0 * st.executed_macs, st.energy_total_pj);
     l["tops_per_w_core_effective"] = ratio(2.0 * st.macs, st.energy_total_pj - dram_pj);
+    l["tops_per_mm2"] = ratio(ratio(2.0 * st.macs, latency_s) * 1e-12, rep.total.area_mm2);
     layers.push_back(l);
   }
   const auto& t = rep.total;

@@ -232,17 +232,20 @@ void write_csv(const std::string& path, const RunReport& rep) {
   if (!f) throw InputError(path + ": cannot write CSV report");
   f << "name,op,shape,unit,macs,cycles,stall_cycles,utilization,verified,sram_read_act_bytes,sram_read_wgt_"
        "bytes,"
-       "sram_read_out_bytes,sram_write_act_bytes,sram_write_wgt_bytes,sram_write_out_bytes,dram_bytes,seed\n";
+       "sram_read_out_bytes,sram_write_act_bytes,sram_write_wgt_bytes,sram_write_out_bytes,dram_bytes,energy_pj,"
+       "seed\n";
   for (const auto& st : rep.layers) {
     f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << ","
       << st.cycles << "," << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << ","
       << verified_cell(st, rep) << "," << st.sram_read_bytes.act << "," << st.sram_read_bytes.wgt << ","
       << st.sram_read_bytes.out << "," << st.sram_write_bytes.act << "," << st.sram_write_bytes.wgt << ","
-      << st.sram_write_bytes.out << "," << st.dram_bytes() << "," << rep.seed << "\n";
+      << st.sram_write_bytes.out << "," << st.dram_bytes() << "," << fmt::format("{:.1f}", st.energy_total_pj) << ","
+      << rep.seed << "\n";
   }
   const auto& t = rep.total;
   f << "TOTAL,,,," << t.macs << "," << t.cycles << "," << t.stall_cycles << ","
-    << fmt::format("{:.6f}", t.utilization) << ",,,,,,,," << t.dram_bytes << "," << rep.seed << "\n";
+    << fmt::format("{:.6f}", t.utilization) << ",,,,,,,," << t.dram_bytes << "," << fmt::format("{:.1f}", t.energy_pj)
+    << "," << rep.seed << "\n";
 }
 
 }  // namespace npusim

@@ -159,7 +159,7 @@ int main(int argc, char** argv) {
   run->add_option("--csv", csv, "write the per-layer CSV here");
   run->add_option("--set", sets, "override an arch key, e.g. --set array.rows=32");
   run->add_option("--layer", layer, "run only this layer");
-  run->add_option("--w-nnz", w_nnz, "DBB-prune every conv/fc layer to N non-zero weights per block (1..8)")
+  run->add_option("--w-nnz", w_nnz, "DBB-prune every conv/fc layer to N non-zero weights per block (1..block)")
       ->check(CLI::Range(1, 15));
   run->add_option("--a-nnz", a_nnz,
                   "dap designs: keep N activations per block in every conv/fc layer (1..16)")

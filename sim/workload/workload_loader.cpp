@@ -295,8 +295,8 @@ Layer parse_npusim_row(Row& row, const std::string& path) {
   L.batch = row.opt_int("batch").value_or(1);
   L.w_bits = static_cast<int>(row.opt_int("w_bits", 2, 8).value_or(8));
   L.a_bits = static_cast<int>(row.opt_int("a_bits", 2, 8).value_or(8));
-  if (auto v = row.opt_int("w_nnz", 1, 8)) L.w_nnz = static_cast<int>(*v);
-  if (auto v = row.opt_int("a_nnz", 1, 8)) L.a_nnz = static_cast<int>(*v);
+  if (auto v = row.opt_int("w_nnz", 1, 16)) L.w_nnz = static_cast<int>(*v);
+  if (auto v = row.opt_int("a_nnz", 1, 16)) L.a_nnz = static_cast<int>(*v);
   L.w_density = row.opt_fraction("w_density").value_or(1.0);
   L.a_density = row.opt_fraction("a_density").value_or(1.0);
   L.act_file = row.opt_npy("act_file");

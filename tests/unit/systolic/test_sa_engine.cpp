@@ -525,3 +525,30 @@ TEST_CASE("operand activity counts toggles per register and gated slots by hand"
   CHECK(n["operand_toggle_bits"] == 18);
   CHECK(n["mac_active"] == 2);
 }
+
+TEST_CASE("block_real_counts gives the real channels of every padded reduction block") {
+  // RGB conv on blocks of 8 per kernel position: 3 real channels in each of the 9 blocks.
+  Layer rgb = conv3x3(8, 3, 4, 1);
+  const auto per_pos = mapping::block_real_counts(rgb, mapping::ReductionLayout{8, true, false});
+  REQUIRE(per_pos.size() == 9);
+  for (int32_t r : per_pos) CHECK(r == 3);
+  // 20 channels per position: blocks of 8, 8, 4 at every position.
+  Layer c20 = conv3x3(8, 20, 4, 1);
+  const auto b20 = mapping::block_real_counts(c20, mapping::ReductionLayout{8, true, false});
+  REQUIRE(b20.size() == 27);
+  for (size_t i = 0; i < b20.size(); ++i) CHECK(b20[i] == (i % 3 == 2 ? 4 : 8));
+  // Tail padding only (dense STA layout): K = 180 on blocks of 8 -> 22 full blocks and one of 4.
+  const auto tail = mapping::block_real_counts(c20, mapping::ReductionLayout{8, false, false});
+  REQUIRE(tail.size() == 23);
+  CHECK(tail.back() == 4);
+  int64_t sum = 0;
+  for (int32_t r : tail) sum += r;
+  CHECK(sum == 180);
+  // Hardware-IM2COL order (r, channel block, s): still 3 x 3 x (8, 8, 4).
+  const auto hw = mapping::block_real_counts(c20, mapping::ReductionLayout{8, true, true});
+  int64_t hw_sum = 0;
+  for (int32_t r : hw) hw_sum += r;
+  CHECK(hw_sum == 180);
+  CHECK(hw[0] == 8);
+  CHECK(hw[6] == 4);  // r = 0, channel block 2, s = 0
+}

@@ -27,7 +27,7 @@ int64_t toggles(const std::vector<T>& cur, std::vector<T>& prev) {
 
 }  // namespace
 
-SaActivity::SaActivity(const SaShape& shape) : shape_(shape) {
+SaActivity::SaActivity(const SaShape& shape, bool zero_gating) : shape_(shape), zero_gating_(zero_gating) {
   reset();
 }
 
@@ -42,6 +42,7 @@ void SaActivity::reset() {
 
 void SaActivity::flush(std::map<std::string, int64_t>& actions) const {
   actions["operand_toggle_bits"] += toggles_;
+  if (!zero_gating_) return;
   actions["mac_active"] += active_;
   actions["mac_gated"] += slots_ - active_;
 }
@@ -56,7 +57,8 @@ void SaActivity::count(const SaInputs& in) {
     if (shape_.asparse) t += toggles(in.a_idx, prev_ai_) * shape_.cols;
   }
   toggles_ += t;
-  if (!in.in_valid || shape_.dataflow == 1) return;  // WS MACs are counted by the engine's weight map
+  if (!zero_gating_ || !in.in_valid || shape_.dataflow == 1)
+    return;  // WS MACs are counted by the engine's weight map
   int64_t slots = 0, active = 0;
   if (shape_.asparse) {
     for (int q = 0; q < wcols; ++q) {

@@ -16,7 +16,9 @@ namespace npusim::systolic {
 
 class SaActivity {
  public:
-  explicit SaActivity(const SaShape& shape);
+  // `zero_gating`: the design gates multiplier slots with a zero operand, so active and gated slots
+  // are counted (otherwise every issued slot switches and only the operand toggles are counted).
+  explicit SaActivity(const SaShape& shape, bool zero_gating = true);
   void reset();
   // One edge's inputs (OS or WS; in WS only the operand toggles are counted here). Hot: every cycle.
   void count(const SaInputs& in);
@@ -25,6 +27,7 @@ class SaActivity {
 
  private:
   SaShape shape_;
+  bool zero_gating_;
   std::vector<int8_t> prev_a_, prev_w_;
   std::vector<uint8_t> prev_ai_, prev_wi_;
   std::vector<int32_t> rows_nz_;  // per activation lane b: rows with a non-zero value

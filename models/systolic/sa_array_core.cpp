@@ -9,7 +9,8 @@ SaArrayCore::SaArrayCore(const SaShape& shape) : shape_(shape), out_(shape) {
   if (shape.rows < 1 || shape.cols < 1) throw std::invalid_argument("sa_array: rows and cols must be >= 1");
   if (shape.a < 1 || shape.b < 1 || shape.c < 1 || shape.p < 1 || shape.b > 16)
     throw std::invalid_argument("sa_array: tensor PE dimensions must be >= 1 and b <= 16");
-  if (!shape.sparse && shape.p != shape.b) throw std::invalid_argument("sa_array: dense tensor PEs need p == b");
+  if (!shape.sparse && shape.p != shape.b)
+    throw std::invalid_argument("sa_array: dense tensor PEs need p == b");
   if (shape.dataflow == 1 && !shape.scalar())
     throw std::invalid_argument("sa_array: the weight-stationary dataflow supports scalar PEs only");
   if (shape.asparse && (shape.b != 1 || !shape.sparse))
@@ -20,7 +21,10 @@ SaArrayCore::SaArrayCore(const SaShape& shape) : shape_(shape), out_(shape) {
   emit_.assign(static_cast<size_t>(shape.cols) * ring_, Emit{});
   out_row_.assign(shape.cols, -1);
   // Scalar: masked weights [cols] and keep [cols]; tensor: transposed activations [b][rows*a], keep [rows*a].
-  wm_.assign(std::max<size_t>(static_cast<size_t>(shape.cols), static_cast<size_t>(shape.b) * shape.act_rows()), 0);
+  wm_.assign(
+      std::max<size_t>(static_cast<size_t>(shape.cols), static_cast<size_t>(shape.b) * shape.act_rows()), 0);
+  act16_.assign(static_cast<size_t>(shape.b) * shape.act_rows(), 0);
+  dot_.assign(static_cast<size_t>(shape.act_rows()), 0);
   keep_.assign(std::max<size_t>(static_cast<size_t>(shape.cols), static_cast<size_t>(shape.act_rows())), 0);
   wsh_.assign(pes, 0);
   wact_.assign(pes, 0);
@@ -94,12 +98,14 @@ void SaArrayCore::step_os_tensor(const SaInputs& in) {
   // Tensor PEs keep their accumulators transposed, [weight column][activation row], so that every
   // (weight, index) pair is one multiply-add over all activation rows (vectorised over rows).
   const int arows = shape_.act_rows(), wcols = shape_.wgt_cols(), B = shape_.b, P = shape_.p;
-  int32_t* __restrict actT = wm_.data();  // [b][activation row], 0 for masked rows
+  // [b][activation row], 0 for masked rows; int16 so the 8x8-bit products vectorise as 16-bit multiplies.
+  int16_t* __restrict actT = act16_.data();
   for (int ar = 0; ar < arows; ++ar) {
     const bool on = in.a_mask[ar] != 0;
     keep_[ar] = (in.in_first && on) ? 0u : ~0u;
     for (int b = 0; b < B; ++b) actT[b * arows + ar] = on ? in.a_in[static_cast<size_t>(ar) * B + b] : 0;
   }
+  int32_t* __restrict dot = dot_.data();  // one dot product per activation row, added once
   const uint32_t* __restrict keep = keep_.data();
   for (int q = 0; q < wcols; ++q) {
     if (!in.w_mask[q]) continue;  // a masked column neither accumulates nor clears
@@ -109,20 +115,22 @@ void SaArrayCore::step_os_tensor(const SaInputs& in) {
       // The column's weight selected by each 4-bit activation index: OR of the matching slots.
       int32_t lut[16] = {};
       for (int p = 0; p < P; ++p)
-        lut[in.w_idx[static_cast<size_t>(q) * P + p] & 15] =
-            static_cast<int8_t>(lut[in.w_idx[static_cast<size_t>(q) * P + p] & 15] |
-                                in.w_in[static_cast<size_t>(q) * P + p]);
+        lut[in.w_idx[static_cast<size_t>(q) * P + p] & 15] = static_cast<int8_t>(
+            lut[in.w_idx[static_cast<size_t>(q) * P + p] & 15] | in.w_in[static_cast<size_t>(q) * P + p]);
       for (int ar = 0; ar < arows; ++ar) acc[ar] += static_cast<uint32_t>(actT[ar] * lut[in.a_idx[ar] & 15]);
       continue;
     }
+    std::fill_n(dot, arows, 0);
     for (int p = 0; p < P; ++p) {
       // Multiplier p's B:1 mux selects activation idx (>= B selects 0); dense PEs use activation p.
       const int b = shape_.sparse ? in.w_idx[static_cast<size_t>(q) * P + p] : p;
-      const int32_t w = in.w_in[static_cast<size_t>(q) * P + p];
+      const int16_t w = in.w_in[static_cast<size_t>(q) * P + p];
       if (b >= B || w == 0) continue;
-      const int32_t* __restrict a = &actT[b * arows];
-      for (int ar = 0; ar < arows; ++ar) acc[ar] += static_cast<uint32_t>(a[ar] * w);
+      const int16_t* __restrict a = &actT[b * arows];
+      // |a * w| <= 2^14: the product is exact in 16 bits; the sum of P of them is exact in 32.
+      for (int ar = 0; ar < arows; ++ar) dot[ar] += static_cast<int16_t>(a[ar] * w);
     }
+    for (int ar = 0; ar < arows; ++ar) acc[ar] += static_cast<uint32_t>(dot[ar]);
   }
 }
 
@@ -223,8 +231,9 @@ std::string SaArrayCore::locate(int lane, bool data_lane) const {
   const int j = data_lane ? lane / AC : lane;
   if (shape_.dataflow == 0) {
     const int i = out_row_.at(j);
-    std::string pe = i >= 0 ? (shape_.scalar() ? "PE(" : "TPE(") + std::to_string(i) + "," + std::to_string(j) + ")"
-                            : "column " + std::to_string(j) + " output register";
+    std::string pe =
+        i >= 0 ? (shape_.scalar() ? "PE(" : "TPE(") + std::to_string(i) + "," + std::to_string(j) + ")"
+               : "column " + std::to_string(j) + " output register";
     if (data_lane && !shape_.scalar())
       pe += " acc(" + std::to_string((lane % AC) / shape_.c) + "," + std::to_string(lane % shape_.c) + ")";
     return pe;

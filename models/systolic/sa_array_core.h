@@ -47,12 +47,14 @@ class SaArrayCore final : public SaArrayIf {
   int ring_ = 0;                // slots per column (> rows + cols)
   std::vector<Emit> emit_;      // [cols][ring_]
   std::vector<int> out_row_;    // row that drove each column's output last edge (-1: none)
-  std::vector<int32_t> wm_;     // scalar: masked weights [cols]; tensor: transposed activations
+  std::vector<int32_t> wm_;     // scalar: masked weights [cols]
+  std::vector<int16_t> act16_;  // tensor: transposed activations [b][activation row]
+  std::vector<int32_t> dot_;    // tensor: one column's dot products [activation row]
   std::vector<uint32_t> keep_;  // 0 where `first` clears: scalar per column, tensor per activation row
   // --- WS ---
-  std::vector<int8_t> wsh_;            // [rows][cols] shadow weights
-  std::vector<uint8_t> wsh_en_;        // [rows][cols] shadow enables
-  std::vector<int32_t> wact_;          // [rows][cols] active weights, 0 where the PE is disabled
+  std::vector<int8_t> wsh_;      // [rows][cols] shadow weights
+  std::vector<uint8_t> wsh_en_;  // [rows][cols] shadow enables
+  std::vector<int32_t> wact_;    // [rows][cols] active weights, 0 where the PE is disabled
   struct Slice {
     bool v = false, first = false;
     std::vector<int8_t> a;

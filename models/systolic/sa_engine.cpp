@@ -22,7 +22,7 @@ SaEngine::SaEngine(const ArchConfig& arch, SaArrayIf& array, Im2colUnitIf* unit,
       unit_(unit),
       next_(shape_),
       dap_(dap),
-      activity_(shape_) {
+      activity_(shape_, arch.activations.mode != "dense") {
   count_activity_ = true;  // operand toggles and zero operands, for the energy model
   if (!dap_ && shape_.asparse) {
     own_dap_ = std::make_unique<DapUnitCore>(dap_unit_shape(arch));

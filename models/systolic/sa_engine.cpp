@@ -23,7 +23,6 @@ SaEngine::SaEngine(const ArchConfig& arch, SaArrayIf& array, Im2colUnitIf* unit,
       next_(shape_),
       dap_(dap),
       activity_(shape_, arch.activations.mode != "dense") {
-  count_activity_ = true;  // operand toggles and zero operands, for the energy model
   if (!dap_ && shape_.asparse) {
     own_dap_ = std::make_unique<DapUnitCore>(dap_unit_shape(arch));
     dap_ = own_dap_.get();
@@ -439,7 +438,7 @@ void SaEngine::tick_dap() {
       cur.in.a_idx[static_cast<size_t>(r)] = blk_idx_[static_cast<size_t>(r * bz + cur.j)];
     }
   }
-  if (count_activity_) activity_.count(cur.in);
+  activity_.count(cur.in);
   array_.step(cur.in);
   dap_->step(din_);
 }
@@ -611,7 +610,7 @@ void SaEngine::tick() {
     drive_os_im2col(next_, uin_);
     if (in_.in_valid)
       std::copy(unit_->outputs().out_data.begin(), unit_->outputs().out_data.end(), in_.a_in.begin());
-    if (count_activity_) activity_.count(in_);
+    activity_.count(in_);
     array_.step(in_);
     unit_->step(uin_);
     std::swap(in_, next_);
@@ -621,7 +620,7 @@ void SaEngine::tick() {
       drive_os(in_);
     else
       drive_ws(in_);
-    if (count_activity_) activity_.count(in_);
+    activity_.count(in_);
     array_.step(in_);
   }
   collect_outputs(array_.outputs());

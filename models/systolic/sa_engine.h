@@ -119,9 +119,8 @@ class SaEngine {
   std::vector<Pending> ring_;
   std::vector<int8_t> blk_val_;   // [activation row][slot]
   std::vector<uint8_t> blk_idx_;  // [activation row][slot]
-  // Zero-value gating and operand toggles (designs with sparse or gated activations).
+  // Operand toggles on every edge, and zero-operand slots on designs that gate them (energy model).
   SaActivity activity_;
-  bool count_activity_ = false;
   SaGeometry geo_;
   // DBB weights of each group packed for the sparse PEs: [block][column][passes*P] values and indices.
   std::vector<std::vector<int8_t>> dbb_val_;

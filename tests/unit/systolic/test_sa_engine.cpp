@@ -5,6 +5,7 @@
 
 #include "models/systolic/sa_activity.h"
 #include "models/systolic/sa_array_core.h"
+#include "models/systolic/sa_cost.h"
 #include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_timing.h"
 #include "sim/common/error.h"
@@ -551,4 +552,42 @@ TEST_CASE("block_real_counts gives the real channels of every padded reduction b
   CHECK(hw_sum == 180);
   CHECK(hw[0] == 8);
   CHECK(hw[6] == 4);  // r = 0, channel block 2, s = 0
+}
+
+TEST_CASE("cost inventory and derived actions follow the array structure") {
+  // Scalar SA 4x4: 16 multipliers and accumulators, no adder trees or muxes.
+  const ArchConfig sa = test::sa_arch(4, 4, false);
+  double mults = 0, trees = 0, muxes = 0, acc_bits = 0;
+  for (const auto& it : systolic::sa_inventory(sa)) {
+    if (it.component == "mult_int8") mults += it.count;
+    if (it.category == "adder trees") trees += it.count;
+    if (it.category == "muxes and index logic") muxes += it.count;
+    if (it.category == "accumulators" && it.component == "reg_bit") acc_bits += it.count;
+  }
+  CHECK(mults == 16);
+  CHECK(trees == 0);
+  CHECK(muxes == 0);
+  CHECK(acc_bits == 16 * 32);
+  // STA-DBB 2x8x2 on 2x2 with 4 multipliers per dot product behind 8:1 muxes.
+  const ArchConfig dbb = test::sta_arch(2, 2, 2, 8, 2, "dbb", 4);
+  mults = trees = muxes = 0;
+  for (const auto& it : systolic::sa_inventory(dbb)) {
+    if (it.component == "mult_int8") mults += it.count;
+    if (it.category == "adder trees") trees += it.count;
+    if (it.category == "muxes and index logic") muxes += it.count;
+  }
+  CHECK(mults == 4 * 2 * 2 * 4);          // TPEs x A x C x P
+  CHECK(trees == 4 * 2 * 2 * 3);          // P - 1 adders per dot product
+  CHECK(muxes == 4 * 2 * 2 * 4 * 7 * 8);  // an 8:1 mux of 8 bits per multiplier
+  // Derived actions of a run: one accumulator update per dot product, P - 1 tree adds each.
+  systolic::SaArrayCore core(systolic::sa_shape(dbb));
+  const PreparedLayer p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
+  const ArrayJobResult r = test::run_engine(dbb, core, p.job);
+  const auto& a = r.stats.actions;
+  CHECK(a.at("acc_update") * 4 == a.at("mac"));
+  CHECK(a.at("adder_tree_add") == a.at("acc_update") * 3);
+  CHECK(a.at("mux_select_bits") == a.at("mac") * 7 * 8);
+  CHECK(a.at("mult_active") == a.at("mac"));  // no zero gating on this design
+  CHECK(a.at("mult_gated") == 0);
+  CHECK(a.at("operand_toggle_bits") > 0);
 }

@@ -174,19 +174,11 @@ void gru_step(const TensorI8& x, const TensorI8& weights, const std::vector<int3
 
 TensorI8 gru_sequence(const TensorI8& x, const TensorI8& weights, const std::vector<int32_t>& bias,
                       const GruParams& p, GruState& state) {
-  if (x.shape.size() != 3 || x.shape[2] != p.input_size || x.size() != x.shape[0] * x.shape[1] * x.shape[2]) {
-    throw InputError("gru_sequence: input " + shape_str(x.shape) + " is not [T][batch][" +
-                     std::to_string(p.input_size) + "]");
-  }
-  const int64_t T = x.shape[0], batch = x.shape[1], I = p.input_size, H = p.hidden_size;
-  TensorI8 out({T, batch, H});
-  TensorI8 xt({batch, I});
-  for (int64_t t = 0; t < T; ++t) {
-    std::copy_n(x.data.begin() + t * batch * I, batch * I, xt.data.begin());
-    gru_step(xt, weights, bias, p, state);
-    std::copy(state.h.data.begin(), state.h.data.end(), out.data.begin() + t * batch * H);
-  }
-  return out;
+  return recurrent_sequence("gru_sequence", x, p.input_size, p.hidden_size,
+                            [&](const TensorI8& xt) -> const TensorI8& {
+                              gru_step(xt, weights, bias, p, state);
+                              return state.h;
+                            });
 }
 
 RecurrentFloat gru_float_model(const TensorI8& weights, const std::vector<int32_t>& bias,

@@ -293,4 +293,22 @@ double clamp_q312_real(double v) {
   return std::clamp(v, -8.0, 32767.0 / 4096.0);
 }
 
+TensorI8 recurrent_sequence(const std::string& what, const TensorI8& x, int64_t input_size,
+                            int64_t hidden_size,
+                            const std::function<const TensorI8&(const TensorI8&)>& step) {
+  if (x.shape.size() != 3 || x.shape[2] != input_size || x.size() != x.shape[0] * x.shape[1] * x.shape[2]) {
+    throw InputError(what + ": input " + shape_str(x.shape) + " is not [T][batch][" +
+                     std::to_string(input_size) + "]");
+  }
+  const int64_t T = x.shape[0], batch = x.shape[1];
+  TensorI8 out({T, batch, hidden_size});
+  TensorI8 xt({batch, input_size});
+  for (int64_t t = 0; t < T; ++t) {
+    std::copy_n(x.data.begin() + t * batch * input_size, batch * input_size, xt.data.begin());
+    const TensorI8& h = step(xt);
+    std::copy(h.data.begin(), h.data.end(), out.data.begin() + t * batch * hidden_size);
+  }
+  return out;
+}
+
 }  // namespace npusim::quant

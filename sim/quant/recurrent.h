@@ -9,6 +9,7 @@
 //   Q0.15  real = r / 2^15, range [-1, 1)       sigmoid / tanh outputs ("one" = 32768 only in int32)
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -125,5 +126,11 @@ std::vector<double> recurrent_gemm_float(const RecurrentFloat& m, const std::vec
 
 // Clamp of a real pre-activation to the Q3.12 range [-8, 8 - 2^-12], as the int16 gate saturates.
 double clamp_q312_real(double v);
+
+// T time steps of a recurrent layer: x [T][batch][input_size] -> h [T][batch][hidden_size]. `step` runs
+// one step on x_t [batch][input_size] and returns the new h [batch][hidden_size]; `what` names the
+// layer in the InputError for a badly shaped x.
+TensorI8 recurrent_sequence(const std::string& what, const TensorI8& x, int64_t input_size,
+                            int64_t hidden_size, const std::function<const TensorI8&(const TensorI8&)>& step);
 
 }  // namespace npusim::quant

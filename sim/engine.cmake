@@ -1,13 +1,8 @@
 # Framework libraries of sim/ that know no accelerator family.
 add_library(npusim_sim STATIC
-  ${CMAKE_CURRENT_LIST_DIR}/mapping/lowering.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/mapping/fold_plan.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/mapping/dbb.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/mapping/dap.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/mapping/im2col_unit.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/driver/accelerator.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/driver.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/driver/recurrent.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/driver/golden.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/driver/quant_choice.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/vector_unit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/report/report.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cosim/rtl_plugin.cpp

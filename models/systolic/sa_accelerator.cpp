@@ -76,31 +76,18 @@ ArrayJobResult SaAccelerator::run(const ArrayJob& job) {
 
 namespace {
 
-int64_t sa_physical_macs(const ArchConfig& arch) {
-  const SaShape s = sa_shape(arch);
-  return int64_t{s.rows} * s.cols * s.a * s.c * s.mults();
-}
-
 uint64_t count_lockstep(const SaArrayIf& a) {
   return static_cast<const SaLockstep&>(a).cycles_compared();
 }
 
-// The sa_array RTL with the configuration's parameters (the array core only: no SRAM, DAP or IM2COL).
-cost::SynthSpec sa_synth_spec(const ArchConfig& arch) {
-  const cosim::RtlBuildSpec r = sa_rtl_spec(sa_shape(arch));
-  cost::SynthSpec s;
-  s.top = r.top;
-  s.sources = r.sources;
-  for (const auto& [k, v] : r.params) s.params.emplace_back(k, v);
-  return s;
-}
+}  // namespace
 
-std::unique_ptr<Accelerator> make_sa(const ArchConfig& arch, const BackendOptions& opts) {
+std::unique_ptr<SaAccelerator> make_sa(const ArchConfig& arch, const BackendOptions& opts) {
   const SaShape shape = sa_shape(arch);
   std::unique_ptr<SaArrayIf> array;
   std::unique_ptr<Im2colUnitIf> unit;
   std::unique_ptr<DapUnitIf> dap;
-  const bool hw_im2col = arch.im2col == "hardware", has_dap = shape.asparse;
+  const bool hw_im2col = sys(arch).im2col == "hardware", has_dap = shape.asparse;
   const DapShape dshape = dap_unit_shape(arch);
   const Im2colShape ushape = im2col_unit_shape(arch);
   // The unit's RTL trace goes next to the array's.
@@ -128,12 +115,5 @@ std::unique_ptr<Accelerator> make_sa(const ArchConfig& arch, const BackendOption
   return std::make_unique<SaAccelerator>("sa", arch, std::move(array), std::move(unit), std::move(dap),
                                          counter);
 }
-
-// Registered at static-initialisation time; the models are linked as an object library so this runs.
-[[maybe_unused]] const bool registered =
-    (register_family("systolic", &make_sa, &sa_estimate, &sa_physical_macs, &sa_inventory, &sa_synth_spec),
-     true);
-
-}  // namespace
 
 }  // namespace npusim::systolic

@@ -9,18 +9,20 @@
 
 #include "models/systolic/sa_engine.h"
 #include "models/systolic/sa_pins.h"
-#include "sim/driver/accelerator.h"
+#include "models/systolic/array_job.h"
+#include "sim/family/family.h"
 
 namespace npusim::systolic {
 
-class SaAccelerator final : public sc_core::sc_module, public Accelerator {
+class SaAccelerator final : public sc_core::sc_module, public Hardware {
  public:
   SC_HAS_PROCESS(SaAccelerator);
   // `unit`, `dap`: the hardware IM2COL and DAP units of the same backend (null when the config has none).
   SaAccelerator(sc_core::sc_module_name name, const ArchConfig& arch, std::unique_ptr<SaArrayIf> array,
                 std::unique_ptr<Im2colUnitIf> unit = nullptr, std::unique_ptr<DapUnitIf> dap = nullptr,
                 uint64_t (*lockstep_counter)(const SaArrayIf&) = nullptr);
-  ArrayJobResult run(const ArrayJob& job) override;
+  // Cycle simulation of one job on the selected backend.
+  ArrayJobResult run(const ArrayJob& job);
   uint64_t lockstep_cycles() const override { return lockstep_counter_ ? lockstep_counter_(*array_) : 0; }
   // The IM2COL unit is named only once a convolution has gone through it.
   std::string lockstep_blocks() const override;
@@ -41,5 +43,8 @@ class SaAccelerator final : public sc_core::sc_module, public Accelerator {
   std::exception_ptr error_;
   bool finished_ = false;
 };
+
+// The accelerator of an arch config on a backend (C++ core, Verilated RTL, or both in lockstep).
+std::unique_ptr<SaAccelerator> make_sa(const ArchConfig& arch, const BackendOptions& opts);
 
 }  // namespace npusim::systolic

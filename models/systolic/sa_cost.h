@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "models/systolic/sa_geometry.h"
-#include "sim/config/arch_config.h"
+#include "models/systolic/systolic_config.h"
 #include "sim/cost/cost_model.h"
 #include "sim/stats/layer_stats.h"
 
@@ -17,6 +17,10 @@ namespace npusim::systolic {
 // operands were counted from real values (cycle model); otherwise (closed form) toggles are already an
 // estimate and every issued slot is taken as active.
 void finalize_actions(const ArchConfig& arch, const SaGeometry& geo, bool counted_activity, LayerStats& st);
+
+// What each action the engine, the closed form and finalize_actions report costs (the family's action
+// table for sim/cost).
+cost::ActionTable sa_actions();
 
 // Components of the configuration (logic only; SRAM buffers are priced from the arch's sizes).
 std::vector<cost::InventoryItem> sa_inventory(const ArchConfig& arch);

@@ -22,13 +22,13 @@ SaEngine::SaEngine(const ArchConfig& arch, SaArrayIf& array, Im2colUnitIf* unit,
       unit_(unit),
       next_(shape_),
       dap_(dap),
-      activity_(shape_, arch.activations.mode != "dense") {
+      activity_(shape_, sys(arch).activations.mode != "dense") {
   if (!dap_ && shape_.asparse) {
     own_dap_ = std::make_unique<DapUnitCore>(dap_unit_shape(arch));
     dap_ = own_dap_.get();
   }
   ring_.assign(3, Pending{SaInputs(shape_), false, 0});
-  if (!unit_ && arch.im2col == "hardware" && shape_.dataflow == 0) {
+  if (!unit_ && sys(arch).im2col == "hardware" && shape_.dataflow == 0) {
     own_unit_ = std::make_unique<Im2colUnitCore>(im2col_unit_shape(arch));
     unit_ = own_unit_.get();
   }
@@ -68,7 +68,7 @@ void SaEngine::begin(const ArrayJob& job) {
   tw_.assign(nf, kUnset);
   stream_start_.assign(nf, kUnset);
   out_used_ = 0;
-  out_capacity_ = arch_.out_kib * 1024;
+  out_capacity_ = sys(arch_).out_kib * 1024;
   col_queue_.assign(static_cast<size_t>(shape_.cols), {});
   t_ = 0;
   next_fold_ = 0;
@@ -151,8 +151,8 @@ void SaEngine::enqueue_fetch(int64_t f) {
     sram_written += bytes;
     result_.stats.dram_read_bytes += bytes;
   };
-  fetch(kFetchW, fd.fetch_w_bytes, result_.stats.sram_write_bytes.wgt, w_ready_);
-  fetch(kFetchA, fd.fetch_a_bytes, result_.stats.sram_write_bytes.act, a_ready_);
+  fetch(kFetchW, fd.fetch_w_bytes, result_.stats.sram_write_bytes["wgt"], w_ready_);
+  fetch(kFetchA, fd.fetch_a_bytes, result_.stats.sram_write_bytes["act"], a_ready_);
 }
 
 bool SaEngine::can_reserve(int64_t f) const {
@@ -183,7 +183,7 @@ void SaEngine::start_fold(int64_t f, uint64_t edge) {
                                                 : fr.f.m_len * fr.f.n_len * fr.f.k_len;
   result_.stats.actions["mac"] += executed;
   result_.stats.actions["mac_effective"] += fr.f.m_len * fr.f.n_len * fr.f.k_len * geo_.block;
-  ++result_.stats.folds;
+  ++result_.stats.actions["fold"];
   if (shape_.dataflow == 0) enqueue_fetch(f + 1);  // WS prefetches when the weight write starts
 }
 
@@ -227,7 +227,7 @@ void SaEngine::drive_os(SaInputs& in) {
   }
   fill_weights(in, fr, kb, pass);
   // Activations of a block are held at the array edge across its passes (read once per block).
-  if (pass == 0) result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m_len, kb);
+  if (pass == 0) result_.stats.sram_read_bytes["act"] += geo_.act_read_bytes(fd.m_len, kb);
   end_slice(in, fd, t_);
 }
 
@@ -314,7 +314,7 @@ void SaEngine::load_step(Im2colInputs& u) {
       const int8_t* px = &job_->input[lg.g.pixels[static_cast<size_t>(first + l)] * C + c0];
       std::copy_n(px, real, &u.ld_data[static_cast<size_t>(l * B)]);
       u.ld_mask[static_cast<size_t>(l)] = 1;
-      result_.stats.sram_read_bytes.act += real;
+      result_.stats.sram_read_bytes["act"] += real;
     }
     ++result_.stats.actions["im2col_load"];
     if (++load_done_ == lg.cycles) {
@@ -410,7 +410,7 @@ void SaEngine::drive_os_dap(int64_t slot, DapInputs& d) {
     d.nnz = static_cast<uint32_t>(geo_.a_nnz);
     for (int64_t r = 0; r < fd.m_len; ++r)
       std::copy_n(&gm.A[(fd.m0 + r) * gm.K + kb * B], B, &d.in_data[static_cast<size_t>(r * B)]);
-    result_.stats.sram_read_bytes.act += geo_.act_read_bytes(fd.m_len, kb);
+    result_.stats.sram_read_bytes["act"] += geo_.act_read_bytes(fd.m_len, kb);
     result_.stats.actions["dap_block"] += fd.m_len;
     pd.latch = true;
   }
@@ -504,7 +504,7 @@ void SaEngine::drive_ws(SaInputs& in) {
         in.w_in[static_cast<size_t>(c)] = gm.B[(fr.f.k0 + wrow_) * gm.N + fr.f.n0 + c];
         in.w_mask[static_cast<size_t>(c)] = 1;
       }
-      result_.stats.sram_read_bytes.wgt += fr.f.n_len;
+      result_.stats.sram_read_bytes["wgt"] += fr.f.n_len;
     }
     if (++wrow_ == shape_.rows) {
       wwriting_ = -1;
@@ -534,7 +534,7 @@ void SaEngine::drive_ws(SaInputs& in) {
     in.a_in[static_cast<size_t>(r)] = gm.A[m * gm.K + fd.k0 + r];
     in.a_mask[static_cast<size_t>(r)] = 1;
   }
-  result_.stats.sram_read_bytes.act += fd.k_len;
+  result_.stats.sram_read_bytes["act"] += fd.k_len;
   if (in.in_last) {
     stream_fold_ = -1;
     stream_free_at_ = t_ + 1;
@@ -576,8 +576,8 @@ void SaEngine::accept(int64_t f, int64_t row, int64_t col, int32_t value) {
   int32_t& acc = ts.acc[static_cast<size_t>(row * ts.t.n_len + col)];
   acc =
       fr.f.first_k ? value : static_cast<int32_t>(static_cast<uint32_t>(acc) + static_cast<uint32_t>(value));
-  if (!(fr.f.first_k && fr.f.last_k)) st.sram_write_bytes.out += 4;  // int32 partial sum
-  if (!fr.f.first_k) st.sram_read_bytes.out += 4;
+  if (!(fr.f.first_k && fr.f.last_k)) st.sram_write_bytes["out"] += 4;  // int32 partial sum
+  if (!fr.f.first_k) st.sram_read_bytes["out"] += 4;
   if (!fr.f.last_k) return;
   // Post-processing: bias (with the zero-point correction), per-channel requantization, int8 store.
   const int64_t N = job_->groups[static_cast<size_t>(fr.group)].N;
@@ -588,11 +588,11 @@ void SaEngine::accept(int64_t f, int64_t row, int64_t col, int32_t value) {
                                              static_cast<uint32_t>(job_->bias[static_cast<size_t>(channel)]));
   result_.acc[m * channels + channel] = total;
   result_.out[m * channels + channel] = quant::requantize(total, job_->requant, channel);
-  st.sram_write_bytes.out += 1;
+  st.sram_write_bytes["out"] += 1;
   ++st.actions["requant"];
   if (--ts.remaining == 0) {
     dma_.enqueue(kWriteTile, fr.tile, ts.t.bytes);
-    st.sram_read_bytes.out += ts.t.bytes;
+    st.sram_read_bytes["out"] += ts.t.bytes;
     st.dram_write_bytes += ts.t.bytes;
     last_output_edge_ = t_;
     last_write_cycles_ = dma_.cycles_for(ts.t.bytes);
@@ -635,7 +635,7 @@ void SaEngine::tick() {
   ++t_;
   if (done_) {
     auto& st = result_.stats;
-    st.sram_read_bytes.wgt += (wgt_read_bits_ + 7) / 8;
+    st.sram_read_bytes["wgt"] += (wgt_read_bits_ + 7) / 8;
     st.cycles = static_cast<int64_t>(t_);
     // Write-back that had to queue behind other DMA traffic after the last result counts as stall.
     st.stall_cycles += st.cycles - static_cast<int64_t>(last_output_edge_) - last_write_cycles_;

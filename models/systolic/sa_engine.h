@@ -17,9 +17,9 @@
 #include "models/systolic/sa_activity.h"
 #include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_pins.h"
-#include "sim/config/arch_config.h"
-#include "sim/driver/array_job.h"
-#include "sim/mapping/fold_plan.h"
+#include "models/systolic/systolic_config.h"
+#include "models/systolic/array_job.h"
+#include "models/systolic/fold_plan.h"
 
 namespace npusim::systolic {
 

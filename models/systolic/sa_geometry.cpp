@@ -7,21 +7,21 @@ namespace npusim::systolic {
 
 SaShape sa_shape(const ArchConfig& arch) {
   SaShape s;
-  s.rows = arch.rows;
-  s.cols = arch.cols;
-  s.dataflow = arch.dataflow == Dataflow::WS ? 1 : 0;
-  s.a = arch.tpe_a;
-  s.b = arch.tpe_b;
-  s.c = arch.tpe_c;
-  const std::string& mode = arch.weights.mode;
+  s.rows = sys(arch).rows;
+  s.cols = sys(arch).cols;
+  s.dataflow = sys(arch).dataflow == Dataflow::WS ? 1 : 0;
+  s.a = sys(arch).tpe_a;
+  s.b = sys(arch).tpe_b;
+  s.c = sys(arch).tpe_c;
+  const std::string& mode = sys(arch).weights.mode;
   s.sparse = mode == "dbb" || mode == "vdbb";
-  s.p = mode == "dbb" ? arch.weights.nnz : mode == "vdbb" ? 1 : arch.tpe_b;
-  if (arch.activations.mode == "dap") {
+  s.p = mode == "dbb" ? sys(arch).weights.nnz : mode == "vdbb" ? 1 : sys(arch).tpe_b;
+  if (sys(arch).activations.mode == "dap") {
     // S2TA TPE: one activation and index per row; each multiplier picks among P weight slots.
     s.asparse = true;
     s.sparse = true;
     s.b = 1;
-    s.p = mode == "dbb" ? arch.weights.nnz : arch.activations.block;
+    s.p = mode == "dbb" ? sys(arch).weights.nnz : sys(arch).activations.block;
   }
   return s;
 }
@@ -50,9 +50,9 @@ SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const Array
   pp.weight_stationary = g.ws();
   pp.rows = g.ws() ? shape.rows : shape.rows * shape.a;
   pp.cols = shape.cols * shape.c;
-  pp.act_bytes = arch.act_kib * 1024;
-  pp.wgt_bytes = arch.wgt_kib * 1024;
-  pp.out_bytes = arch.out_kib * 1024;
+  pp.act_bytes = sys(arch).act_kib * 1024;
+  pp.wgt_bytes = sys(arch).wgt_kib * 1024;
+  pp.out_bytes = sys(arch).out_kib * 1024;
   pp.act_unit_bytes = g.block;
   // Dense: B values per block; DBB: nnz values plus their in-block indices.
   pp.wgt_unit_bits = g.identity_slots ? int64_t{job.block} * 8
@@ -100,17 +100,17 @@ int64_t SaGeometry::load_cycles(const mapping::Im2colGroup& g) const {
 
 DapShape dap_unit_shape(const ArchConfig& arch) {
   DapShape d;
-  d.lanes = arch.rows * arch.tpe_a;
-  d.bz = arch.activations.block;
+  d.lanes = sys(arch).rows * sys(arch).tpe_a;
+  d.bz = sys(arch).activations.block;
   return d;
 }
 
 Im2colShape im2col_unit_shape(const ArchConfig& arch) {
   Im2colShape u;
-  u.lanes = arch.rows * arch.tpe_a;
-  u.b = arch.tpe_b;
+  u.lanes = sys(arch).rows * sys(arch).tpe_a;
+  u.b = sys(arch).tpe_b;
   u.lw = u.lanes;
-  u.depth = static_cast<int>(arch.im2col_slots ? arch.im2col_slots : int64_t{3} * u.lanes + 1);
+  u.depth = static_cast<int>(sys(arch).im2col_slots ? sys(arch).im2col_slots : int64_t{3} * u.lanes + 1);
   return u;
 }
 

@@ -5,7 +5,7 @@
 
 #include "models/systolic/sa_cost.h"
 #include "models/systolic/sa_geometry.h"
-#include "sim/mapping/fold_plan.h"
+#include "models/systolic/fold_plan.h"
 
 namespace npusim::systolic {
 
@@ -13,7 +13,7 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
   LayerStats st;
   const SaGeometry geo = sa_geometry(arch, sa_shape(arch), job);
   const bool ws = geo.ws();
-  const int64_t rows = arch.rows;
+  const int64_t rows = sys(arch).rows;
   auto dma_cycles = [&](int64_t bytes) {
     return bytes <= 0 ? int64_t{0}
                       : static_cast<int64_t>(std::ceil(bytes / arch.dram_bytes_per_cycle - 1e-9));
@@ -57,7 +57,7 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
               std::max({load_end + 1, last_read[ideal_g % 2] + 1, first ? prologue : int64_t{0}});
           load_end = start + cycles - 1;
           loads += cycles;
-          st.sram_read_bytes.act += geo.load_bytes(g);
+          st.sram_read_bytes["act"] += geo.load_bytes(g);
           const int64_t ready = load_end + 1, d = g.nb * geo.passes;
           if (j == 0) {
             read = std::max(n - 1, ready);
@@ -76,16 +76,16 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
       }
       dma_total += dma_cycles(f.fetch_w_bytes) + dma_cycles(f.fetch_a_bytes);
       st.dram_read_bytes += f.fetch_w_bytes + f.fetch_a_bytes;
-      st.sram_write_bytes.wgt += f.fetch_w_bytes;
-      st.sram_write_bytes.act += f.fetch_a_bytes;
+      st.sram_write_bytes["wgt"] += f.fetch_w_bytes;
+      st.sram_write_bytes["act"] += f.fetch_a_bytes;
       if (ws) {
-        st.sram_read_bytes.act += f.m_len * f.k_len;
-        st.sram_read_bytes.wgt += f.k_len * f.n_len;
+        st.sram_read_bytes["act"] += f.m_len * f.k_len;
+        st.sram_read_bytes["wgt"] += f.k_len * f.n_len;
         st.actions["mac"] += f.m_len * f.n_len * f.k_len;
       } else {
         if (!geo.window)
           for (int64_t kb = f.k0; kb < f.k0 + f.k_len; ++kb)  // once per block, held across passes
-            st.sram_read_bytes.act += geo.act_read_bytes(f.m_len, kb);
+            st.sram_read_bytes["act"] += geo.act_read_bytes(f.m_len, kb);
         wgt_bits += slices / geo.slices_per_weight_read() * f.n_len * geo.wgt_bits_per_col_slice();
         // No values here: operand registers are taken to toggle half their bits per slice.
         const SaShape& s = geo.shape;
@@ -96,13 +96,13 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
       }
       st.actions["mac_effective"] += f.m_len * f.n_len * f.k_len * geo.block;
       const int64_t results = f.m_len * f.n_len;
-      if (!(f.first_k && f.last_k)) st.sram_write_bytes.out += 4 * results;
-      if (!f.first_k) st.sram_read_bytes.out += 4 * results;
-      ++st.folds;
+      if (!(f.first_k && f.last_k)) st.sram_write_bytes["out"] += 4 * results;
+      if (!f.first_k) st.sram_read_bytes["out"] += 4 * results;
+      ++st.actions["fold"];
       if (f.last_k) {
         const auto& t = plan.out_tiles[static_cast<size_t>(f.out_tile)];
-        st.sram_write_bytes.out += t.bytes;
-        st.sram_read_bytes.out += t.bytes;
+        st.sram_write_bytes["out"] += t.bytes;
+        st.sram_read_bytes["out"] += t.bytes;
         st.dram_write_bytes += t.bytes;
         st.actions["requant"] += t.bytes;
         dma_total += dma_cycles(t.bytes);
@@ -120,7 +120,7 @@ LayerStats sa_estimate(const ArchConfig& arch, const ArrayJob& job) {
       prev_rows = ws ? f.m_len : geo.tpe_rows(f.m_len);
     }
   }
-  st.sram_read_bytes.wgt += (wgt_bits + 7) / 8;
+  st.sram_read_bytes["wgt"] += (wgt_bits + 7) / 8;
   if (!ws) st.actions["operand_toggle_bits"] += toggle_est;
   if (geo.window) {
     st.actions["im2col_load"] += loads;

@@ -3,8 +3,8 @@
 // array's structural rules (docs/sa_array.md) and the plan; it equals the cycle model whenever no
 // fold waits for DRAM or output-buffer space (tested). With bandwidth stalls the estimate adds the
 // DRAM time that cannot hide behind compute.
-#include "sim/config/arch_config.h"
-#include "sim/driver/array_job.h"
+#include "models/systolic/systolic_config.h"
+#include "models/systolic/array_job.h"
 
 namespace npusim::systolic {
 

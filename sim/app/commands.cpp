@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 #include <sstream>
 
@@ -12,6 +14,9 @@
 #include "sim/cost/cost_model.h"
 #include "sim/cost/tech_table.h"
 #include "sim/driver/driver.h"
+#include "sim/driver/vector_unit.h"
+#include "sim/family/family.h"
+#include "sim/family/registry.h"
 #include "sim/report/report.h"
 #include "sim/workload/workload_loader.h"
 
@@ -30,20 +35,10 @@ Backend parse_backend(const std::string& s) {
   throw InputError("--backend: expected model, rtl or lockstep, got '" + s + "'");
 }
 
-int cmd_run(const std::string& arch_path, const std::string& workload, const std::string& backend, bool fast,
-            uint64_t seed, const std::string& json, const std::string& csv,
-            const std::vector<std::string>& sets, const std::string& layer, const std::string& vcd,
-            int w_nnz = 0, int a_nnz = 0) {
+int cmd_run(const std::string& arch_path, const std::string& workload, const RunOptions& opts,
+            const std::vector<std::string>& sets, const std::string& json, const std::string& csv) {
   const ArchConfig arch = load_arch(arch_path, sets);
   const Network net = load_workload(workload);
-  RunOptions opts;
-  opts.seed = seed;
-  opts.fast = fast;
-  opts.backend.backend = parse_backend(backend);
-  opts.backend.vcd_path = vcd;
-  opts.only_layer = layer;
-  opts.w_nnz = w_nnz;
-  opts.a_nnz = a_nnz;
   const RunReport rep = run_network(arch, net, opts);
   print_table(std::cout, rep);
   if (!json.empty()) write_json(json, rep);
@@ -51,25 +46,28 @@ int cmd_run(const std::string& arch_path, const std::string& workload, const std
   return rep.total.failed ? 1 : 0;
 }
 
-int cmd_cosim_gemm(const std::string& arch_path, const std::string& gemm, uint64_t seed,
-                   const std::vector<std::string>& sets, const std::string& vcd) {
+// A random GEMM (M x K by K x N) as a one-layer network (an fc layer of batch M) in lockstep.
+int cmd_cosim_gemm(const std::string& arch_path, const std::string& gemm, RunOptions opts,
+                   const std::vector<std::string>& sets) {
   const ArchConfig arch = load_arch(arch_path, sets);
   int64_t m = 0, k = 0, n = 0;
   char c1 = 0, c2 = 0;
   std::istringstream ss(gemm);
   if (!(ss >> m >> c1 >> k >> c2 >> n) || c1 != ',' || c2 != ',' || !ss.eof() || m < 1 || k < 1 || n < 1)
     throw InputError("--gemm: expected M,K,N with positive integers, got '" + gemm + "'");
-  BackendOptions bo;
-  bo.backend = Backend::Lockstep;
-  bo.vcd_path = vcd;
-  auto acc = create_accelerator(arch, bo);
-  const PreparedLayer p = prepare_gemm(m, k, n, seed);
-  const LayerStats st = run_and_check(*acc, p);
+  Network net;
+  net.name = "gemm";
+  net.source = "--gemm " + gemm;
+  net.layers.push_back(gemm_layer("gemm_" + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n), m, k, n));
+  net.chained = false;
+  net.independent_reason = "one random GEMM";
+  opts.backend.backend = Backend::Lockstep;
+  const RunReport rep = run_network(arch, net, opts);
+  const LayerStats& st = rep.layers.at(0);
   std::cout << fmt::format(
-      "cosim {} on {} ({}x{} {}), seed {}: lockstep of {} clean over {} cycles; {} cycles for the job, "
-      "{} folds; golden check: {}\n",
-      gemm, arch.name, arch.rows, arch.cols, arch.dataflow == Dataflow::OS ? "os" : "ws", seed,
-      acc->lockstep_blocks(), acc->lockstep_cycles(), st.cycles, st.folds, st.verify_note);
+      "cosim {} on {} ({} {}), seed {}: lockstep of {} clean over {} cycles; {} cycles for the job; golden check: {}\n",
+      gemm, arch.name, arch.family, rep.summary, opts.seed, rep.lockstep_blocks, rep.lockstep_cycles, st.cycles,
+      st.verify_note);
   return st.verified ? 0 : 1;
 }
 
@@ -103,9 +101,12 @@ void list_tech() {
 int cmd_area(const std::string& arch_path, const std::vector<std::string>& sets) {
   const ArchConfig arch = load_arch(arch_path, sets);
   const cost::TechTable tech = cost::TechTable::for_node(arch.tech, arch.source);
-  const cost::AreaReport a = cost::price_area(tech, arch, area_inventory(arch));
-  std::cout << fmt::format("area of {} ({} {}x{}, tpe {}x{}x{}, {}) from {}:\n", arch.name, arch.family,
-                           arch.rows, arch.cols, arch.tpe_a, arch.tpe_b, arch.tpe_c, arch.tech, tech.path());
+  const Family& family = family_of(arch);
+  std::vector<cost::InventoryItem> inventory = family.area_inventory(arch);
+  for (auto& it : vector_unit_inventory(arch)) inventory.push_back(it);
+  const cost::AreaReport a = cost::price_area(tech, family.memories(arch), inventory);
+  std::cout << fmt::format("area of {} ({} {}, {}) from {}:\n", arch.name, arch.family, family.summary(arch),
+                           arch.tech, tech.path());
   double total = 0;
   for (const auto& [k, v] : a.by_category_um2) total += v;
   for (const auto& [k, v] : a.by_category_um2)
@@ -120,18 +121,22 @@ int cmd_area(const std::string& arch_path, const std::vector<std::string>& sets)
 int cmd_area_synth(const std::string& arch_path, const std::vector<std::string>& sets,
                    const std::string& dir) {
   const ArchConfig arch = load_arch(arch_path, sets);
-  cost::SynthSpec spec = synth_spec(arch);
+  const Family& family = family_of(arch);
+  const std::optional<cost::SynthSpec> found = family.synth_spec(arch);
+  if (!found) throw InputError(arch.source + ": family " + arch.family + " has no RTL to synthesize");
+  cost::SynthSpec spec = *found;
   spec.work_dir = dir;
   std::cout << "yosys: " << cost::yosys_version() << " (synthesizing " << spec.top
             << ", this can take minutes)\n";
   const cost::SynthResult r = cost::synth_area(spec, arch.tech);
   const cost::TechTable tech = cost::TechTable::for_node(arch.tech, arch.source);
   double table_core = 0;
-  for (const auto& it : area_inventory(arch))
-    if (it.category != "DAP" && it.category != "IM2COL" && it.category != "post-processing")
+  const std::vector<std::string> core = family.synth_categories();
+  for (const auto& it : family.area_inventory(arch))
+    if (std::find(core.begin(), core.end(), it.category) != core.end())
       table_core += it.count * tech.area_um2(it.component);
   std::cout << fmt::format(
-      "array core {} (yosys, {:.1f} s): {} cells, {} flip-flops, {} transistors -> {:.0f} um2 "
+      "compute core {} (yosys, {:.1f} s): {} cells, {} flip-flops, {} transistors -> {:.0f} um2 "
       "at {} ({:.4f} mm2); tech table: {:.0f} um2 (ratio yosys / table {:.2f}); log {}\n",
       spec.top, r.runtime_s, r.cells, r.flip_flops, r.transistors, r.area_um2, r.node, r.area_um2 * 1e-6,
       table_core, table_core > 0 ? r.area_um2 / table_core : 0.0, r.log_path);
@@ -159,7 +164,11 @@ int main(int argc, char** argv) {
   run->add_option("--csv", csv, "write the per-layer CSV here");
   run->add_option("--set", sets, "override an arch key, e.g. --set array.rows=32");
   run->add_option("--layer", layer, "run only this layer");
-  run->add_option("--w-nnz", w_nnz, "DBB-prune every conv/fc layer to N non-zero weights per block (1..block)")
+  std::string input_npy, output_npy, dump_dir;
+  run->add_option("--input", input_npy, "network input tensor (.npy, int8; chained workloads)");
+  run->add_option("--output", output_npy, "write the network's final tensor here (.npy)");
+  run->add_option("--dump-tensors", dump_dir, "write every layer's output tensor into this directory (<layer>.npy)");
+  run->add_option("--w-nnz", w_nnz, "sparse models: every conv/fc layer has N non-zero weights per block (1..block)")
       ->check(CLI::Range(1, 15));
   run->add_option("--a-nnz", a_nnz,
                   "dap designs: keep N activations per block in every conv/fc layer (1..16)")
@@ -202,18 +211,39 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  if (*run) {
-    return cmd_run(arch, workload, backend, fast, seed, json, csv, sets, layer, vcd, w_nnz, a_nnz);
+  RunOptions opts;
+  opts.seed = seed;
+  opts.fast = fast;
+  opts.backend.backend = parse_backend(backend);
+  opts.backend.vcd_path = vcd;
+  opts.only_layer = layer;
+  opts.mapping.w_nnz = w_nnz;
+  opts.mapping.a_nnz = a_nnz;
+  opts.input_npy = input_npy;
+  opts.output_npy = output_npy;
+  opts.dump_dir = dump_dir;
+  if (!dump_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(dump_dir, ec);
+    if (!std::filesystem::is_directory(dump_dir)) throw InputError("--dump-tensors " + dump_dir + ": cannot create the directory");
   }
+  if (*run) return cmd_run(arch, workload, opts, sets, json, csv);
   if (*cosim) {
-    if (!gemm.empty()) return cmd_cosim_gemm(arch, gemm, seed, sets, vcd);
+    if (!gemm.empty()) return cmd_cosim_gemm(arch, gemm, opts, sets);
     if (workload.empty()) throw InputError("cosim: give --gemm M,K,N or --workload FILE");
-    return cmd_run(arch, workload, "lockstep", false, seed, "", "", sets, layer, vcd);
+    opts.backend.backend = Backend::Lockstep;
+    return cmd_run(arch, workload, opts, sets, "", "");
   }
   if (*list) {
-    std::cout << "families:";
-    for (const auto& f : registered_families()) std::cout << " " << f;
-    std::cout << "\narch configs:\n";
+    std::cout << "families:\n";
+    for (const auto& name : family_names()) {
+      const Family& f = *find_family(name);
+      std::cout << "  " << name << ": " << f.description() << "\n";
+      for (const auto& p : f.params())
+        std::cout << fmt::format("    {:<28} {:<8} {:<10} {}\n", p.key, p.def.empty() ? (p.required ? "required" : "derived") : p.def,
+                                 p.unit, p.desc);
+    }
+    std::cout << "arch configs:\n";
     list_dir(std::string(NPUSIM_SOURCE_DIR) + "/configs/arch", ".yaml");
     std::cout << "workloads:\n";
     list_dir(std::string(NPUSIM_SOURCE_DIR) + "/workloads", ".csv");

@@ -1,47 +1,44 @@
 #pragma once
-// Resolved architecture configuration (DESIGN.md §4). Loaded from YAML, with --set overrides applied
-// before validation; unknown keys and impossible values are InputErrors naming the file and key.
-#include <cstdint>
+// Resolved architecture configuration (DESIGN.md §4): the common keys every family has, plus the
+// family's own section, declared and validated by the family (sim/family/family.h) and kept here as
+// its typed config. Loaded from YAML with --set overrides applied before validation; unknown keys and
+// impossible values are InputErrors naming the file and key.
+#include <memory>
+#include <stdexcept>
 #include <string>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "sim/config/params.h"
+
 namespace npusim {
 
-enum class Dataflow { OS, WS };
-
-const char* to_string(Dataflow d);  // "os" | "ws"
-
-struct SparsityConfig {
-  std::string mode = "dense";  // weights: dense | dbb | vdbb; activations: dense | zvcg | dap
-  int block = 8;
-  int nnz = 8;
+// A family's typed configuration (models/<family>/): created by the family from the validated values.
+class FamilyConfig {
+ public:
+  virtual ~FamilyConfig() = default;
 };
 
 struct ArchConfig {
   std::string name;
-  std::string family = "systolic";  // systolic | fixynn | cim
+  std::string family;  // a registered family (npusim list)
   double clock_mhz = 1000.0;
-  std::string tech = "16nm";
-  int rows = 0, cols = 0;           // array of M x N (tensor) PEs
-  int tpe_a = 1, tpe_b = 1, tpe_c = 1;
-  Dataflow dataflow = Dataflow::OS;
-  SparsityConfig weights{"dense", 8, 8};
-  SparsityConfig activations{"dense", 8, 8};
-  std::string im2col = "software";  // software | hardware
-  // Hardware IM2COL register slots per bank (pixel blocks); 0 = 3 x activation rows + 1 (a 3-wide
-  // kernel row at stride <= 2 in one load). Must be >= activation rows + 1 (one kernel column + pad).
-  int64_t im2col_slots = 0;
-  int64_t act_kib = 512, wgt_kib = 512, out_kib = 256;
+  std::string tech = "16nm";  // configs/tech/<tech>.yaml
   double dram_bytes_per_cycle = 32.0;
   int act_bits = 8, wgt_bits = 8, acc_bits = 32;
-  int vector_lanes = 16;            // vector/post-processing unit (pool, add, requantize)
-  std::string source;               // file it was read from
+  int vector_lanes = 16;  // vector/post-processing unit next to the accelerator (pool, add, gate math)
+  std::string source;     // file it was read from
+  ParamValues values;     // every declared key (common and family), defaults and derived values resolved
+  std::shared_ptr<const FamilyConfig> family_config;
 
-  // Fully resolved config as JSON (every key, defaults included), for reports. Same nesting and key
-  // names as the YAML (array.rows, sparsity.weights.nnz, vector.lanes, ...); `source` is not included.
-  nlohmann::json to_json() const;
+  template <class T>
+  const T& family_as() const {
+    const T* c = dynamic_cast<const T*>(family_config.get());
+    if (!c) throw std::logic_error("arch config '" + name + "' has no " + family + " section");
+    return *c;
+  }
+  // Fully resolved config as JSON (every key, defaults included), nested like the YAML; loads back.
+  nlohmann::json to_json() const { return values.to_json(); }
 };
 
 }  // namespace npusim

@@ -1,17 +1,26 @@
 #pragma once
 // Prices a layer's action counts and a configuration's component inventory with a technology table:
 // energy per layer (with a breakdown by category and leakage over the layer's cycles) and area (with a
-// breakdown). Every action name a model reports must be either priced here or declared count-only;
-// anything else is an error naming the action, so a new action cannot silently cost nothing.
+// breakdown). The action names and what one action costs come from the family (Family::actions) and
+// the vector unit; an action with no price is an error naming it, so a new action cannot silently
+// cost nothing. Every number comes from configs/tech/<node>.yaml.
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "sim/config/arch_config.h"
 #include "sim/cost/tech_table.h"
 #include "sim/stats/layer_stats.h"
 
 namespace npusim::cost {
+
+// What one action costs: tech-table energy entries times a count per action, booked under a category.
+// No components: a bookkeeping count that other priced actions already cover.
+struct ActionPrice {
+  std::string category;
+  std::vector<std::pair<std::string, double>> components;
+};
+using ActionTable = std::map<std::string, ActionPrice>;
 
 // `count` instances of a component (a tech-table area entry), booked under `category`.
 struct InventoryItem {
@@ -20,15 +29,22 @@ struct InventoryItem {
   double count = 0;
 };
 
+// An SRAM macro of the design; its area, leakage and access energy come from the tech table's SRAM
+// points. Booked as "SRAM <name>"; a layer's traffic is LayerStats::sram_*_bytes[name].
+struct Memory {
+  std::string name;
+  double kib = 0;
+};
+
 struct AreaReport {
-  std::map<std::string, double> by_category_um2;  // logic categories and SRAM buffers
+  std::map<std::string, double> by_category_um2;  // logic categories and SRAM macros
   double logic_um2 = 0, sram_um2 = 0;
   double sram_leak_mw = 0;
   double total_mm2() const { return (logic_um2 + sram_um2) * 1e-6; }
 };
 
-// Logic inventory of the family plus the arch's SRAM buffers (act, wgt, out).
-AreaReport price_area(const TechTable& tech, const ArchConfig& arch, const std::vector<InventoryItem>& logic);
+AreaReport price_area(const TechTable& tech, const std::vector<Memory>& memories,
+                      const std::vector<InventoryItem>& logic);
 
 struct EnergyReport {
   std::map<std::string, double> by_category_pj;
@@ -36,11 +52,8 @@ struct EnergyReport {
 };
 
 // Energy of one layer: dynamic energy of its actions and SRAM/DRAM traffic, plus leakage of the whole
-// area over its cycles at the arch's clock.
-EnergyReport price_layer(const TechTable& tech, const ArchConfig& arch, const LayerStats& st,
-                         const AreaReport& area);
-
-// Action names the pricing knows (priced or count-only), for tests and documentation.
-std::vector<std::string> known_actions();
+// area over its cycles at `clock_mhz`.
+EnergyReport price_layer(const TechTable& tech, const ActionTable& actions, const std::vector<Memory>& memories,
+                         double clock_mhz, const LayerStats& st, const AreaReport& area);
 
 }  // namespace npusim::cost

@@ -1,27 +1,29 @@
 #include "sim/driver/driver.h"
 
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <optional>
+#include <set>
 
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
 #include "sim/cost/cost_model.h"
 #include "sim/cost/tech_table.h"
-#include "sim/driver/recurrent.h"
+#include "sim/driver/golden.h"
+#include "sim/driver/quant_choice.h"
 #include "sim/driver/vector_unit.h"
-#include "sim/mapping/dap.h"
-#include "sim/mapping/dbb.h"
-#include "sim/mapping/lowering.h"
+#include "sim/family/registry.h"
 #include "sim/quant/accumulate.h"
 #include "sim/quant/add.h"
 #include "sim/quant/conv2d.h"
-#include "sim/quant/fully_connected.h"
+#include "sim/quant/gru.h"
 #include "sim/quant/npy.h"
 #include "sim/quant/pool.h"
-#include "sim/quant/requant.h"
 #include "sim/quant/tensor_gen.h"
 
 namespace npusim {
@@ -50,58 +52,70 @@ TensorI8 load_or_generate(const std::string& file, std::vector<int64_t> shape, i
   return t;
 }
 
-std::vector<int64_t> input_shape(const Layer& l) {
-  if (l.op == OpType::Fc) return {l.batch, l.C};
-  return l.batch == 1 ? std::vector<int64_t>{l.H, l.W, l.C} : std::vector<int64_t>{l.batch, l.H, l.W, l.C};
+std::vector<int64_t> output_shape_of(const Layer& l) {
+  if (l.is_recurrent()) return {l.seq_len, l.batch, l.hidden_size};
+  if (l.op == OpType::Fc) return {l.batch, l.K};
+  return l.batch == 1 ? std::vector<int64_t>{l.out_h, l.out_w, l.K}
+                      : std::vector<int64_t>{l.batch, l.out_h, l.out_w, l.K};
 }
 
-std::vector<int64_t> weight_shape(const Layer& l) {
-  if (l.op == OpType::Fc) return {l.K, l.C};
-  return {l.K, l.R, l.S, l.channels_per_group()};
+// Memory a layer's tensors need (input, output, weights, int32 accumulators, the family's operands).
+int64_t layer_bytes(const Layer& l, int64_t family_bytes) {
+  const int64_t in = Tensor<int8_t>::count(layer_input_shape(l)), out = Tensor<int8_t>::count(output_shape_of(l));
+  const int64_t w = l.on_array() || l.is_recurrent() ? Tensor<int8_t>::count(layer_weight_shape(l)) : 0;
+  const int64_t acc = l.on_array() ? 4 * out : l.is_recurrent() ? 16 * l.seq_len * l.batch * l.hidden_size : 0;
+  return in + 2 * out + w + 2 * acc + family_bytes;
 }
 
-// Golden int32 accumulators [M][K] of a conv/dwconv/fc layer (batch images stacked along M).
-TensorI32 golden_acc(const Layer& l, const TensorI8& input, const TensorI8& w,
-                     const std::vector<int32_t>& bias, int32_t zp) {
-  if (l.op == OpType::Fc) return quant::fc_acc(input, w, bias, zp);
-  const quant::ConvGeom g = quant::conv_geom(l);
-  if (l.batch == 1) {
-    TensorI32 acc = quant::conv2d_acc(input, w, bias, zp, g);
-    acc.shape = {l.out_h * l.out_w, l.K};
-    return acc;
-  }
-  TensorI32 all({l.gemm_m(), l.K});
-  const int64_t img = l.H * l.W * l.C, out = l.out_h * l.out_w * l.K;
-  for (int64_t b = 0; b < l.batch; ++b) {
-    TensorI8 one({l.H, l.W, l.C});
-    std::copy_n(&input[b * img], img, one.data.begin());
-    const TensorI32 acc = quant::conv2d_acc(one, w, bias, zp, g);
-    std::copy_n(acc.data.begin(), out, all.data.begin() + b * out);
-  }
-  return all;
+int64_t memory_limit_bytes() {
+  int64_t limit = static_cast<int64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE);
+  rlimit r{};
+  if (getrlimit(RLIMIT_AS, &r) == 0 && r.rlim_cur != RLIM_INFINITY)
+    limit = std::min<int64_t>(limit, static_cast<int64_t>(r.rlim_cur));
+  return limit / 10 * 8;  // leave room for the rest of the process
 }
 
+// Producers' tensors reshaped to what the consumer reads (a flatten keeps the element order).
+TensorI8 as_input(const Layer& l, TensorI8 t, const std::string& producer) {
+  const auto shape = layer_input_shape(l);
+  if (Tensor<int8_t>::count(shape) != t.size())
+    throw InputError(where(l) + ": reads " + quant::shape_str(shape) + " but '" + producer + "' wrote " +
+                     quant::shape_str(t.shape));
+  t.shape = shape;
+  return t;
+}
+
+std::string npy_name(const std::string& dir, const std::string& layer) {
+  std::string f;
+  for (char c : layer) f += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') ? c : '_';
+  return (std::filesystem::path(dir) / (f + ".npy")).string();
+}
 
 }  // namespace
 
-bool check_layer(const ArrayJobResult& r, const PreparedLayer& p, std::string* note) {
-  for (int64_t i = 0; i < p.golden_acc.size(); ++i) {
-    if (r.acc[i] != p.golden_acc[i]) {
-      const int64_t K = p.golden_acc.dim(1);
-      *note = "MISMATCH: accumulator of output pixel " + std::to_string(i / K) + " channel " +
-              std::to_string(i % K) + ": golden " + std::to_string(p.golden_acc[i]) + ", accelerator " +
-              std::to_string(r.acc[i]);
+bool compare_outputs(const TensorI32& acc, const TensorI8& out, const TensorI32& golden_acc,
+                     const TensorI8& golden_out, std::string* note) {
+  if (acc.size() != golden_acc.size() || out.size() != golden_out.size()) {
+    *note = "MISMATCH: the accelerator returned " + std::to_string(acc.size()) + " accumulators and " +
+            std::to_string(out.size()) + " outputs, golden has " + std::to_string(golden_acc.size()) + " and " +
+            std::to_string(golden_out.size());
+    return false;
+  }
+  const int64_t K = golden_acc.shape.empty() ? 1 : golden_acc.shape.back();
+  for (int64_t i = 0; i < golden_acc.size(); ++i)
+    if (acc[i] != golden_acc[i]) {
+      *note = "MISMATCH: accumulator of output row " + std::to_string(i / K) + " channel " + std::to_string(i % K) +
+              ": golden " + std::to_string(golden_acc[i]) + ", accelerator " + std::to_string(acc[i]);
       return false;
     }
-  }
-  for (int64_t i = 0; i < p.golden_out.size(); ++i) {
-    if (r.out[i] != p.golden_out[i]) {
-      *note = "MISMATCH: int8 output " + std::to_string(i) + ": golden " + std::to_string(p.golden_out[i]) +
-              ", accelerator " + std::to_string(r.out[i]);
+  for (int64_t i = 0; i < golden_out.size(); ++i)
+    if (out[i] != golden_out[i]) {
+      *note = "MISMATCH: int8 output " + std::to_string(i) + ": golden " + std::to_string(golden_out[i]) +
+              ", accelerator " + std::to_string(out[i]);
       return false;
     }
-  }
-  *note = "bit-exact: " + std::to_string(p.golden_acc.size()) + " int32 accumulators and int8 outputs";
+  *note = "bit-exact: " + std::to_string(golden_acc.size()) + " int32 accumulators and " +
+          std::to_string(golden_out.size()) + " int8 outputs";
   return true;
 }
 
@@ -114,8 +128,7 @@ std::string shape_string(const Layer& l) {
     case OpType::Gru:
       return s(l.input_size) + "->" + s(l.hidden_size) + " x" + s(l.seq_len);
     default: {
-      std::string r =
-          s(l.H) + "x" + s(l.W) + "x" + s(l.C) + "->" + s(l.out_h) + "x" + s(l.out_w) + "x" + s(l.K);
+      std::string r = s(l.H) + "x" + s(l.W) + "x" + s(l.C) + "->" + s(l.out_h) + "x" + s(l.out_w) + "x" + s(l.K);
       if (l.op != OpType::Add) r += " k" + s(l.R) + "x" + s(l.S) + "/" + s(l.stride_h);
       if (l.groups > 1) r += " g" + s(l.groups);
       return r;
@@ -123,249 +136,265 @@ std::string shape_string(const Layer& l) {
   }
 }
 
-WeightScheme weight_scheme(const ArchConfig& arch, const Layer& l, int w_nnz, int a_nnz) {
-  WeightScheme ws;
-  ws.dap = arch.activations.mode == "dap";
-  // The S2TA TPE takes one activation per cycle; its reduction blocks are the activation DBB blocks.
-  ws.block = ws.dap ? arch.activations.block : arch.tpe_b;
-  ws.nnz = ws.block;
-  if (ws.dap) {
-    const std::optional<int> layer_a = a_nnz > 0 ? std::optional<int>(a_nnz) : l.a_nnz;
-    ws.a_nnz = layer_a ? *layer_a : arch.activations.nnz;
-    if (ws.a_nnz > ws.block)
-      throw InputError(where(l) + ": a_nnz " + std::to_string(ws.a_nnz) +
-                       " exceeds the activation block of " + std::to_string(ws.block));
-    // A block with fewer real channels than a_nnz (first layers, depthwise) keeps all of them: the
-    // padding channels lose every tie, so fewer cycles lose nothing.
-    ws.a_nnz =
-        static_cast<int>(std::min<int64_t>(ws.a_nnz, l.op == OpType::Fc ? l.C : l.channels_per_group()));
-  }
-  const std::optional<int> model_nnz = w_nnz > 0 ? std::optional<int>(w_nnz) : l.w_nnz;
-  const bool sparse_hw = arch.weights.mode == "dbb" || arch.weights.mode == "vdbb";
-  // The IM2COL unit expands conv windows; channel blocks of a depthwise layer (one channel per group)
-  // would be mostly padding on tensor PEs, so those stay with software im2col unless B = 1.
-  ws.hw_im2col =
-      arch.im2col == "hardware" && (l.op == OpType::Conv || (l.op == OpType::DwConv && ws.block == 1));
-  // Depthwise layers have no channel reduction to prune: they run dense (S2TA still stores its weights
-  // compacted with indices: the TPE selects them by index).
-  if (l.op == OpType::DwConv) {
-    if (ws.dap) {
-      // One real channel per block: one non-zero weight, so a single pass over the weight slots.
-      ws.dbb = true;
-      ws.nnz = static_cast<int>(std::min<int64_t>(ws.block, l.channels_per_group()));
-    }
-    return ws;
-  }
-  if (sparse_hw || ws.dap) {
-    ws.dbb = true;
-    ws.nnz = model_nnz ? *model_nnz : sparse_hw ? arch.weights.nnz : ws.block;
-    if (ws.nnz > ws.block)
-      throw InputError(where(l) + ": w_nnz " + std::to_string(ws.nnz) + " exceeds the DBB block of " +
-                       std::to_string(ws.block));
-    ws.prune_nnz = ws.nnz;
-    ws.prune_block = ws.block;
-  } else if (model_nnz) {
-    // A DBB-sparse model on dense PEs: the zeros are multiplied like any weight.
-    ws.prune_nnz = *model_nnz;
-    ws.prune_block = arch.weights.block;
-  }
-  return ws;
-}
-
 namespace {
 
-// DAP blocks start at each group's first channel (the reduction of one group is padded per kernel
-// position), so a grouped layer is pruned group by group.
-TensorI8 dap_prune_groups(const Layer& l, const TensorI8& input, int block, int nnz) {
-  if (l.groups == 1 || l.op == OpType::Fc) return mapping::dap_prune(input, block, nnz);
-  const int64_t cpg = l.channels_per_group(), C = l.C, pixels = input.size() / C;
-  TensorI8 out(input.shape);
-  TensorI8 slice({pixels, cpg});
-  for (int64_t g = 0; g < l.groups; ++g) {
-    for (int64_t px = 0; px < pixels; ++px) std::copy_n(&input[px * C + g * cpg], cpg, &slice[px * cpg]);
-    const TensorI8 pruned = mapping::dap_prune(slice, block, nnz);
-    for (int64_t px = 0; px < pixels; ++px) std::copy_n(&pruned[px * cpg], cpg, &out[px * C + g * cpg]);
-  }
-  return out;
-}
+// Runs the layers of one network; state shared by the per-layer steps.
+class Executor {
+ public:
+  Executor(const ArchConfig& arch, const Network& net, const RunOptions& opts)
+      : arch_(arch), net_(net), opts_(opts), family_(family_of(arch)) {}
 
-}  // namespace
+  RunReport run();
 
-PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed, const WeightScheme& scheme) {
-  PreparedLayer p;
-  const TensorI8 input = load_or_generate(l.act_file, input_shape(l), l.a_bits, l.a_density, seed,
-                                          "act:" + l.name, l, "activations");
-  TensorI8 w = load_or_generate(l.wgt_file, weight_shape(l), l.w_bits, l.w_density, seed, "wgt:" + l.name, l,
-                                "weights");
-  const int64_t rs = l.op == OpType::Fc ? 1 : l.R * l.S;
-  // Offline DBB pruning; golden and accelerator both use the pruned weights.
-  // (Sparse PEs always need pruned weights; prune_nnz also prunes for dense PEs.)
-  const int prune_nnz = scheme.prune_nnz ? scheme.prune_nnz : scheme.dbb ? scheme.nnz : 0;
-  const int prune_block = scheme.prune_nnz ? scheme.prune_block : scheme.block;
-  if (prune_nnz > 0 && prune_nnz < prune_block)
-    w = mapping::prune_dbb(w, rs, 1, l.channels_per_group(), prune_block, prune_nnz);
-  p.job.block = scheme.block;
-  p.job.nnz = scheme.nnz;
-  Rng qrng(seed, "qparams:" + l.name);
-  const auto [lo, hi] = quant::int_range(l.a_bits);
-  // DAP prunes by magnitude, so the code 0 must be the real zero: S2TA layers use symmetric activations.
-  const int32_t zp_drawn = static_cast<int32_t>(qrng.uniform(lo / 2, hi / 2));
-  const int32_t zp_in = scheme.dap ? 0 : zp_drawn;
-  std::vector<int32_t> bias(static_cast<size_t>(l.K));
-  for (auto& b : bias) b = static_cast<int32_t>(qrng.uniform(-256, 256));
-  // DAP layers: the golden op on the DAP-pruned input (the array gets the raw input; its DAP unit prunes).
-  const TensorI8 golden_input = scheme.dap ? dap_prune_groups(l, input, scheme.block, scheme.a_nnz) : input;
-  p.golden_acc = golden_acc(l, golden_input, w, bias, zp_in);
-  // Output scale per channel chosen so the accumulators span the output range (a few saturate).
-  std::vector<int32_t> maxabs(static_cast<size_t>(l.K), 1);
-  for (int64_t i = 0; i < p.golden_acc.size(); ++i) {
-    auto& m = maxabs[static_cast<size_t>(i % l.K)];
-    m = std::max<int32_t>(m, std::abs(p.golden_acc[i]));
-  }
-  std::vector<double> real(static_cast<size_t>(l.K));
-  for (size_t k = 0; k < real.size(); ++k)
-    real[k] = (hi - lo) / 2.0 / maxabs[k] * (0.6 + 0.8 * qrng.uniform01());
-  const int32_t zp_out = static_cast<int32_t>(qrng.uniform(lo / 4, hi / 4));
-  p.job.requant = quant::make_requant(real, zp_out, l.a_bits);
-  p.golden_out = TensorI8(p.golden_acc.shape);
-  for (int64_t i = 0; i < p.golden_acc.size(); ++i)
-    p.golden_out[i] = quant::requantize(p.golden_acc[i], p.job.requant, i % l.K);
-  if (scheme.dap) {
-    // What DAP costs: activation magnitude kept, and the outputs against the unpruned layer's.
-    p.dap_kept_magnitude = mapping::dap_stats(input, golden_input).magnitude_kept;
-    const TensorI32 dense = golden_acc(l, input, w, bias, zp_in);
-    int64_t abs_err = 0, changed = 0;
-    for (int64_t i = 0; i < dense.size(); ++i) {
-      const int d = std::abs(quant::requantize(dense[i], p.job.requant, i % l.K) - p.golden_out[i]);
-      abs_err += d;
-      changed += d != 0;
+ private:
+  // Inputs of layer `i`: the producers' tensors (chained) or drawn from the seed (independent).
+  std::vector<QTensor> inputs_of(size_t i);
+  LayerStats run_array_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out, bool simulate);
+  LayerStats run_vector_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out);
+  void check_memory(const Layer& l, const LayerMapping* m) const;
+  void finish(RunReport& rep, const cost::AreaReport& area) const;
+
+  const ArchConfig& arch_;
+  const Network& net_;
+  const RunOptions& opts_;
+  const Family& family_;
+  bool chained_ = false, values_ = true, symmetric_ = false;
+  std::unique_ptr<Hardware> hw_;
+  std::map<std::string, QTensor> tensors_;  // live outputs by layer name ("" = network input)
+  std::map<std::string, int> readers_left_;
+};
+
+std::vector<QTensor> Executor::inputs_of(size_t i) {
+  const Layer& l = net_.layers[i];
+  std::vector<QTensor> in;
+  if (chained_) {
+    for (const std::string& p : l.inputs) {
+      const std::string key = p == "input" ? "" : p;
+      QTensor q = tensors_.at(key);
+      q.t = as_input(l, std::move(q.t), key.empty() ? "the network input" : key);
+      in.push_back(std::move(q));
+      if (--readers_left_[key] == 0) tensors_.erase(key);
     }
-    p.dap_out_mae_lsb = dense.size() ? static_cast<double>(abs_err) / dense.size() : 0.0;
-    p.dap_out_changed = dense.size() ? static_cast<double>(changed) / dense.size() : 0.0;
-    p.job.dap = true;
-    p.job.a_nnz = scheme.a_nnz;
+    return in;
   }
-  // The array sums raw a*w with padding = zp_in; fold -zp_in * sum(w) into the bias.
-  const int64_t kd = l.op == OpType::Fc ? l.C : l.gemm_k();
-  p.job.bias = bias;
-  for (int64_t k = 0; k < l.K; ++k) {
-    int64_t colsum = 0;
-    for (int64_t i = 0; i < kd; ++i) colsum += w[k * kd + i];
-    p.job.bias[static_cast<size_t>(k)] = static_cast<int32_t>(bias[static_cast<size_t>(k)] - zp_in * colsum);
+  // Independent layers: inputs from `act:<layer>` (and `act2:<layer>` for an add's second).
+  for (int k = 0; k < (l.op == OpType::Add ? 2 : 1); ++k) {
+    QTensor q;
+    q.t = load_or_generate(k == 0 ? l.act_file : "", layer_input_shape(l), l.a_bits, l.a_density, opts_.seed,
+                           (k == 0 ? "act:" : "act2:") + l.name, l, k == 0 ? "activations" : "second input");
+    Rng z(opts_.seed, (k == 0 ? "in_zp:" : "in2_zp:") + l.name);
+    const auto [lo, hi] = quant::int_range(l.a_bits);
+    q.zero_point = symmetric_ ? 0 : static_cast<int32_t>(z.uniform(lo / 2, hi / 2));
+    q.scale = (1.0 + z.uniform01()) / 64;
+    in.push_back(std::move(q));
   }
-  const mapping::ReductionLayout layout{scheme.block, scheme.dbb, scheme.hw_im2col};
-  for (int64_t g = 0; g < l.groups; ++g)
-    p.job.groups.push_back(mapping::lower(l, input, w, g, static_cast<int8_t>(zp_in), layout));
-  p.job.block_real = mapping::block_real_counts(l, layout);
-  if (scheme.hw_im2col) {
-    p.job.hw_im2col = true;
-    p.job.window = mapping::ConvWindow{l.H,       l.W,        l.R,        l.S,     l.stride_h, l.stride_w,
-                                       l.pad_top, l.pad_left, l.dilation, l.out_h, l.out_w,    l.batch};
-    p.job.channels = l.channels_per_group();
-    p.job.channels_padded = (l.channels_per_group() + scheme.block - 1) / scheme.block * scheme.block;
-    p.job.input = input;
-    p.job.pad_value = static_cast<int8_t>(zp_in);
-  }
-  return p;
+  return in;
 }
 
-namespace {
+void Executor::check_memory(const Layer& l, const LayerMapping* m) const {
+  if (!values_) return;
+  const int64_t need = layer_bytes(l, m ? m->working_bytes() : 0), have = memory_limit_bytes();
+  if (need > have)
+    throw InputError(where(l) + ": its tensors need about " + std::to_string(need) + " bytes, more than the " +
+                     std::to_string(have) + " bytes available; run it with --fast (closed forms, no tensors)");
+}
 
-LayerStats run_vector_layer(const ArchConfig& arch, const Layer& l, uint64_t seed) {
-  LayerStats st = vector_unit_cost(arch, l);
-  // The vector unit's values are the golden op's; run it so the layer's data path is exercised.
-  const TensorI8 a = load_or_generate(l.act_file, input_shape(l), l.a_bits, l.a_density, seed,
-                                      "act:" + l.name, l, "activations");
-  const auto [lo, hi] = quant::int_range(l.a_bits);
-  if (l.op == OpType::Add) {
-    const TensorI8 b = load_or_generate("", input_shape(l), l.a_bits, l.a_density, seed, "act2:" + l.name, l,
-                                        "second input");
-    Rng q(seed, "qparams:" + l.name);
-    const auto params =
-        quant::make_add_params(0.02 + 0.02 * q.uniform01(), static_cast<int32_t>(q.uniform(lo / 2, hi / 2)),
-                               0.02 + 0.02 * q.uniform01(), static_cast<int32_t>(q.uniform(lo / 2, hi / 2)),
-                               0.05, static_cast<int32_t>(q.uniform(lo / 4, hi / 4)), l.a_bits);
-    (void)quant::add(a, b, params);
-  } else if (l.batch == 1) {
-    const quant::ConvGeom g = quant::conv_geom(l);
-    (void)(l.op == OpType::MaxPool ? quant::max_pool(a, g, lo, hi) : quant::avg_pool(a, g, lo, hi));
+LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out, bool simulate) {
+  const auto mapping = family_.map_layer(arch_, l, opts_.mapping);
+  check_memory(l, mapping.get());
+  LayerOperands ops;
+  ops.layer = &l;
+  ops.values = values_;
+  if (!values_) {
+    LayerOutcome o = mapping->estimate(ops);
+    o.stats.verify_note = "--fast: no values computed";
+    return std::move(o.stats);
   }
-  st.verify_note = "vector unit: values are the golden op's (no independent model to compare)";
+  const QTensor& x = in.at(0);
+  ops.input = x.t;
+  ops.weights = load_or_generate(l.wgt_file, layer_weight_shape(l), l.w_bits, l.w_density, opts_.seed,
+                                 "wgt:" + l.name, l, "weights");
+  Rng b(opts_.seed, "bias:" + l.name);
+  const int64_t rows = l.is_recurrent() ? 4 * l.hidden_size : l.K;
+  ops.bias.resize(static_cast<size_t>(rows));
+  for (auto& v : ops.bias) v = static_cast<int32_t>(b.uniform(l.is_recurrent() ? -512 : -256, l.is_recurrent() ? 512 : 256));
+  if (l.op == OpType::Gru) ops.weights = quant::gru_gemm_weights(ops.weights, l.input_size);
+  mapping->prepare_weights(ops.weights);
+  TensorI32 g_acc;
+  TensorI8 g_out;
+  if (l.is_recurrent()) {
+    // x and h scales from the data (h = o tanh(c) in [-1, 1)); the gate scale puts a typical
+    // accumulator (|W| ~ 64, |a| ~ 64 over I + H terms) around +-2 in Q3.12.
+    ops.scales.input_scale = x.scale;
+    ops.scales.input_zero_point = x.zero_point;
+    ops.scales.hidden_scale = 1.0 / 128;
+    Rng hz(opts_.seed, "qparams:" + l.name);
+    ops.scales.hidden_zero_point = symmetric_ ? 0 : static_cast<int32_t>(hz.uniform(-8, 8));
+    ops.scales.gate_scales = {2.0 / (64.0 * 64.0 * std::sqrt(static_cast<double>(l.input_size + l.hidden_size)))};
+    GoldenRecurrent g = golden_recurrent(l, ops, *mapping);
+    g_acc = std::move(g.acc);
+    g_out = std::move(g.h);
+    out->scale = ops.scales.hidden_scale;
+    out->zero_point = ops.scales.hidden_zero_point;
+  } else {
+    ops.input_zero_point = x.zero_point;
+    const TensorI8 hin = mapping->transforms_input() ? mapping->hardware_input(x.t) : TensorI8{};
+    g_acc = golden_acc(l, mapping->transforms_input() ? hin : x.t, ops.weights, ops.bias, x.zero_point);
+    const int32_t zp_out = choose_output_zero_point(opts_.seed, l, symmetric_);
+    ops.requant = choose_requant(opts_.seed, l, g_acc, zp_out);
+    g_out = requantize_all(g_acc, ops.requant);
+    std::vector<double> real;
+    for (size_t k = 0; k < ops.requant.multiplier.size(); ++k)
+      real.push_back(std::ldexp(ops.requant.multiplier[k] / 2147483648.0, ops.requant.shift[k]));
+    out->scale = output_scale(x.scale, real);
+    out->zero_point = zp_out;
+  }
+  LayerStats st;
+  if (simulate && !opts_.fast) {
+    LayerOutcome o = mapping->simulate(*hw_, ops);
+    st = std::move(o.stats);
+    st.verified = compare_outputs(o.acc, o.out, g_acc, g_out, &st.verify_note);
+    if (st.verified && !o.self_check_failure.empty()) {
+      st.verified = false;
+      st.verify_note = "MISMATCH: " + o.self_check_failure;
+    }
+    out->t = std::move(o.out);  // what the accelerator computed flows on
+  } else {
+    LayerOutcome o = mapping->estimate(ops);
+    st = std::move(o.stats);
+    st.verify_note = "--fast: values from the golden ops, not simulated";
+    out->t = std::move(g_out);
+  }
+  if (out->t.size() == 0) out->t = TensorI8(output_shape_of(l));
+  out->t.shape = output_shape_of(l);
+  st.saturated_fraction = saturated_fraction(out->t, l.a_bits);
   return st;
 }
 
-}  // namespace
-
-RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptions& opts) {
-  RunReport rep;
-  rep.arch = arch;
-  rep.workload = net.name;
-  rep.workload_path = net.source;
-  rep.seed = opts.seed;
-  rep.fast = opts.fast;
-  rep.backend = opts.fast ? "fast" : to_string(opts.backend.backend);
-  bool found = opts.only_layer.empty();
-  for (const auto& l : net.layers) {
-    if (!opts.only_layer.empty() && l.name != opts.only_layer) continue;
-    found = true;
-  }
-  if (!found) throw InputError(net.source + ": no layer named '" + opts.only_layer + "'");
-  // The technology table and the configuration's area are needed for every layer's energy (leakage).
-  const cost::TechTable tech = cost::TechTable::for_node(arch.tech, arch.source);
-  const cost::AreaReport area = cost::price_area(tech, arch, area_inventory(arch));
-  std::unique_ptr<Accelerator> acc;
-  if (!opts.fast) acc = create_accelerator(arch, opts.backend);
-  const int64_t peak = physical_macs_per_cycle(arch);
-  for (const auto& l : net.layers) {
-    if (!opts.only_layer.empty() && l.name != opts.only_layer) continue;
-    LayerStats st;
-    if (l.is_recurrent()) {
-      st = run_recurrent_layer(arch, acc.get(), l, opts);
-    } else if (l.on_array()) {
-      const WeightScheme scheme = weight_scheme(arch, l, opts.w_nnz, opts.a_nnz);
-      const PreparedLayer p = prepare_array_layer(l, opts.seed, scheme);
-      if (opts.fast) {
-        st = fast_estimate(arch, p.job);  // closed form: no elaboration, no cycle simulation
-        st.verify_note = "--fast: values from the golden ops, not simulated";
-      } else {
-        ArrayJobResult r = acc->run(p.job);
-        st = r.stats;
-        st.verified = check_layer(r, p, &st.verify_note);
-      }
-      st.unit = "array";
-      st.block = scheme.block;
-      st.w_nnz = scheme.dbb ? scheme.nnz : 0;
-      st.a_nnz = scheme.dap ? scheme.a_nnz : 0;
-      st.dap_kept_magnitude = p.dap_kept_magnitude;
-      st.dap_out_mae_lsb = p.dap_out_mae_lsb;
-      st.dap_out_changed = p.dap_out_changed;
-      st.k_dense = l.gemm_k();
-      st.k_padded = p.job.groups.at(0).K;
-      st.weight_bytes_dense = l.K * l.gemm_k();
-      // S2TA with dense weight slots stores weights densely (indices implicit).
-      const bool dense_slots = scheme.dap && arch.weights.mode == "dense";
-      st.weight_bytes_stored =
-          scheme.dbb && !dense_slots
-              ? mapping::dbb_footprint_bytes(st.k_padded / scheme.block, l.K, scheme.block, scheme.nnz)
-              : l.K * st.k_padded;
-      st.executed_macs = st.actions.count("mac") ? st.actions.at("mac") : st.macs;
+LayerStats Executor::run_vector_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out) {
+  const auto [in_mem, out_mem] = family_.vector_unit_buffers(arch_);
+  LayerStats st = vector_unit_cost(arch_, l, in_mem, out_mem);
+  st.verify_note = "vector unit: values are the golden op's (no independent model to compare)";
+  if (!values_) return st;
+  const auto [lo, hi] = quant::int_range(l.a_bits);
+  if (l.op == OpType::Add) {
+    out->zero_point = choose_output_zero_point(opts_.seed, l, symmetric_);
+    const quant::AddParams p = choose_add_params(in.at(0), in.at(1), out->zero_point, l.a_bits, &out->scale);
+    out->t = quant::add(in[0].t, in[1].t, p);
+  } else {
+    // TFLite pooling keeps the input's quantization.
+    out->scale = in.at(0).scale;
+    out->zero_point = in[0].zero_point;
+    const quant::ConvGeom g = quant::conv_geom(l);
+    if (l.batch == 1) {
+      out->t = l.op == OpType::MaxPool ? quant::max_pool(in[0].t, g, lo, hi) : quant::avg_pool(in[0].t, g, lo, hi);
     } else {
-      st = run_vector_layer(arch, l, opts.seed);
+      out->t = TensorI8(output_shape_of(l));
+      const int64_t img = l.H * l.W * l.C, o = l.out_h * l.out_w * l.K;
+      for (int64_t b = 0; b < l.batch; ++b) {
+        TensorI8 one({l.H, l.W, l.C});
+        std::copy_n(&in[0].t[b * img], img, one.data.begin());
+        const TensorI8 r = l.op == OpType::MaxPool ? quant::max_pool(one, g, lo, hi) : quant::avg_pool(one, g, lo, hi);
+        std::copy_n(r.data.begin(), o, out->t.data.begin() + b * o);
+      }
     }
+  }
+  out->t.shape = output_shape_of(l);
+  st.saturated_fraction = l.op == OpType::Add ? saturated_fraction(out->t, l.a_bits) : -1;
+  return st;
+}
+
+RunReport Executor::run() {
+  RunReport rep;
+  rep.arch = arch_;
+  rep.summary = family_.summary(arch_);
+  rep.workload = net_.name;
+  rep.workload_path = net_.source;
+  rep.seed = opts_.seed;
+  rep.fast = opts_.fast;
+  rep.backend = opts_.fast ? "fast" : to_string(opts_.backend.backend);
+  size_t only = net_.layers.size();
+  if (!opts_.only_layer.empty()) {
+    for (size_t i = 0; i < net_.layers.size(); ++i)
+      if (net_.layers[i].name == opts_.only_layer) only = i;
+    if (only == net_.layers.size()) throw InputError(net_.source + ": no layer named '" + opts_.only_layer + "'");
+  }
+  chained_ = net_.chained;
+  rep.execution = chained_ ? "chained" : "independent";
+  rep.execution_reason = net_.independent_reason;
+  values_ = !opts_.fast || !opts_.output_npy.empty() || !opts_.dump_dir.empty();
+  rep.values = values_;
+  symmetric_ = family_.symmetric_activations(arch_);
+  if (!opts_.input_npy.empty() && !chained_)
+    throw InputError("--input: " + net_.source + " runs as independent layers (" + net_.independent_reason +
+                     "); a network input needs a chained workload");
+  // Energy and area: the family's memories and logic plus the vector unit.
+  const cost::TechTable tech = cost::TechTable::for_node(arch_.tech, arch_.source);
+  const std::vector<cost::Memory> memories = family_.memories(arch_);
+  std::vector<cost::InventoryItem> inventory = family_.area_inventory(arch_);
+  for (auto& it : vector_unit_inventory(arch_)) inventory.push_back(it);
+  const cost::AreaReport area = cost::price_area(tech, memories, inventory);
+  cost::ActionTable actions = family_.actions();
+  for (auto& [k, v] : vector_unit_actions()) actions.emplace(k, v);
+  if (!opts_.fast) hw_ = family_.build(arch_, opts_.backend);
+  const int64_t peak = family_.peak_macs_per_cycle(arch_);
+
+  if (chained_ && values_) {
+    for (const auto& l : net_.layers)
+      for (const auto& p : l.inputs) readers_left_[p == "input" ? "" : p]++;
+    const Layer& first = net_.layers.front();
+    QTensor x;
+    x.t = opts_.input_npy.empty()
+              ? load_or_generate(first.act_file, layer_input_shape(first), first.a_bits, first.a_density,
+                                 opts_.seed, "act:" + first.name, first, "network input")
+              : load_or_generate(opts_.input_npy, layer_input_shape(first), first.a_bits, 1.0, opts_.seed, "", first,
+                                 "network input (--input)");
+    Rng z(opts_.seed, "in_zp:input");
+    const auto [lo, hi] = quant::int_range(first.a_bits);
+    x.zero_point = symmetric_ ? 0 : static_cast<int32_t>(z.uniform(lo / 2, hi / 2));
+    tensors_[""] = std::move(x);
+  }
+  QTensor last;
+  for (size_t i = 0; i < net_.layers.size() && i <= only; ++i) {
+    const Layer& l = net_.layers[i];
+    // With --layer, the layers before it only produce its input (golden ops, no simulation, no report).
+    const bool report = only == net_.layers.size() || i == only;
+    if (!report && !chained_) continue;
+    const std::vector<QTensor> in = values_ ? inputs_of(i) : std::vector<QTensor>{};
+    QTensor out;
+    LayerStats st = l.on_array() || l.is_recurrent() ? run_array_layer(l, in, &out, report)
+                                                       : run_vector_layer(l, in, &out);
+    if (values_) {
+      if (!opts_.dump_dir.empty()) quant::write_npy(npy_name(opts_.dump_dir, l.name), out.t);
+      if (chained_ && readers_left_[l.name] > 0) tensors_[l.name] = out;
+      last = std::move(out);
+    }
+    if (!report) continue;
     st.name = l.name;
     st.op = to_string(l.op);
     st.shape = shape_string(l);
     st.macs = l.macs();
-    if (l.is_recurrent()) st.executed_macs = st.actions.count("mac") ? st.actions.at("mac") : st.macs;
-    // Utilization: multiplier operations issued per physical multiplier and cycle.
+    if (st.unit.empty()) st.unit = "array";
+    if (st.unit == "array") st.executed_macs = st.actions.count("mac") ? st.actions.at("mac") : st.macs;
     st.utilization = st.cycles > 0 && st.unit == "array"
                          ? static_cast<double>(st.executed_macs) / (static_cast<double>(st.cycles) * peak)
                          : 0.0;
-    const cost::EnergyReport e = cost::price_layer(tech, arch, st, area);
+    const cost::EnergyReport e = cost::price_layer(tech, actions, memories, arch_.clock_mhz, st, area);
     st.energy_pj = e.by_category_pj;
     st.energy_total_pj = e.total_pj;
-    rep.layers.push_back(st);
+    rep.layers.push_back(std::move(st));
   }
+  if (!opts_.output_npy.empty()) quant::write_npy(opts_.output_npy, last.t);
+  rep.total.tech_table = tech.path();
+  finish(rep, area);
+  if (hw_) {
+    rep.lockstep_cycles = hw_->lockstep_cycles();
+    rep.lockstep_blocks = hw_->lockstep_blocks();
+  }
+  return rep;
+}
+
+void Executor::finish(RunReport& rep, const cost::AreaReport& area) const {
   auto& t = rep.total;
   for (const auto& st : rep.layers) {
     t.cycles += st.cycles;
@@ -375,19 +404,17 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
     t.dram_bytes += st.dram_bytes();
     for (const auto& [k, v] : st.energy_pj) t.energy_by_category_pj[k] += v;
     t.energy_pj += st.energy_total_pj;
-    if (st.unit == "array" && !opts.fast)
+    if (st.unit == "array" && !opts_.fast)
       (st.verified ? t.verified : t.failed)++;
     else
       t.not_checked++;
   }
-  t.utilization =
-      t.cycles ? static_cast<double>(t.executed_macs) / (static_cast<double>(t.cycles) * peak) : 0.0;
-  t.latency_s = t.cycles / (arch.clock_mhz * 1e6);
+  const int64_t peak = family_.peak_macs_per_cycle(arch_);
+  t.utilization = t.cycles ? static_cast<double>(t.executed_macs) / (static_cast<double>(t.cycles) * peak) : 0.0;
+  t.latency_s = t.cycles / (arch_.clock_mhz * 1e6);
   t.tops = t.latency_s > 0 ? 2.0 * t.macs / t.latency_s / 1e12 : 0.0;
-  t.tech_table = tech.path();
-  t.energy_estimated = opts.fast;
-  t.energy_core_pj =
-      t.energy_pj - (t.energy_by_category_pj.count("DRAM") ? t.energy_by_category_pj.at("DRAM") : 0.0);
+  t.energy_estimated = opts_.fast;
+  t.energy_core_pj = t.energy_pj - (t.energy_by_category_pj.count("DRAM") ? t.energy_by_category_pj.at("DRAM") : 0.0);
   // ops per pJ = TOPS/W (1 op/pJ = 1e12 op/J).
   auto per_w = [](double ops, double pj) { return pj > 0 ? ops / pj : 0.0; };
   t.tops_per_w_effective = per_w(2.0 * t.macs, t.energy_pj);
@@ -397,33 +424,12 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
   t.area_by_category_um2 = area.by_category_um2;
   t.area_mm2 = area.total_mm2();
   t.tops_per_mm2 = t.area_mm2 > 0 ? t.tops / t.area_mm2 : 0.0;
-  if (acc) {
-    rep.lockstep_cycles = acc->lockstep_cycles();
-    rep.lockstep_blocks = acc->lockstep_blocks();
-  }
-  return rep;
 }
 
-}  // namespace npusim
+}  // namespace
 
-namespace npusim {
-
-PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed, const WeightScheme& scheme) {
-  if (M < 1 || K < 1 || N < 1) throw InputError("--gemm: M, K and N must be >= 1");
-  Layer l;
-  l.name = "gemm_" + std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N);
-  l.op = OpType::Fc;
-  l.batch = M;
-  l.C = K;
-  l.K = N;
-  return prepare_array_layer(l, seed, scheme);
-}
-
-LayerStats run_and_check(Accelerator& acc, const PreparedLayer& p) {
-  ArrayJobResult r = acc.run(p.job);
-  LayerStats st = r.stats;
-  st.verified = check_layer(r, p, &st.verify_note);
-  return st;
+RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptions& opts) {
+  return Executor(arch, net, opts).run();
 }
 
 }  // namespace npusim

@@ -5,7 +5,8 @@
 
 namespace npusim {
 
-LayerStats vector_unit_cost(const ArchConfig& arch, const Layer& l) {
+LayerStats vector_unit_cost(const ArchConfig& arch, const Layer& l, const std::string& in_mem,
+                            const std::string& out_mem) {
   LayerStats st;
   st.unit = "vector";
   const int64_t in_elems = l.batch * l.H * l.W * l.C;
@@ -20,12 +21,26 @@ LayerStats vector_unit_cost(const ArchConfig& arch, const Layer& l) {
   st.stall_cycles = std::max<int64_t>(0, dram_cycles - compute);
   st.dram_read_bytes = in_bytes;
   st.dram_write_bytes = out_elems;
-  st.sram_write_bytes.act = in_bytes;
-  st.sram_read_bytes.act = in_bytes;  // line buffers: every input byte read once
-  st.sram_write_bytes.out = out_elems;
-  st.sram_read_bytes.out = out_elems;
+  st.sram_write_bytes[in_mem] = in_bytes;
+  st.sram_read_bytes[in_mem] = in_bytes;  // line buffers: every input byte read once
+  st.sram_write_bytes[out_mem] += out_elems;
+  st.sram_read_bytes[out_mem] += out_elems;
   st.actions["vector_op"] = ops;
   return st;
+}
+
+cost::ActionTable vector_unit_actions() {
+  return {
+      {"requant", {"post-processing", {{"mult_int32", 1}, {"add32", 1}}}},
+      {"vector_op", {"post-processing", {{"add16", 1}}}},
+  };
+}
+
+std::vector<cost::InventoryItem> vector_unit_inventory(const ArchConfig& arch) {
+  const double lanes = static_cast<double>(arch.vector_lanes);
+  return {{"post-processing", "mult_int32", lanes},
+          {"post-processing", "add32", lanes},
+          {"post-processing", "add16", lanes}};
 }
 
 }  // namespace npusim

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <set>
 
 #include "sim/common/error.h"
 
@@ -24,58 +25,33 @@ std::string kib(int64_t bytes) {
 
 void print_table(std::ostream& os, const RunReport& rep) {
   const auto& a = rep.arch;
-  os << fmt::format("npusim run: arch {} ({} {}x{}, {}, {} MHz)  workload {}  backend {}  seed {}\n", a.name,
-                    a.family, a.rows, a.cols, a.dataflow == Dataflow::OS ? "os" : "ws", a.clock_mhz,
-                    rep.workload, rep.backend, rep.seed);
-  os << fmt::format(
-      "{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>5} {:>12} {:>7} {:>10} {:>24} {:>24} {:>10} {:>10} "
-      "{:>8}\n",
-      "layer", "op", "shape", "unit", "macs", "exec_macs", "w_nnz", "cycles", "util_%", "stall_cyc",
-      "sram_rd_kib act/wgt/out", "sram_wr_kib act/wgt/out", "dram_kib", "energy_uj", "verified");
+  os << fmt::format("npusim run: arch {} ({} {}, {} MHz)  workload {}  backend {}  seed {}\n", a.name, a.family,
+                    rep.summary, a.clock_mhz, rep.workload, rep.backend, rep.seed);
+  os << "execution: " << rep.execution
+     << (rep.execution == "chained" ? " (each layer reads its producers' outputs as the accelerator computed them)"
+                                    : " (" + rep.execution_reason + ")")
+     << (rep.values ? "" : "; --fast: no tensor values computed") << "\n";
+  os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7} {:>10} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8}\n",
+                    "layer", "op", "shape", "unit", "macs", "exec_macs", "detail", "cycles", "util_%", "stall_cyc",
+                    "sram_rd_kib", "sram_wr_kib", "dram_kib", "energy_uj", "sat_%", "verified");
   for (const auto& st : rep.layers) {
-    const std::string nnz = st.w_nnz ? std::to_string(st.w_nnz) + "/" + std::to_string(st.block) : "-";
-    os << fmt::format(
-        "{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>5} {:>12} {:>7.1f} {:>10} {:>24} {:>24} {:>10} "
-        "{:>10.2f} {:>8}\n",
-        st.name.substr(0, 18), st.op, st.shape.substr(0, 30), st.unit, st.macs, st.executed_macs, nnz,
-        st.cycles, 100.0 * st.utilization, st.stall_cycles,
-        kib(st.sram_read_bytes.act) + "/" + kib(st.sram_read_bytes.wgt) + "/" + kib(st.sram_read_bytes.out),
-        kib(st.sram_write_bytes.act) + "/" + kib(st.sram_write_bytes.wgt) + "/" +
-            kib(st.sram_write_bytes.out),
-        kib(st.dram_bytes()), st.energy_total_pj * 1e-6, verified_cell(st, rep));
+    int64_t rd = 0, wr = 0;
+    for (const auto& [k, v] : st.sram_read_bytes) rd += v;
+    for (const auto& [k, v] : st.sram_write_bytes) wr += v;
+    const std::string sat = st.saturated_fraction < 0 ? "-" : fmt::format("{:.1f}", 100.0 * st.saturated_fraction);
+    os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7.1f} {:>10} {:>12} {:>12} {:>10} {:>10.2f} {:>6} {:>8}\n",
+                      st.name.substr(0, 18), st.op, st.shape.substr(0, 30), st.unit, st.macs, st.executed_macs,
+                      st.detail.empty() ? "-" : st.detail, st.cycles, 100.0 * st.utilization, st.stall_cycles, kib(rd),
+                      kib(wr), kib(st.dram_bytes()), st.energy_total_pj * 1e-6, sat, verified_cell(st, rep));
   }
   for (const auto& st : rep.layers)
-    if (st.unit == "array" && st.k_padded > st.k_dense)
-      os << fmt::format(
-          "note: {}: reduction padded from {} to {} ({} blocks of {}{}); {} weight bytes stored ({} dense)\n",
-          st.name, st.k_dense, st.k_padded, st.k_padded / st.block, st.block,
-          st.w_nnz ? ", channels padded per kernel position" : "", st.weight_bytes_stored,
-          st.weight_bytes_dense);
-  // Recurrent layers: per time step (the steps are sequential; utilization is low at batch 1).
-  for (const auto& st : rep.layers)
-    if (st.time_steps > 0)
-      os << fmt::format(
-          "note: {}: {} time steps, {:.0f} cycles per step ({:.0f} gate GEMM on the array + {:.0f} "
-          "gate math on the vector unit), utilization {:.1f} %, {:.4f} uJ per step\n",
-          st.name, st.time_steps, static_cast<double>(st.cycles) / st.time_steps,
-          static_cast<double>(st.cycles - st.recurrent_vector_cycles) / st.time_steps,
-          static_cast<double>(st.recurrent_vector_cycles) / st.time_steps, 100.0 * st.utilization,
-          st.energy_total_pj * 1e-6 / st.time_steps);
-  // What DAP costs in accuracy terms, per layer (the golden op on pruned vs unpruned activations).
-  for (const auto& st : rep.layers)
-    if (st.a_nnz > 0 && st.dap_kept_magnitude >= 0)
-      os << fmt::format(
-          "note: {}: DAP keeps {}/{} activations per block, {:.1f} % of activation magnitude; int8 "
-          "{} vs unpruned: mean |error| {:.2f} LSB, {:.1f} % differ\n",
-          st.name, st.a_nnz, st.block, 100.0 * st.dap_kept_magnitude,
-          st.time_steps > 0 ? "hidden states (all steps)" : "outputs", st.dap_out_mae_lsb,
-          100.0 * st.dap_out_changed);
+    for (const auto& n : st.notes) os << "note: " << st.name << ": " << n << "\n";
   const auto& t = rep.total;
   os << fmt::format(
       "total: {} layers, {} MACs, {} cycles, {:.4f} ms at {} MHz, utilization {:.1f} %, {} stall cycles, "
       "{:.2f} MiB DRAM, {:.3f} TOPS\n",
-      rep.layers.size(), t.macs, t.cycles, t.latency_s * 1e3, a.clock_mhz, 100.0 * t.utilization,
-      t.stall_cycles, t.dram_bytes / 1048576.0, t.tops);
+      rep.layers.size(), t.macs, t.cycles, t.latency_s * 1e3, a.clock_mhz, 100.0 * t.utilization, t.stall_cycles,
+      t.dram_bytes / 1048576.0, t.tops);
   // Where pooling and residual adds run, and what they cost (they are not on the array).
   int64_t vec_layers = 0, vec_cycles = 0;
   for (const auto& st : rep.layers)
@@ -86,7 +62,7 @@ void print_table(std::ostream& os, const RunReport& rep) {
         "({:.1f} % of the total)\n",
         vec_layers, a.vector_lanes, vec_cycles, t.cycles ? 100.0 * vec_cycles / t.cycles : 0.0);
   // Energy and area: the largest categories first.
-  auto top = [](const std::map<std::string, double>& m, double total, const char* unit_fmt) {
+  auto top = [](const std::map<std::string, double>& m, double total) {
     std::vector<std::pair<double, std::string>> v;
     for (const auto& [k, x] : m) v.emplace_back(x, k);
     std::sort(v.rbegin(), v.rend());
@@ -95,12 +71,11 @@ void print_table(std::ostream& os, const RunReport& rep) {
       if (total <= 0 || x / total < 0.005) continue;
       s += fmt::format("{}{} {:.1f} %", s.empty() ? "" : ", ", k, 100.0 * x / total);
     }
-    (void)unit_fmt;
     return s;
   };
   os << fmt::format("energy: {:.2f} uJ{} ({:.2f} uJ core, without DRAM): {}\n", t.energy_pj * 1e-6,
                     t.energy_estimated ? " estimated (--fast: operand activity assumed, no zero gating)" : "",
-                    t.energy_core_pj * 1e-6, top(t.energy_by_category_pj, t.energy_pj, "pJ"));
+                    t.energy_core_pj * 1e-6, top(t.energy_by_category_pj, t.energy_pj));
   double area_um2 = 0;
   for (const auto& [k, x] : t.area_by_category_um2) area_um2 += x;
   os << fmt::format(
@@ -108,8 +83,7 @@ void print_table(std::ostream& os, const RunReport& rep) {
       "{:.3f} TOPS/mm2\n",
       t.tops_per_w_effective, t.tops_per_w_core_effective, t.tops_per_w_executed, t.tops_per_w_core_executed,
       t.tops_per_mm2);
-  os << fmt::format("area: {:.3f} mm2 ({}) [{}]\n", t.area_mm2, top(t.area_by_category_um2, area_um2, "um2"),
-                    t.tech_table);
+  os << fmt::format("area: {:.3f} mm2 ({}) [{}]\n", t.area_mm2, top(t.area_by_category_um2, area_um2), t.tech_table);
   if (rep.fast)
     os << "verification: none (--fast takes values from the golden ops)\n";
   else
@@ -128,6 +102,9 @@ nlohmann::json to_json(const RunReport& rep) {
   j["backend"] = rep.backend;
   j["fast"] = rep.fast;
   j["workload"] = {{"name", rep.workload}, {"path", rep.workload_path}};
+  j["execution"] = rep.execution;
+  if (rep.execution != "chained") j["execution_reason"] = rep.execution_reason;
+  j["values_computed"] = rep.values;
   j["arch"] = rep.arch.to_json();
   auto& layers = j["layers"] = nlohmann::json::array();
   for (const auto& st : rep.layers) {
@@ -138,40 +115,24 @@ nlohmann::json to_json(const RunReport& rep) {
     l["unit"] = st.unit;
     l["macs"] = st.macs;
     l["effective_macs"] = st.macs;
-    if (st.unit == "array") {
-      l["executed_macs"] = st.executed_macs;
-      l["block"] = st.block;
-      l["w_nnz"] = st.w_nnz;
-      l["a_nnz"] = st.a_nnz;
-      if (st.time_steps > 0)
-        l["recurrent"] = {
-            {"time_steps", st.time_steps},
-            {"cycles_per_step", static_cast<double>(st.cycles) / st.time_steps},
-            {"vector_cycles_per_step", static_cast<double>(st.recurrent_vector_cycles) / st.time_steps},
-            {"energy_pj_per_step", st.energy_total_pj / st.time_steps}};
-      if (st.a_nnz > 0)
-        l["dap"] = {{"kept_magnitude_fraction", st.dap_kept_magnitude},
-                    {"output_mean_abs_error_lsb", st.dap_out_mae_lsb},
-                    {"outputs_changed_fraction", st.dap_out_changed}};
-      l["k_dense"] = st.k_dense;
-      l["k_padded"] = st.k_padded;
-      l["weight_bytes_dense"] = st.weight_bytes_dense;
-      l["weight_bytes_stored"] = st.weight_bytes_stored;
-    }
+    if (st.unit == "array") l["executed_macs"] = st.executed_macs;
+    l["family"] = st.family;
+    if (!st.notes.empty()) l["notes"] = st.notes;
+    if (st.saturated_fraction >= 0)
+      l["saturated_fraction"] = st.saturated_fraction;
+    else
+      l["saturated_fraction"] = nullptr;
     l["cycles"] = st.cycles;
     l["stall_cycles"] = st.stall_cycles;
     l["prologue_cycles"] = st.prologue_cycles;
-    l["folds"] = st.folds;
     l["utilization"] = st.utilization;
     if (st.unit == "array" && !rep.fast)
       l["verified"] = st.verified;
     else
       l["verified"] = nullptr;
     l["verify_note"] = st.verify_note;
-    l["sram_read_bytes"] = {
-        {"act", st.sram_read_bytes.act}, {"wgt", st.sram_read_bytes.wgt}, {"out", st.sram_read_bytes.out}};
-    l["sram_write_bytes"] = {
-        {"act", st.sram_write_bytes.act}, {"wgt", st.sram_write_bytes.wgt}, {"out", st.sram_write_bytes.out}};
+    l["sram_read_bytes"] = st.sram_read_bytes;
+    l["sram_write_bytes"] = st.sram_write_bytes;
     l["dram_bytes"] = st.dram_bytes();
     l["dram_read_bytes"] = st.dram_read_bytes;
     l["dram_write_bytes"] = st.dram_write_bytes;
@@ -230,21 +191,25 @@ void write_json(const std::string& path, const RunReport& rep) {
 void write_csv(const std::string& path, const RunReport& rep) {
   std::ofstream f(path);
   if (!f) throw InputError(path + ": cannot write CSV report");
-  f << "name,op,shape,unit,macs,cycles,stall_cycles,utilization,verified,sram_read_act_bytes,sram_read_wgt_"
-       "bytes,"
-       "sram_read_out_bytes,sram_write_act_bytes,sram_write_wgt_bytes,sram_write_out_bytes,dram_bytes,energy_pj,"
-       "seed\n";
+  std::set<std::string> mems;
   for (const auto& st : rep.layers) {
-    f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << ","
-      << st.cycles << "," << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << ","
-      << verified_cell(st, rep) << "," << st.sram_read_bytes.act << "," << st.sram_read_bytes.wgt << ","
-      << st.sram_read_bytes.out << "," << st.sram_write_bytes.act << "," << st.sram_write_bytes.wgt << ","
-      << st.sram_write_bytes.out << "," << st.dram_bytes() << "," << fmt::format("{:.1f}", st.energy_total_pj) << ","
-      << rep.seed << "\n";
+    for (const auto& [k, v] : st.sram_read_bytes) mems.insert(k);
+    for (const auto& [k, v] : st.sram_write_bytes) mems.insert(k);
+  }
+  f << "name,op,shape,unit,macs,cycles,stall_cycles,utilization,verified";
+  for (const auto& m : mems) f << ",sram_read_" << m << "_bytes";
+  for (const auto& m : mems) f << ",sram_write_" << m << "_bytes";
+  f << ",dram_bytes,energy_pj,seed\n";
+  for (const auto& st : rep.layers) {
+    f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << "," << st.cycles << ","
+      << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << "," << verified_cell(st, rep);
+    for (const auto& m : mems) f << "," << st.sram_read(m);
+    for (const auto& m : mems) f << "," << st.sram_write(m);
+    f << "," << st.dram_bytes() << "," << fmt::format("{:.1f}", st.energy_total_pj) << "," << rep.seed << "\n";
   }
   const auto& t = rep.total;
   f << "TOTAL,,,," << t.macs << "," << t.cycles << "," << t.stall_cycles << ","
-    << fmt::format("{:.6f}", t.utilization) << ",,,,,,,," << t.dram_bytes << "," << fmt::format("{:.1f}", t.energy_pj)
+    << fmt::format("{:.6f}", t.utilization) << "," << std::string(2 * mems.size(), ',') << "," << t.dram_bytes << "," << fmt::format("{:.1f}", t.energy_pj)
     << "," << rep.seed << "\n";
 }
 

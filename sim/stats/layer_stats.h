@@ -1,47 +1,52 @@
 #pragma once
-// What one layer cost: cycles, traffic and action counts. Filled by a backend, read by the report.
+// What one layer cost: cycles, traffic and action counts. Filled by a family's mapping (or the vector
+// unit), priced by sim/cost, read by the report. Family-specific figures go into `family` (a JSON
+// object in the report), never into new fields here.
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 namespace npusim {
 
-struct BufferBytes {
-  int64_t act = 0, wgt = 0, out = 0;
-  int64_t total() const { return act + wgt + out; }
-};
-
 struct LayerStats {
   std::string name, op, shape;
-  std::string unit;              // "array" (systolic array), "vector" (vector/post-processing unit)
-  int64_t macs = 0;              // dense MACs of the layer (effective, dense-equivalent)
-  int64_t executed_macs = 0;     // multiplier operations issued (pruned weights skipped, padding included)
-  int block = 1;                 // reduction elements per array slice (B of the tensor PE)
-  int w_nnz = 0;                 // DBB non-zeros per block (0: dense weights)
-  int64_t k_dense = 0, k_padded = 0;  // reduction length of one output before/after layout padding
-  int64_t weight_bytes_dense = 0;     // int8 weights as a dense tensor
-  int64_t weight_bytes_stored = 0;    // as stored (DBB: values plus in-block indices)
-  int64_t cycles = 0;            // first command accepted .. last output written back to DRAM
-  int64_t stall_cycles = 0;      // array input slots lost to DRAM bandwidth / output-buffer space
-  int64_t prologue_cycles = 0;   // initial operand fetch before the first fold can start
-  int64_t folds = 0;
-  double utilization = 0.0;      // macs / (cycles * peak MACs per cycle)
+  std::string unit;           // "array" (the family's compute), "vector" (vector/post-processing unit)
+  int64_t macs = 0;           // dense MACs of the layer (effective, dense-equivalent)
+  int64_t executed_macs = 0;  // multiplier operations issued (skipped work excluded, padding included)
+  int64_t cycles = 0;         // first command accepted .. last output written back to DRAM
+  int64_t stall_cycles = 0;   // input slots lost to DRAM bandwidth / buffer space
+  int64_t prologue_cycles = 0;  // initial operand fetch before compute can start
+  double utilization = 0.0;     // executed_macs / (cycles * peak MACs per cycle)
   bool verified = false;
-  std::string verify_note;       // what was compared, or why not
-  BufferBytes sram_read_bytes, sram_write_bytes;
+  std::string verify_note;  // what was compared, or why not
+  // SRAM traffic per memory (names from Family::memories, e.g. act/wgt/out).
+  std::map<std::string, int64_t> sram_read_bytes, sram_write_bytes;
   int64_t dram_read_bytes = 0, dram_write_bytes = 0;
-  std::map<std::string, int64_t> actions;  // action name -> count (priced by sim/cost later)
-  // Dynamic activation pruning (S2TA): non-zeros kept per activation block (0: no DAP), the share of
-  // activation magnitude kept, and the int8 outputs against the unpruned layer's golden outputs
-  // (mean |difference| in LSB, fraction of outputs that differ). Negative: not computed.
+  std::map<std::string, int64_t> actions;  // action name -> count (priced by sim/cost)
   // Energy (sim/cost): by category (MACs active, operand registers, SRAM act, DRAM, leakage, ...).
   std::map<std::string, double> energy_pj;
   double energy_total_pj = 0;
-  int a_nnz = 0;
-  // Recurrent layers: time steps, and the vector unit's share of the cycles (gate math).
-  int64_t time_steps = 0, recurrent_vector_cycles = 0;
-  double dap_kept_magnitude = -1, dap_out_mae_lsb = -1, dap_out_changed = -1;
+  // Share of int8 outputs at the ends of the output range (-1: not computed, e.g. --fast).
+  double saturated_fraction = -1;
+  nlohmann::json family = nlohmann::json::object();  // family-specific figures
+  std::string detail;               // short family-specific cell for the table (e.g. "w4/8")
+  std::vector<std::string> notes;   // family-specific report lines
   int64_t dram_bytes() const { return dram_read_bytes + dram_write_bytes; }
+  int64_t sram_read(const std::string& m) const { return sram_read_bytes.count(m) ? sram_read_bytes.at(m) : 0; }
+  int64_t sram_write(const std::string& m) const { return sram_write_bytes.count(m) ? sram_write_bytes.at(m) : 0; }
+  // Adds another job's cycles, traffic and actions (e.g. the time steps of a recurrent layer).
+  void add(const LayerStats& s) {
+    cycles += s.cycles;
+    stall_cycles += s.stall_cycles;
+    for (const auto& [k, v] : s.sram_read_bytes) sram_read_bytes[k] += v;
+    for (const auto& [k, v] : s.sram_write_bytes) sram_write_bytes[k] += v;
+    dram_read_bytes += s.dram_read_bytes;
+    dram_write_bytes += s.dram_write_bytes;
+    for (const auto& [k, v] : s.actions) actions[k] += v;
+  }
 };
 
 }  // namespace npusim

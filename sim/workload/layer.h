@@ -29,6 +29,8 @@ struct Layer {
   std::string act_file, wgt_file;   // optional .npy tensors (absolute or relative to the workload file)
   // Recurrent layers.
   int64_t input_size = 0, hidden_size = 0, seq_len = 0;
+  // Producing layers (resolved by the loader; "input" = the network input).
+  std::vector<std::string> inputs;
   // Derived by the loader.
   int64_t out_h = 1, out_w = 1;
   // Where it came from, for error messages ("file:line").
@@ -51,6 +53,8 @@ struct Network {
   std::string name;    // file stem
   std::string source;  // path it was read from
   std::vector<Layer> layers;
+  bool chained = false;            // every layer reads its producers' outputs (shapes match)
+  std::string independent_reason;  // why not
 };
 
 }  // namespace npusim

@@ -35,8 +35,8 @@ int sc_main(int argc, char* argv[]) {
   systolic::SaAccelerator rtl("rtl", arch, std::make_unique<systolic::SaArrayRtl>(shape));
   systolic::SaAccelerator lockstep("lockstep", arch, std::make_unique<systolic::SaLockstep>(shape));
   std::cout << fmt::format("layer {} ({} MACs) on {} ({}x{} of {}x{}x{} PEs, {}, weights {}), best of {} run(s)\n",
-                           l.name, l.macs(), arch.name, arch.rows, arch.cols, shape.a, shape.b, shape.c,
-                           shape.dataflow ? "ws" : "os", arch.weights.mode, reps);
+                           l.name, l.macs(), arch.name, sys(arch).rows, sys(arch).cols, shape.a, shape.b, shape.c,
+                           shape.dataflow ? "ws" : "os", sys(arch).weights.mode, reps);
   std::cout << fmt::format("{:<10} {:>12} {:>10} {:>16} {:>16} {:>9}\n", "backend", "cycles", "wall_s", "sim_macs_per_s",
                            "sim_cycles_per_s", "verified");
   double model_s = 0, rtl_s = 0;

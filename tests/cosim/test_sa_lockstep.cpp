@@ -110,12 +110,12 @@ namespace {
 void tensor_gemms(const ArchConfig& arch, int count) {
   systolic::SaLockstep ls(systolic::sa_shape(arch));
   Rng rng(Rng::hash(arch.name), "test:lockstep-tensor");
-  const bool sparse = arch.weights.mode != "dense";
+  const bool sparse = sys(arch).weights.mode != "dense";
   for (int i = 0; i < count; ++i) {
-    const int64_t M = rng.uniform(1, 3 * arch.rows * arch.tpe_a + 2), K = rng.uniform(1, 60);
-    const int64_t N = rng.uniform(1, 3 * arch.cols * arch.tpe_c + 2);
-    const int nnz = sparse ? 1 + i % arch.tpe_b : arch.tpe_b;
-    const PreparedLayer p = prepare_gemm(M, K, N, 9000 + i, WeightScheme{arch.tpe_b, sparse, nnz});
+    const int64_t M = rng.uniform(1, 3 * sys(arch).rows * sys(arch).tpe_a + 2), K = rng.uniform(1, 60);
+    const int64_t N = rng.uniform(1, 3 * sys(arch).cols * sys(arch).tpe_c + 2);
+    const int nnz = sparse ? 1 + i % sys(arch).tpe_b : sys(arch).tpe_b;
+    const PreparedLayer p = prepare_gemm(M, K, N, 9000 + i, WeightScheme{sys(arch).tpe_b, sparse, nnz});
     INFO(arch.name << " nnz " << nnz << " GEMM " << M << "x" << K << "x" << N);
     const ArrayJobResult r = test::run_engine(arch, ls, p.job);
     CHECK(test::compare_golden(r, p).empty());

@@ -11,7 +11,7 @@
 
 #include "models/systolic/dap_lockstep.h"
 #include "sim/common/rng.h"
-#include "sim/mapping/dap.h"
+#include "models/systolic/dap.h"
 
 using namespace npusim;
 using systolic::DapFault;

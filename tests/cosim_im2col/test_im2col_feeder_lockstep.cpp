@@ -30,11 +30,11 @@ Run run_lockstep(const ArchConfig& arch, const ArrayJob& job,
 }
 
 void random_convs(ArchConfig arch, int layers, uint64_t seed) {
-  arch.im2col = "hardware";
+  edit_systolic(arch).im2col = "hardware";
   Rng rng(seed, "test:im2col-feeder-lockstep");
   for (int i = 0; i < layers; ++i) {
     Layer l = test::random_conv(rng);
-    if (arch.weights.mode != "dense") l.w_nnz = static_cast<int>(rng.uniform(1, arch.tpe_b));
+    if (sys(arch).weights.mode != "dense") l.w_nnz = static_cast<int>(rng.uniform(1, sys(arch).tpe_b));
     const PreparedLayer p = prepare_array_layer(l, seed * 100 + i, weight_scheme(arch, l));
     INFO(arch.name << " layer " << i << ": " << l.H << "x" << l.W << "x" << l.C << " -> " << l.K << " kernel "
                    << l.R << "x" << l.S << " stride " << l.stride_h << "," << l.stride_w << " dilation "
@@ -67,7 +67,7 @@ TEST_CASE("im2col feeder lockstep VDBB 4x8x4 on 3x2") {
 
 TEST_CASE("im2col feeder lockstep catches a bank fault in the unit") {
   ArchConfig arch = test::sa_arch(4, 4, false, 16);
-  arch.im2col = "hardware";
+  edit_systolic(arch).im2col = "hardware";
   Rng rng(9, "test:im2col-feeder-fault");
   Layer l = test::random_conv(rng);
   l.H = l.W = 9, l.C = 5, l.K = 4, l.R = l.S = 3, l.stride_h = l.stride_w = 1, l.dilation = 1, l.groups = 1;

@@ -5,8 +5,8 @@
 
 #include "models/systolic/sa_engine.h"
 #include "sim/common/rng.h"
-#include "sim/config/arch_config.h"
-#include "sim/driver/driver.h"
+#include "models/systolic/systolic_config.h"
+#include "models/systolic/sa_layer.h"
 
 namespace npusim::test {
 
@@ -14,11 +14,13 @@ inline ArchConfig sa_arch(int rows, int cols, bool ws, double dram_bpc = 1e6, in
   ArchConfig a;
   a.name = "test_" + std::to_string(rows) + "x" + std::to_string(cols) + (ws ? "_ws" : "_os");
   a.source = "test";
-  a.rows = rows;
-  a.cols = cols;
-  a.dataflow = ws ? Dataflow::WS : Dataflow::OS;
+  a.family = "systolic";
   a.dram_bytes_per_cycle = dram_bpc;
-  a.act_kib = a.wgt_kib = a.out_kib = kib;
+  SystolicConfig& s = edit_systolic(a);
+  s.rows = rows;
+  s.cols = cols;
+  s.dataflow = ws ? Dataflow::WS : Dataflow::OS;
+  s.act_kib = s.wgt_kib = s.out_kib = kib;
   return a;
 }
 
@@ -28,12 +30,12 @@ inline ArchConfig sta_arch(int rows, int cols, int a, int b, int c, const std::s
   ArchConfig arch = sa_arch(rows, cols, false, dram_bpc, kib);
   arch.name = "test_sta_" + std::to_string(a) + "x" + std::to_string(b) + "x" + std::to_string(c) + "_" +
               std::to_string(rows) + "x" + std::to_string(cols) + "_" + mode + std::to_string(nnz);
-  arch.tpe_a = a;
-  arch.tpe_b = b;
-  arch.tpe_c = c;
-  arch.weights.mode = mode;
-  arch.weights.block = b;
-  arch.weights.nnz = mode == "dense" ? b : nnz;
+  edit_systolic(arch).tpe_a = a;
+  edit_systolic(arch).tpe_b = b;
+  edit_systolic(arch).tpe_c = c;
+  edit_systolic(arch).weights.mode = mode;
+  edit_systolic(arch).weights.block = b;
+  edit_systolic(arch).weights.nnz = mode == "dense" ? b : nnz;
   return arch;
 }
 
@@ -44,14 +46,14 @@ inline ArchConfig s2ta_arch(int rows, int cols, int a, int c, const std::string&
   ArchConfig arch = sa_arch(rows, cols, false, dram_bpc, kib);
   arch.name = "test_s2ta_" + std::to_string(a) + "x1x" + std::to_string(c) + "_" + std::to_string(rows) +
               "x" + std::to_string(cols) + "_" + wmode + std::to_string(w_nnz) + "_a" + std::to_string(a_nnz);
-  arch.tpe_a = a;
-  arch.tpe_c = c;
-  arch.weights.mode = wmode;
-  arch.weights.block = 8;
-  arch.weights.nnz = wmode == "dense" ? 8 : w_nnz;
-  arch.activations.mode = "dap";
-  arch.activations.block = 8;
-  arch.activations.nnz = a_nnz;
+  edit_systolic(arch).tpe_a = a;
+  edit_systolic(arch).tpe_c = c;
+  edit_systolic(arch).weights.mode = wmode;
+  edit_systolic(arch).weights.block = 8;
+  edit_systolic(arch).weights.nnz = wmode == "dense" ? 8 : w_nnz;
+  edit_systolic(arch).activations.mode = "dap";
+  edit_systolic(arch).activations.block = 8;
+  edit_systolic(arch).activations.nnz = a_nnz;
   return arch;
 }
 

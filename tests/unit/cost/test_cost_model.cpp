@@ -143,7 +143,7 @@ TEST_CASE("bad tech tables are one-line InputErrors naming file and key") {
 TEST_CASE("pricing charges every priced action and refuses an unknown one") {
   const TechTable t = TechTable::load(tech("16nm"));
   ArchConfig arch;
-  arch.act_kib = arch.wgt_kib = arch.out_kib = 64;
+  edit_systolic(arch).act_kib = edit_systolic(arch).wgt_kib = edit_systolic(arch).out_kib = 64;
   const AreaReport area = price_area(t, arch, {{"multipliers", "mult_int8", 16}});
   CHECK(area.by_category_um2.at("multipliers") == Approx(16 * t.area_um2("mult_int8")));
   CHECK(area.sram_um2 == Approx(3 * t.sram(64).area_mm2 * 1e6));

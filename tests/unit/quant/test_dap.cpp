@@ -1,4 +1,4 @@
-// Golden dynamic activation pruning (sim/mapping/dap.h): hand-worked blocks (ties, -128 against 127,
+// Golden dynamic activation pruning (models/systolic/dap.h): hand-worked blocks (ties, -128 against 127,
 // nnz 0 / 1 / block / above block, partial last blocks, blocks not straddling rows), the statistics, and
 // a randomized check of the rule against a brute-force repeated arg-max selection.
 #include <catch2/catch.hpp>
@@ -8,7 +8,7 @@
 
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
-#include "sim/mapping/dap.h"
+#include "models/systolic/dap.h"
 
 using namespace npusim;
 using mapping::dap_prune;

@@ -10,7 +10,7 @@
 #include "models/systolic/sa_timing.h"
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
-#include "sim/mapping/fold_plan.h"
+#include "models/systolic/fold_plan.h"
 #include "tests/support/sa_test_util.h"
 
 using namespace npusim;
@@ -161,10 +161,10 @@ void tensor_case(const ArchConfig& arch, int layer_nnz, uint64_t seed) {
   Rng rng(seed, "test:tensor");
   systolic::SaArrayCore core(systolic::sa_shape(arch));
   for (int i = 0; i < 12; ++i) {
-    const int64_t M = rng.uniform(1, 3 * arch.rows * arch.tpe_a + 3), K = rng.uniform(1, 70);
-    const int64_t N = rng.uniform(1, 3 * arch.cols * arch.tpe_c + 3);
-    WeightScheme ws{arch.tpe_b, arch.weights.mode != "dense",
-                    arch.weights.mode == "dense" ? arch.tpe_b : layer_nnz};
+    const int64_t M = rng.uniform(1, 3 * sys(arch).rows * sys(arch).tpe_a + 3), K = rng.uniform(1, 70);
+    const int64_t N = rng.uniform(1, 3 * sys(arch).cols * sys(arch).tpe_c + 3);
+    WeightScheme ws{sys(arch).tpe_b, sys(arch).weights.mode != "dense",
+                    sys(arch).weights.mode == "dense" ? sys(arch).tpe_b : layer_nnz};
     const PreparedLayer p = prepare_gemm(M, K, N, seed * 100 + i, ws);
     const ArrayJobResult r = test::run_engine(arch, core, p.job);
     INFO(arch.name << " layer nnz " << layer_nnz << " GEMM " << M << "x" << K << "x" << N);
@@ -266,7 +266,7 @@ TEST_CASE("hardware IM2COL is bit-exact and reads each activation once per kerne
 
 TEST_CASE("hardware IM2COL handles stride 2 and a 1x1 conv (no reduction) bit-exactly") {
   ArchConfig arch = test::sta_arch(4, 4, 2, 8, 2, "dense", 8, 64);
-  arch.im2col = "hardware";
+  edit_systolic(arch).im2col = "hardware";
   systolic::SaArrayCore core(systolic::sa_shape(arch));
   const Layer s2 = conv3x3(17, 12, 10, 2);
   const PreparedLayer p = prepare_array_layer(s2, 9, weight_scheme(arch, s2));
@@ -301,10 +301,10 @@ TEST_CASE("the IM2COL unit feeds random convolutions bit-exactly and the closed 
                             rng.uniform(0, 1) ? 1e6 : 8.0)
             : test::sta_arch(static_cast<int>(rng.uniform(1, 4)), static_cast<int>(rng.uniform(1, 4)), a, b,
                              static_cast<int>(rng.uniform(1, 3)), mode, p_nnz, rng.uniform(0, 1) ? 1e6 : 8.0);
-    arch.im2col = "hardware";
-    const int64_t act_rows = int64_t{arch.rows} * arch.tpe_a;
+    edit_systolic(arch).im2col = "hardware";
+    const int64_t act_rows = int64_t{sys(arch).rows} * sys(arch).tpe_a;
     // Few slots force kernel rows to be split into several loads.
-    if (rng.uniform(0, 1)) arch.im2col_slots = rng.uniform(act_rows + 1, 2 * act_rows + 1);
+    if (rng.uniform(0, 1)) edit_systolic(arch).im2col_slots = rng.uniform(act_rows + 1, 2 * act_rows + 1);
     Layer l = test::random_conv(rng);
     if (mode != "dense") l.w_nnz = static_cast<int>(rng.uniform(1, b));
     const WeightScheme ws = weight_scheme(arch, l);
@@ -312,7 +312,7 @@ TEST_CASE("the IM2COL unit feeds random convolutions bit-exactly and the closed 
     systolic::SaArrayCore core(systolic::sa_shape(arch));
     const PreparedLayer p = prepare_array_layer(l, 100 + i, ws);
     const ArrayJobResult r = test::run_engine(arch, core, p.job);
-    INFO("case " << i << " " << arch.name << " slots " << arch.im2col_slots << " layer " << l.H << "x" << l.W
+    INFO("case " << i << " " << arch.name << " slots " << sys(arch).im2col_slots << " layer " << l.H << "x" << l.W
                  << "x" << l.C << " k" << l.R << "x" << l.S << " s" << l.stride_h << "," << l.stride_w << " d"
                  << l.dilation << " g" << l.groups << " b" << l.batch);
     REQUIRE(test::compare_golden(r, p).empty());

@@ -1,4 +1,4 @@
-#include "sim/mapping/dbb.h"
+#include "models/systolic/dbb.h"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,4 +1,4 @@
-#include "sim/mapping/fold_plan.h"
+#include "models/systolic/fold_plan.h"
 
 #include <algorithm>
 #include <list>

@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "sim/common/tensor.h"
-#include "sim/mapping/im2col_unit.h"
-#include "sim/mapping/lowering.h"
+#include "models/systolic/im2col_plan.h"
+#include "models/systolic/gemm_lowering.h"
 #include "sim/quant/requant.h"
 #include "sim/stats/layer_stats.h"
 

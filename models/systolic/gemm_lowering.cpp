@@ -1,4 +1,4 @@
-#include "sim/mapping/lowering.h"
+#include "models/systolic/gemm_lowering.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "sim/mapping/im2col_unit.h"
+#include "models/systolic/im2col_plan.h"
 
 #include <set>
 #include <stdexcept>

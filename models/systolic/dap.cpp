@@ -1,4 +1,4 @@
-#include "sim/mapping/dap.h"
+#include "models/systolic/dap.h"
 
 #include <algorithm>
 #include <cstdlib>

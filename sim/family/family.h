@@ -1,0 +1,137 @@
+#pragma once
+// What the framework needs from an accelerator family (DESIGN.md §2). A family lives in models/<family>/
+// and registers one Family object (registry.h); sim/ calls it only through this interface:
+//  - its config section: declared keys (ParamSpec) and the cross-key validation that builds its typed
+//    FamilyConfig;
+//  - how a layer maps onto its hardware (map_layer -> LayerMapping): the offline weight preparation and
+//    the run-time input transformation that belong to the golden semantics (so the golden network
+//    applies them too), the --fast closed form and the cycle simulation on the elaborated Hardware;
+//  - its cost model inputs: action names with their prices (cost::ActionTable), memories, area
+//    inventory, the RTL to synthesize for `npusim area --synth`;
+//  - the peak MACs per cycle (the denominator of utilization).
+// Verification policy: the executor compares what a mapping returns (accumulators and output tensor)
+// with the golden network bit-exactly; a family whose hardware is not exact reports that in its
+// outcome's `self_checked` note instead.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/common/tensor.h"
+#include "sim/config/arch_config.h"
+#include "sim/config/params.h"
+#include "sim/cost/cost_model.h"
+#include "sim/cost/synth_area.h"
+#include "sim/quant/recurrent.h"
+#include "sim/quant/requant.h"
+#include "sim/stats/layer_stats.h"
+#include "sim/workload/layer.h"
+
+namespace npusim {
+
+enum class Backend { Model, Rtl, Lockstep };
+const char* to_string(Backend b);
+
+struct BackendOptions {
+  Backend backend = Backend::Model;
+  std::string vcd_path;  // lockstep/rtl: port-level trace
+};
+
+// Options of a run that a family's mapping may use (the model's sparsity, from the CLI).
+struct MappingOptions {
+  int w_nnz = 0;  // > 0: every conv/fc layer's weights have this many non-zeros per block
+  int a_nnz = 0;  // > 0: run-time activation pruning keeps this many per block (families that do it)
+};
+
+// The operands of one layer, as the executor hands them to a family.
+struct LayerOperands {
+  const Layer* layer = nullptr;
+  bool values = true;  // false (--fast): only shapes; the tensors below are empty
+  // The layer's input as its producer wrote it: conv-like [H][W][C] ([batch][H][W][C] when batch > 1),
+  // fc [batch][C], recurrent [T][batch][input_size].
+  TensorI8 input;
+  // After LayerMapping::prepare_weights: OHWI [K][R][S][C/groups], fc [K][C], recurrent the stacked gate
+  // matrix [4H][I+H] (GRU: quant::gru_gemm_weights).
+  TensorI8 weights;
+  std::vector<int32_t> bias;      // [K] (recurrent [4H])
+  int32_t input_zero_point = 0;   // conv/fc
+  quant::Requant requant;         // conv/fc: per output channel
+  quant::RecurrentScales scales;  // recurrent layers
+};
+
+// What a family's hardware computed for one layer.
+struct LayerOutcome {
+  LayerStats stats;
+  // conv/fc: [M][K] int32 accumulators (bias included) as the hardware produced them; recurrent: the
+  // gate accumulators of every step [T][batch][4H]. Empty in --fast.
+  TensorI32 acc;
+  TensorI8 out;  // output tensor as written back (shape of output_shape(layer)); empty in --fast
+  // A check the family runs on its own hardware's results beyond the executor's comparison with
+  // golden (e.g. an internal write-back path); non-empty: what failed, and the layer is not verified.
+  std::string self_check_failure;
+};
+
+// The elaborated accelerator of a run (SystemC allows one elaboration per process): layers are jobs
+// issued to it through the family's LayerMapping.
+class Hardware {
+ public:
+  virtual ~Hardware() = default;
+  // "sa_array and im2col_unit" etc.: the blocks compared in lockstep so far ("" if none), and the edges.
+  virtual std::string lockstep_blocks() const { return ""; }
+  virtual uint64_t lockstep_cycles() const { return 0; }
+};
+
+class LayerMapping {
+ public:
+  virtual ~LayerMapping() = default;
+  // Offline weight transformation the hardware needs (e.g. pruning to its sparsity format).
+  virtual void prepare_weights(TensorI8& /*weights*/) const {}
+  // Run-time transformation the hardware applies to the input before multiplying (identity for exact
+  // hardware): `in` has the layout of LayerOperands::input; recurrent layers pass one step's [x, h]
+  // rows [batch][I+H].
+  virtual TensorI8 hardware_input(const TensorI8& in) const { return in; }
+  virtual bool transforms_input() const { return false; }
+  // Bytes the mapping materialises besides the layer's tensors (e.g. lowered operand matrices), for
+  // the executor's memory check before a layer runs.
+  virtual int64_t working_bytes() const { return 0; }
+  // --fast: closed-form cycles, traffic and actions from shapes (operands.values may be false).
+  virtual LayerOutcome estimate(const LayerOperands& ops) const = 0;
+  // Cycle simulation on the run's hardware.
+  virtual LayerOutcome simulate(Hardware& hw, const LayerOperands& ops) const = 0;
+};
+
+class Family {
+ public:
+  virtual ~Family() = default;
+  virtual std::string name() const = 0;
+  virtual std::string description() const = 0;
+  // The family's config keys (besides the common ones of sim/config/arch_loader.h).
+  virtual std::vector<ParamSpec> params() const = 0;
+  // Cross-key validation (InputError through values.fail(key, ...)); may resolve derived defaults.
+  virtual std::shared_ptr<const FamilyConfig> configure(ParamValues& values) const = 0;
+  // One line for report headers, e.g. "16x16 os".
+  virtual std::string summary(const ArchConfig& arch) const = 0;
+  virtual int64_t peak_macs_per_cycle(const ArchConfig& arch) const = 0;
+  // Activations must be symmetric (zero point 0), e.g. for hardware that prunes them by magnitude.
+  virtual bool symmetric_activations(const ArchConfig& /*arch*/) const { return false; }
+  virtual std::unique_ptr<LayerMapping> map_layer(const ArchConfig& arch, const Layer& layer,
+                                                  const MappingOptions& opts) const = 0;
+  virtual std::unique_ptr<Hardware> build(const ArchConfig& arch, const BackendOptions& opts) const = 0;
+  // The memories the vector unit streams pool/add operands through (input, output).
+  virtual std::pair<std::string, std::string> vector_unit_buffers(const ArchConfig& /*arch*/) const {
+    return {"act", "out"};
+  }
+  // Cost model inputs.
+  virtual cost::ActionTable actions() const = 0;
+  virtual std::vector<cost::Memory> memories(const ArchConfig& arch) const = 0;
+  virtual std::vector<cost::InventoryItem> area_inventory(const ArchConfig& arch) const = 0;
+  // RTL of the compute core for `npusim area --synth`, and the inventory categories it covers.
+  virtual std::optional<cost::SynthSpec> synth_spec(const ArchConfig& /*arch*/) const { return std::nullopt; }
+  virtual std::vector<std::string> synth_categories() const { return {}; }
+};
+
+}  // namespace npusim

@@ -13,7 +13,7 @@
 #include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_lockstep.h"
 #include "sim/config/arch_loader.h"
-#include "sim/driver/driver.h"
+#include "models/systolic/sa_layer.h"
 
 using namespace npusim;
 

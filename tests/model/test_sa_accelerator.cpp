@@ -6,6 +6,7 @@
 
 #include "models/systolic/sa_accelerator.h"
 #include "models/systolic/sa_array_core.h"
+#include "sim/driver/driver.h"
 #include "tests/support/sa_test_util.h"
 
 using namespace npusim;
@@ -47,8 +48,11 @@ TEST_CASE("the registry builds the SA for family systolic and the driver verifie
   Layer fc;
   fc.name = "f1";
   fc.op = OpType::Fc;
-  fc.C = 20, fc.K = 7;
+  fc.C = 6 * 6 * 5, fc.K = 7;  // reads the conv's output, flattened
+  conv.inputs = {"input"};
+  fc.inputs = {"c1"};
   net.layers = {conv, fc};
+  net.chained = true;
   RunOptions opts;
   opts.seed = 3;
   const RunReport rep = run_network(arch, net, opts);
@@ -56,4 +60,5 @@ TEST_CASE("the registry builds the SA for family systolic and the driver verifie
   CHECK(rep.total.verified == 2);
   CHECK(rep.total.failed == 0);
   CHECK(rep.layers[0].cycles > 0);
+  CHECK(rep.execution == "chained");
 }

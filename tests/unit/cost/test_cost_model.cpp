@@ -142,18 +142,22 @@ TEST_CASE("bad tech tables are one-line InputErrors naming file and key") {
 
 TEST_CASE("pricing charges every priced action and refuses an unknown one") {
   const TechTable t = TechTable::load(tech("16nm"));
-  ArchConfig arch;
-  edit_systolic(arch).act_kib = edit_systolic(arch).wgt_kib = edit_systolic(arch).out_kib = 64;
-  const AreaReport area = price_area(t, arch, {{"multipliers", "mult_int8", 16}});
+  // A family's action table and memories as the pricer sees them (any names).
+  const ActionTable actions = {{"mult_active", {"MACs active", {{"mult_int8", 1}}}},
+                               {"mult_gated", {"MACs gated", {{"mult_gated", 1}}}},
+                               {"acc_update", {"accumulators", {{"add32", 1}, {"reg_bit", 32}}}},
+                               {"mac", {}}};
+  const std::vector<Memory> mems = {{"act", 64}, {"wgt", 64}, {"out", 64}};
+  const AreaReport area = price_area(t, mems, {{"multipliers", "mult_int8", 16}});
   CHECK(area.by_category_um2.at("multipliers") == Approx(16 * t.area_um2("mult_int8")));
   CHECK(area.sram_um2 == Approx(3 * t.sram(64).area_mm2 * 1e6));
   LayerStats st;
   st.name = "l";
   st.cycles = 1000;
   st.actions = {{"mult_active", 100}, {"mult_gated", 50}, {"mac", 150}, {"acc_update", 10}};
-  st.sram_read_bytes.act = 64;
+  st.sram_read_bytes["act"] = 64;
   st.dram_read_bytes = 16;
-  const EnergyReport e = price_layer(t, arch, st, area);
+  const EnergyReport e = price_layer(t, actions, mems, 1000, st, area);
   CHECK(e.by_category_pj.at("MACs active") == Approx(100 * t.energy_pj("mult_int8")));
   CHECK(e.by_category_pj.at("MACs gated") == Approx(50 * t.energy_pj("mult_gated")));
   CHECK(e.by_category_pj.at("accumulators") ==
@@ -166,9 +170,18 @@ TEST_CASE("pricing charges every priced action and refuses an unknown one") {
   CHECK(e.total_pj == Approx(sum));
   st.actions["warp_drive"] = 1;
   try {
-    price_layer(t, arch, st, area);
+    price_layer(t, actions, mems, 1000, st, area);
     FAIL("no error");
   } catch (const InputError& err) {
     CHECK(std::string(err.what()).find("'warp_drive'") != std::string::npos);
+  }
+  // Traffic through a memory the design does not have is an error too.
+  st.actions.erase("warp_drive");
+  st.sram_read_bytes["l2"] = 8;
+  try {
+    price_layer(t, actions, mems, 1000, st, area);
+    FAIL("no error");
+  } catch (const InputError& err) {
+    CHECK(std::string(err.what()).find("'l2'") != std::string::npos);
   }
 }

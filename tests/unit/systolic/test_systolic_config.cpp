@@ -1,13 +1,19 @@
+#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
+#include <systemc>
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "sim/config/arch_loader.h"
-#include "test_util.h"
+#include "models/systolic/systolic_config.h"
+#include "tests/unit/workload/test_util.h"
 
 using namespace npusim;
+
+// The systolic family registers from the models library, which links SystemC.
+int sc_main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
 using npusim::test::check_message;
 using npusim::test::input_error;
 using npusim::test::TempDir;
@@ -31,13 +37,13 @@ TEST_CASE("shipped SA configs load with every field", "[arch]") {
   CHECK(os.family == "systolic");
   CHECK(os.clock_mhz == 1000.0);
   CHECK(os.tech == "16nm");
-  CHECK((os.rows == 16 && os.cols == 16));
-  CHECK((os.tpe_a == 1 && os.tpe_b == 1 && os.tpe_c == 1));
-  CHECK(os.dataflow == Dataflow::OS);
-  CHECK((os.weights.mode == "dense" && os.weights.block == 8 && os.weights.nnz == 8));
-  CHECK((os.activations.mode == "dense" && os.activations.block == 8 && os.activations.nnz == 8));
-  CHECK(os.im2col == "software");
-  CHECK((os.act_kib == 512 && os.wgt_kib == 512 && os.out_kib == 256));
+  CHECK((sys(os).rows == 16 && sys(os).cols == 16));
+  CHECK((sys(os).tpe_a == 1 && sys(os).tpe_b == 1 && sys(os).tpe_c == 1));
+  CHECK(sys(os).dataflow == Dataflow::OS);
+  CHECK((sys(os).weights.mode == "dense" && sys(os).weights.block == 8 && sys(os).weights.nnz == 8));
+  CHECK((sys(os).activations.mode == "dense" && sys(os).activations.block == 8 && sys(os).activations.nnz == 8));
+  CHECK(sys(os).im2col == "software");
+  CHECK((sys(os).act_kib == 512 && sys(os).wgt_kib == 512 && sys(os).out_kib == 256));
   CHECK(os.dram_bytes_per_cycle == 32.0);
   CHECK((os.act_bits == 8 && os.wgt_bits == 8 && os.acc_bits == 32));
   CHECK(os.vector_lanes == 16);
@@ -45,8 +51,8 @@ TEST_CASE("shipped SA configs load with every field", "[arch]") {
 
   const ArchConfig ws = load_arch(arch("sa_16x16_ws.yaml"));
   CHECK(ws.name == "sa_16x16_ws");
-  CHECK(ws.dataflow == Dataflow::WS);
-  CHECK((ws.rows == 16 && ws.cols == 16));
+  CHECK(sys(ws).dataflow == Dataflow::WS);
+  CHECK((sys(ws).rows == 16 && sys(ws).cols == 16));
 }
 
 TEST_CASE("arch to_json mirrors the YAML nesting and round-trips", "[arch]") {
@@ -74,33 +80,33 @@ TEST_CASE("arch defaults and overrides", "[arch]") {
   TempDir tmp;
   const std::string p = tmp.write("min.yaml", kMinimal);
   const ArchConfig d = load_arch(p);
-  CHECK((d.rows == 4 && d.cols == 8));
-  CHECK(d.dataflow == Dataflow::OS);
+  CHECK((sys(d).rows == 4 && sys(d).cols == 8));
+  CHECK(sys(d).dataflow == Dataflow::OS);
   CHECK(d.clock_mhz == 1000.0);
-  CHECK(d.act_kib == 512);
+  CHECK(sys(d).act_kib == 512);
   CHECK(d.vector_lanes == 16);
-  CHECK(d.weights.nnz == 8);
+  CHECK(sys(d).weights.nnz == 8);
 
   const ArchConfig o =
       load_arch(p, {"array.rows=32", "dataflow=ws", "precision.act_bits = 4", "clock_mhz=800.5",
                     "buffers.out_kib=64", "vector.lanes=32", "tpe.a=1", "name=renamed"});
-  CHECK(o.rows == 32);
-  CHECK(o.cols == 8);
-  CHECK(o.dataflow == Dataflow::WS);
+  CHECK(sys(o).rows == 32);
+  CHECK(sys(o).cols == 8);
+  CHECK(sys(o).dataflow == Dataflow::WS);
   CHECK(o.act_bits == 4);
   CHECK(o.clock_mhz == 800.5);
-  CHECK(o.out_kib == 64);
+  CHECK(sys(o).out_kib == 64);
   CHECK(o.vector_lanes == 32);
   CHECK(o.name == "renamed");
 
   // A whole sub-map, and a block whose nnz defaults to the block size.
   const ArchConfig m = load_arch(p, {"array={rows: 2, cols: 3}", "sparsity.weights.block=4"});
-  CHECK((m.rows == 2 && m.cols == 3));
-  CHECK((m.weights.block == 4 && m.weights.nnz == 4));
+  CHECK((sys(m).rows == 2 && sys(m).cols == 3));
+  CHECK((sys(m).weights.block == 4 && sys(m).weights.nnz == 4));
 
   // Overrides apply before validation: a bad file value can be fixed from the command line.
   const std::string bad = tmp.write("bad.yaml", std::string(kMinimal) + "dataflow: xs\n");
-  CHECK(load_arch(bad, {"dataflow=os"}).dataflow == Dataflow::OS);
+  CHECK(sys(load_arch(bad, {"dataflow=os"})).dataflow == Dataflow::OS);
 }
 
 TEST_CASE("arch config: bad inputs are one-line InputErrors naming file and key", "[arch]") {
@@ -218,10 +224,12 @@ TEST_CASE("arch config: bad inputs are one-line InputErrors naming file and key"
        {"array.rows=abc"},
        {"a.yaml", "--set array.rows: expected a positive integer, got 'abc'"}},
       {"override with an empty value", base, {"name="}, {"a.yaml", "--set name"}},
-      {"unsupported family",
+      {"unregistered family",
        "name: t\nfamily: fixynn\narray: {rows: 4, cols: 4}\n",
        {},
-       {"a.yaml", "family: 'fixynn' is not supported yet (systolic arrays only)"}},
+       {"a.yaml:2: family: expected one of", "systolic", "got 'fixynn'"}},
+      {"unknown key of the family", base + "tiles: 4\n", {}, {"a.yaml:4:", "unknown key 'tiles'", "family systolic"}},
+      {"--set of the family", base, {"family=cim"}, {"a.yaml: --set family", "got 'cim'"}},
       {"tensor PEs in the weight-stationary dataflow",
        base + "tpe: {a: 4, b: 8, c: 4}\ndataflow: ws\n",
        {},
@@ -254,13 +262,15 @@ TEST_CASE("missing arch file", "[arch]") {
   check_message(input_error([&] { load_arch(p); }), {p + ": cannot open arch config"});
 }
 
-TEST_CASE("check_supported accepts systolic and tensor arrays only", "[arch]") {
-  ArchConfig c;
-  c.name = "x";
-  c.rows = c.cols = 4;
-  CHECK_NOTHROW(check_supported(c));
-  c.family = "cim";
-  check_message(input_error([&] { check_supported(c); }), {"family: 'cim' is not supported yet"});
+TEST_CASE("the systolic family declares every key it reads, with units", "[arch]") {
+  // Every declared key appears in the resolved config, and nothing else does.
+  const ArchConfig c = load_arch(arch("sta_dbb_2x8x2_8x4.yaml"));
+  for (const auto& p : systolic_params()) {
+    INFO(p.key);
+    CHECK(c.values.has(p.key));
+    CHECK(!p.desc.empty());
+  }
+  CHECK(sys(c).weights.mode == "dbb");
 }
 
 TEST_CASE("every shipped arch config loads and the S2TA points are iso-throughput", "[arch]") {
@@ -278,9 +288,9 @@ TEST_CASE("every shipped arch config loads and the S2TA points are iso-throughpu
     const ArchConfig w = load_arch(arch(std::string("s2ta_w_4x8x4_8x8_") + node + ".yaml"));
     const ArchConfig aw = load_arch(arch(std::string("s2ta_aw_4x1x4_8x8_") + node + ".yaml"));
     CHECK(zvcg.tech == node);
-    CHECK(zvcg.rows * zvcg.cols == 1024);
-    CHECK(w.rows * w.cols * w.tpe_a * w.tpe_c * 1 == 1024);  // vdbb: one multiplier per dot product
-    CHECK(aw.rows * aw.cols * aw.tpe_a * aw.tpe_c == 1024);  // S2TA TPE: one multiplier per (a, c)
-    CHECK(aw.activations.mode == "dap");
+    CHECK(sys(zvcg).rows * sys(zvcg).cols == 1024);
+    CHECK(sys(w).rows * sys(w).cols * sys(w).tpe_a * sys(w).tpe_c * 1 == 1024);  // vdbb: one multiplier per dot product
+    CHECK(sys(aw).rows * sys(aw).cols * sys(aw).tpe_a * sys(aw).tpe_c == 1024);  // S2TA TPE: one multiplier per (a, c)
+    CHECK(sys(aw).activations.mode == "dap");
   }
 }

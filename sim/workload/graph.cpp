@@ -5,7 +5,46 @@
 #include "sim/common/error.h"
 #include "sim/common/text.h"
 
-namespace npusim {
+namespace npusim::graph {
+
+std::vector<int64_t> input_shape(const Layer& L) {
+  if (L.is_recurrent()) return {L.batch, L.seq_len, L.input_size};
+  if (L.op == OpType::Fc) return {L.batch, L.C};
+  if (L.batch == 1) return {L.H, L.W, L.C};
+  return {L.batch, L.H, L.W, L.C};
+}
+
+std::vector<int64_t> output_shape(const Layer& L) {
+  if (L.is_recurrent()) return {L.batch, L.seq_len, L.hidden_size};
+  if (L.op == OpType::Fc) return {L.batch, L.K};
+  if (L.batch == 1) return {L.out_h, L.out_w, L.K};
+  return {L.batch, L.out_h, L.out_w, L.K};
+}
+
+int64_t element_count(const std::vector<int64_t>& shape) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  return n;
+}
+
+namespace {
+
+// "56x56x64", "49x80", "1500 (batch 700)": one batch element's shape, then the batch if not 1.
+std::string describe(const Layer& L, const std::vector<int64_t>& shape) {
+  const bool batched = L.op == OpType::Fc || L.is_recurrent() || L.batch > 1;
+  std::string out;
+  for (size_t i = batched ? 1 : 0; i < shape.size(); ++i)
+    out += (out.empty() ? "" : "x") + std::to_string(shape[i]);
+  if (L.batch != 1) out += " (batch " + std::to_string(L.batch) + ")";
+  return out;
+}
+
+// "12" from "path/x.csv:12".
+std::string line_of(const Layer& L) {
+  return L.source.substr(L.source.rfind(':') + 1);
+}
+
+}  // namespace
 
 std::string producer_mismatch(const Layer& consumer, const Layer& producer) {
   const Layer& c = consumer;
@@ -26,29 +65,24 @@ std::string producer_mismatch(const Layer& consumer, const Layer& producer) {
     else
       ok = c.batch == p.batch && c.C == per_row;
   } else {
-    ok = !p.is_recurrent() && std::vector<int64_t>{p.batch, p.out_h, p.out_w, p.K} == input_shape(c);
+    ok = !p.is_recurrent() && p.batch == c.batch && p.out_h == c.H && p.out_w == c.W && p.K == c.C;
   }
   if (ok) return "";
-  return "layer " + quote(c.name) + " reads " + format_shape(input_shape(c)) + " but its producer " +
-         quote(p.name) + " writes " + format_shape(out);
+  return "layer " + quote(c.name) + " reads " + describe(c, input_shape(c)) + " but its producer " +
+         quote(p.name) + " writes " + describe(p, out);
 }
-
-namespace {
-
-// "12" from "path/x.csv:12".
-std::string line_of(const Layer& L) { return L.source.substr(L.source.rfind(':') + 1); }
-
-}  // namespace
 
 void link_layers(Network& net, bool explicit_inputs) {
   std::map<std::string, size_t> index;
   for (size_t i = 0; i < net.layers.size(); ++i) index.emplace(net.layers[i].name, i);
 
-  std::string reason;           // first break of the chain
+  std::string reason;             // first break of the chain
   const Layer* reader = nullptr;  // first layer that reads the network input
   for (size_t i = 0; i < net.layers.size(); ++i) {
     Layer& L = net.layers[i];
-    auto fail_inputs = [&](const std::string& msg) { throw InputError(L.source + ": column 'inputs': " + msg); };
+    auto fail_inputs = [&](const std::string& msg) {
+      throw InputError(L.source + ": column 'inputs': " + msg);
+    };
     const bool add = L.op == OpType::Add;
     const size_t wanted = add ? 2 : 1;
     if (L.inputs.empty()) {
@@ -69,9 +103,9 @@ void link_layers(Network& net, bool explicit_inputs) {
         if (!reader)
           reader = &L;
         else if (input_shape(*reader) != input_shape(L))
-          why = "layer " + quote(L.name) + " reads the network input as " + format_shape(input_shape(L)) +
+          why = "layer " + quote(L.name) + " reads the network input as " + describe(L, input_shape(L)) +
                 " but layer " + quote(reader->name) + " (line " + line_of(*reader) + ") reads it as " +
-                format_shape(input_shape(*reader));
+                describe(*reader, input_shape(*reader));
       } else {
         if (name == L.name) fail_inputs("layer " + quote(name) + " reads itself");
         auto it = index.find(name);
@@ -93,4 +127,4 @@ void link_layers(Network& net, bool explicit_inputs) {
   net.independent_reason = reason;
 }
 
-}  // namespace npusim
+}  // namespace npusim::graph

@@ -2,14 +2,29 @@
 // The workload as a graph (DESIGN.md §3): each layer reads the output of the layers named in its
 // Layer::inputs. These rules decide whether a producer's output is a valid input for a consumer and
 // whether a whole loaded network chains.
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/workload/layer.h"
 
-namespace npusim {
+// A namespace of its own: the driver still has file-local helpers of the same names.
+namespace npusim::graph {
+
+// Tensor shapes, channels last, for allocating the tensors that flow between layers:
+//   conv, dwconv, maxpool, avgpool, add:  input [H][W][C], output [out_h][out_w][K]; with batch > 1 a
+//                                         leading [batch] ([batch][H][W][C]), at batch 1 none;
+//   fc:                                   input [batch][C], output [batch][K] (always with batch; an fc
+//                                         given per time step has batch = batch * seq_len already);
+//   lstm, gru:                            input [batch][seq_len][input_size], output
+//                                         [batch][seq_len][hidden_size]: every hidden state, not the last.
+std::vector<int64_t> input_shape(const Layer& L);
+std::vector<int64_t> output_shape(const Layer& L);
+int64_t element_count(const std::vector<int64_t>& shape);
 
 // "" if `producer`'s output is exactly `consumer`'s input, else why not, as one line:
-// "layer 'c' reads 56x56x64 but its producer 'p' writes 28x28x128". Batch must match everywhere.
+// "layer 'c' reads 56x56x64 but its producer 'p' writes 28x28x128" (shapes per batch element, then
+// " (batch N)" when N > 1). Batch must match everywhere.
 //  - conv, dwconv, pool, add read the producer's [out_h][out_w][K] as is (an fc producer is 1x1xK);
 //  - fc flattens: C == the producer's elements per batch row; reading an lstm/gru, either the whole
 //    sequence (same batch, C == seq_len * hidden_size) or one time step per row (batch == the
@@ -29,4 +44,4 @@ std::string producer_mismatch(const Layer& consumer, const Layer& producer);
 // which cannot name its second producer) only makes the network independent.
 void link_layers(Network& net, bool explicit_inputs);
 
-}  // namespace npusim
+}  // namespace npusim::graph

@@ -53,25 +53,14 @@ struct Layer {
 // Layer::inputs entry that stands for the network input (written `input` in a workload CSV).
 inline const std::string kNetworkInput;
 
-// Tensor shapes, batch always the leading dimension (also when it is 1), channels last:
-//   conv, dwconv, maxpool, avgpool, add:  input [batch][H][W][C],          output [batch][out_h][out_w][K]
-//   fc:                                   input [batch][C],                output [batch][K]
-//   lstm, gru:                            input [batch][seq_len][input_size], output [batch][seq_len][hidden_size]
-// An fc given per time step (input_size, hidden_size, seq_len) has batch = batch * seq_len already. A
-// recurrent layer outputs every hidden state, not only the last.
-std::vector<int64_t> input_shape(const Layer& L);
-std::vector<int64_t> output_shape(const Layer& L);
-int64_t element_count(const std::vector<int64_t>& shape);
-// "56x56x64"; a leading batch of 1 is left out, so an fc input reads "3920".
-std::string format_shape(const std::vector<int64_t>& shape);
-
 struct Network {
   std::string name;    // file stem
   std::string source;  // path it was read from
   std::vector<Layer> layers;
-  // True when every layer's input is exactly its producers' output (see producer_mismatch in graph.h):
+  // True when every layer's input is exactly its producers' output (graph::producer_mismatch):
   // the executor can then run the network with tensors flowing. Otherwise the layers run independently and
-  // independent_reason says why in one line ("path:line: layer 'x' reads ... but its producer 'y' writes ...").
+  // independent_reason says why in one line ("path:line: layer 'x' reads ... but its producer 'y' writes
+  // ...").
   bool chained = false;
   std::string independent_reason;
 };

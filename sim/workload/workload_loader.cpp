@@ -42,7 +42,6 @@ std::string lower_nospace(std::string_view s) {
   throw InputError(path + ":" + std::to_string(line) + ": " + msg);
 }
 
-
 std::string int_expectation(int64_t lo, int64_t hi) {
   if (hi == kMaxValue) {
     if (lo == 1) return "a positive integer";
@@ -128,7 +127,7 @@ const char* const kGeometryCols[] = {"H",        "W",        "C",       "K",    
                                      "stride_h", "stride_w", "pad_top", "pad_bottom", "pad_left", "pad_right",
                                      "groups",   "dilation", "out_h",   "out_w"};
 const char* const kRecurrentCols[] = {"input_size", "hidden_size", "seq_len"};
-const char* const kCommonCols[] = {"name",  "op",        "batch",     "w_bits",   "a_bits",  "w_nnz",
+const char* const kCommonCols[] = {"name",  "op",        "batch",     "w_bits",   "a_bits",   "w_nnz",
                                    "a_nnz", "w_density", "a_density", "act_file", "wgt_file", "inputs"};
 constexpr char kInputSeparator = '|';
 constexpr const char* kInputWord = "input";  // the network input in the 'inputs' column
@@ -458,7 +457,7 @@ void parse_npusim(const std::string& path, const std::vector<SourceLine>& lines,
     check_unique(seen, L, path, sl.number);
     net.layers.push_back(std::move(L));
   }
-  link_layers(net, cols.count("inputs") > 0);
+  graph::link_layers(net, cols.count("inputs") > 0);
 }
 
 // ---------------------------------------------------------------------------------------------------

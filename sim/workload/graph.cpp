@@ -93,8 +93,12 @@ void link_layers(Network& net, bool explicit_inputs) {
         reason = L.source + ": layer " + quote(L.name) +
                  " is an add but the file has no 'inputs' column to name its two producers";
     } else if (L.inputs.size() != wanted) {
+      std::string given;
+      for (const std::string& name : L.inputs)
+        given += (given.empty() ? "" : "|") + (name == kNetworkInput ? "input" : name);
       fail_inputs("op '" + std::string(to_string(L.op)) + "' takes " + std::to_string(wanted) + " input" +
-                  (wanted == 1 ? "" : "s") + ", got " + std::to_string(L.inputs.size()));
+                  (wanted == 1 ? "" : "s") + ", got " + std::to_string(L.inputs.size()) + ": " +
+                  quote(given) + " (producers are separated by '|')");
     }
 
     for (const std::string& name : L.inputs) {

@@ -10,6 +10,7 @@
 
 using namespace npusim;
 using npusim::test::check_message;
+using npusim::test::find_layer;
 using npusim::test::input_error;
 using npusim::test::TempDir;
 using Names = std::vector<std::string>;
@@ -19,13 +20,6 @@ namespace {
 
 std::string workload(const std::string& rel) {
   return test::source_dir() + "/workloads/" + rel;
-}
-
-const Layer& find_layer(const Network& n, const std::string& name) {
-  for (const Layer& L : n.layers)
-    if (L.name == name) return L;
-  FAIL("no layer " << name);
-  return n.layers.front();
 }
 
 int count_op(const Network& n, OpType op) {
@@ -120,12 +114,7 @@ TEST_CASE("no inputs column: every row reads the previous one", "[workload][grap
 TEST_CASE("a table that does not chain loads as independent layers and says why", "[workload][graph]") {
   TempDir tmp;
   const std::string H = "name,op,H,W,C,K,R,S,stride_h,stride_w\n";
-  struct Case {
-    const char* what;
-    std::string text;
-    std::vector<std::string> needles;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<test::MessageCase> cases = {
       {"conv shape",
        H + "x,conv,8,8,3,4,3,3,1,1\ny,conv,8,8,4,4,3,3,1,1\n",
        {"flat.csv:3: layer 'y' reads 8x8x4 but its producer 'x' writes 6x6x4"}},
@@ -145,7 +134,7 @@ TEST_CASE("a table that does not chain loads as independent layers and says why"
        "name,op,input_size,hidden_size,seq_len,batch\nl1,lstm,8,16,5,1\nl2,gru,8,8,5,1\n",
        {"flat.csv:3: layer 'l2' reads 5x8 but its producer 'l1' writes 5x16"}},
   };
-  for (const Case& c : cases) {
+  for (const test::MessageCase& c : cases) {
     DYNAMIC_SECTION(c.what) {
       const std::string p = tmp.write("flat.csv", c.text);
       Network n;
@@ -166,12 +155,7 @@ TEST_CASE("inputs column errors name the file, line and column", "[workload][gra
   const std::string H = "name,op,H,W,C,K,R,S,stride_h,stride_w,inputs\n";
   const std::string c1 = "c1,conv,8,8,3,4,1,1,1,1,\n";
   const std::string c2 = "c2,conv,8,8,4,4,1,1,1,1,\n";
-  struct Case {
-    const char* what;
-    std::string text;
-    std::vector<std::string> needles;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<test::MessageCase> cases = {
       {"unknown layer",
        H + c1 + "c2,conv,8,8,4,4,1,1,1,1,nope\n",
        {"bad.csv:3:", "column 'inputs'", "unknown layer 'nope'"}},
@@ -218,7 +202,7 @@ TEST_CASE("inputs column errors name the file, line and column", "[workload][gra
        H + c1 + "f,fc,,,255,10,,,,,\n",
        {"bad.csv:3:", "column 'inputs'", "reads 255 but its producer 'c1' writes 8x8x4"}},
   };
-  for (const Case& c : cases) {
+  for (const test::MessageCase& c : cases) {
     DYNAMIC_SECTION(c.what) {
       const std::string path = tmp.write("bad.csv", c.text);
       const std::string msg = input_error([&] { load_workload(path); });

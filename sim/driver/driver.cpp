@@ -169,7 +169,7 @@ std::vector<QTensor> Executor::inputs_of(size_t i) {
   std::vector<QTensor> in;
   if (chained_) {
     for (const std::string& p : l.inputs) {
-      const std::string key = p == "input" ? "" : p;
+      const std::string& key = p;
       QTensor q = tensors_.at(key);
       q.t = as_input(l, std::move(q.t), key.empty() ? "the network input" : key);
       in.push_back(std::move(q));
@@ -341,7 +341,7 @@ RunReport Executor::run() {
 
   if (chained_ && values_) {
     for (const auto& l : net_.layers)
-      for (const auto& p : l.inputs) readers_left_[p == "input" ? "" : p]++;
+      for (const auto& p : l.inputs) readers_left_[p]++;
     const Layer& first = net_.layers.front();
     QTensor x;
     x.t = opts_.input_npy.empty()

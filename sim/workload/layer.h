@@ -29,12 +29,13 @@ struct Layer {
   std::string act_file, wgt_file;   // optional .npy tensors (absolute or relative to the workload file)
   // Recurrent layers.
   int64_t input_size = 0, hidden_size = 0, seq_len = 0;
-  // Producing layers (resolved by the loader; "input" = the network input).
-  std::vector<std::string> inputs;
   // Derived by the loader.
   int64_t out_h = 1, out_w = 1;
   // Where it came from, for error messages ("file:line").
   std::string source;
+  // Producers of this layer's input, resolved by the loader (an add has two, every other op one): layer
+  // names, or "" (kNetworkInput) for the network input. Empty for SCALE-Sim rows, which have no graph.
+  std::vector<std::string> inputs;
 
   bool is_recurrent() const { return op == OpType::Lstm || op == OpType::Gru; }
   // Runs on the array (as a GEMM) rather than on the vector/post-processing unit.
@@ -49,12 +50,19 @@ struct Layer {
   int64_t macs() const;
 };
 
+// Layer::inputs entry that stands for the network input (written `input` in a workload CSV).
+inline const std::string kNetworkInput;
+
 struct Network {
   std::string name;    // file stem
   std::string source;  // path it was read from
   std::vector<Layer> layers;
-  bool chained = false;            // every layer reads its producers' outputs (shapes match)
-  std::string independent_reason;  // why not
+  // True when every layer's input is exactly its producers' output (graph::producer_mismatch):
+  // the executor can then run the network with tensors flowing. Otherwise the layers run independently and
+  // independent_reason says why in one line ("path:line: layer 'x' reads ... but its producer 'y' writes
+  // ...").
+  bool chained = false;
+  std::string independent_reason;
 };
 
 }  // namespace npusim

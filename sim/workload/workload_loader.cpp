@@ -16,6 +16,7 @@
 
 #include "sim/common/error.h"
 #include "sim/common/text.h"
+#include "sim/workload/graph.h"
 
 namespace npusim {
 
@@ -40,7 +41,6 @@ std::string lower_nospace(std::string_view s) {
 [[noreturn]] void fail(const std::string& path, int line, const std::string& msg) {
   throw InputError(path + ":" + std::to_string(line) + ": " + msg);
 }
-
 
 std::string int_expectation(int64_t lo, int64_t hi) {
   if (hi == kMaxValue) {
@@ -127,8 +127,10 @@ const char* const kGeometryCols[] = {"H",        "W",        "C",       "K",    
                                      "stride_h", "stride_w", "pad_top", "pad_bottom", "pad_left", "pad_right",
                                      "groups",   "dilation", "out_h",   "out_w"};
 const char* const kRecurrentCols[] = {"input_size", "hidden_size", "seq_len"};
-const char* const kCommonCols[] = {"name",  "op",        "batch",     "w_bits",   "a_bits",  "w_nnz",
-                                   "a_nnz", "w_density", "a_density", "act_file", "wgt_file"};
+const char* const kCommonCols[] = {"name",  "op",        "batch",     "w_bits",   "a_bits",   "w_nnz",
+                                   "a_nnz", "w_density", "a_density", "act_file", "wgt_file", "inputs"};
+constexpr char kInputSeparator = '|';
+constexpr const char* kInputWord = "input";  // the network input in the 'inputs' column
 
 bool known_column(const std::string& c) {
   for (const char* k : kGeometryCols)
@@ -264,11 +266,31 @@ int64_t checked_out_size(const Row& row, const std::string& op, bool height, int
   return out;
 }
 
+// The producer names of an 'inputs' cell (empty if the cell is empty: link_layers picks the default).
+std::vector<std::string> parse_inputs(const Row& row) {
+  std::vector<std::string> names;
+  if (!row.has("inputs")) return names;
+  const std::string& cell = row.value("inputs");
+  size_t start = 0;
+  while (true) {
+    const size_t end = cell.find(kInputSeparator, start);
+    const std::string name = trim(cell.substr(start, end == std::string::npos ? end : end - start));
+    if (name.empty())
+      row.fail_col("inputs", "empty producer name in " + quote(cell) + " (names are separated by '|')");
+    names.push_back(name == kInputWord ? kNetworkInput : name);
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return names;
+}
+
 Layer parse_npusim_row(Row& row, const std::string& path) {
   Layer L;
   L.source = path + ":" + std::to_string(row.line());
   L.name = row.value("name");
   if (L.name.empty()) row.fail_col("name", "layer name is empty");
+  if (L.name == kInputWord)
+    row.fail_col("name", "'input' is reserved for the network input (column 'inputs'); rename the layer");
 
   const std::string op_text = row.value("op");
   if (op_text.empty()) row.fail_col("op", "empty");
@@ -302,6 +324,7 @@ Layer parse_npusim_row(Row& row, const std::string& path) {
   L.act_file = row.opt_npy("act_file");
   if (pool || add) row.must_be_empty("wgt_file", "it has no weights");
   L.wgt_file = row.opt_npy("wgt_file");
+  L.inputs = parse_inputs(row);
 
   long double macs = 0;
   if (L.is_recurrent()) {
@@ -434,6 +457,7 @@ void parse_npusim(const std::string& path, const std::vector<SourceLine>& lines,
     check_unique(seen, L, path, sl.number);
     net.layers.push_back(std::move(L));
   }
+  graph::link_layers(net, cols.count("inputs") > 0);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -516,6 +540,8 @@ void parse_scalesim(const std::string& path, const std::vector<SourceLine>& line
     check_unique(seen, L, path, sl.number);
     net.layers.push_back(std::move(L));
   }
+  net.chained = false;
+  net.independent_reason = "SCALE-Sim topology: rows are independent layers";
 }
 
 }  // namespace

@@ -20,6 +20,19 @@
 //             w_density,a_density (0..1), act_file,wgt_file (.npy, resolved relative to the CSV's
 //             directory, must exist), out_h,out_w (checked against the computed output size).
 // A column that does not apply to a row's op (e.g. H on an lstm row) must be left empty.
+//
+// The graph (column 'inputs', see graph.h): the names of the layers whose output the row reads,
+// separated by '|' (e.g. "layer1.0.conv2|maxpool"; spaces around names are ignored); the word `input`
+// names the network input, so no layer may be called `input`. An add takes exactly two producers, every
+// other op one. An empty cell, or no 'inputs' column at all, means the previous row (the first row reads
+// the network input); an add has no such default. Producers must come earlier in the file. The loaded
+// Layer::inputs hold the resolved names, "" (kNetworkInput) for the network input.
+// A file without an 'inputs' column is a plain layer list: if its rows do not chain (shapes, or an add
+// that cannot name its second producer) it loads as independent layers with Network::independent_reason
+// naming the first row that breaks the chain. With an 'inputs' column the file asks for a graph, so a
+// shape mismatch is an error "path:line: column 'inputs': ...", like a wrong producer count or an
+// unknown, later or self reference. SCALE-Sim topologies never chain (their rows are independent layers)
+// and their layers have no inputs.
 #include <cstdint>
 #include <string>
 

@@ -49,7 +49,7 @@ TEST_CASE("the registry builds the SA for family systolic and the driver verifie
   fc.name = "f1";
   fc.op = OpType::Fc;
   fc.C = 6 * 6 * 5, fc.K = 7;  // reads the conv's output, flattened
-  conv.inputs = {"input"};
+  conv.inputs = {kNetworkInput};
   fc.inputs = {"c1"};
   net.layers = {conv, fc};
   net.chained = true;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/common/error.h"
+#include "sim/workload/layer.h"
 
 namespace npusim::test {
 
@@ -64,6 +65,20 @@ inline void check_message(const std::string& msg, const std::vector<std::string>
   CHECK(!msg.empty());
   CHECK(msg.find('\n') == std::string::npos);
   for (const std::string& n : needles) CHECK_THAT(msg, Catch::Matchers::Contains(n));
+}
+
+// A file text that must be rejected (or reported) with a one-line message containing every needle.
+struct MessageCase {
+  const char* what;
+  std::string text;
+  std::vector<std::string> needles;
+};
+
+inline const Layer& find_layer(const Network& n, const std::string& name) {
+  for (const Layer& L : n.layers)
+    if (L.name == name) return L;
+  FAIL("no layer " << name);
+  return n.layers.front();
 }
 
 }  // namespace npusim::test

@@ -9,6 +9,7 @@
 
 using namespace npusim;
 using npusim::test::check_message;
+using npusim::test::find_layer;
 using npusim::test::input_error;
 using npusim::test::TempDir;
 
@@ -22,13 +23,6 @@ int64_t total_macs(const Network& n) {
   int64_t t = 0;
   for (const Layer& L : n.layers) t += L.macs();
   return t;
-}
-
-const Layer& find_layer(const Network& n, const std::string& name) {
-  for (const Layer& L : n.layers)
-    if (L.name == name) return L;
-  FAIL("no layer " << name);
-  return n.layers.front();
 }
 
 }  // namespace
@@ -242,12 +236,7 @@ TEST_CASE("npusim CSV: free column order and comments and recurrent rows and ten
 TEST_CASE("npusim CSV: bad inputs are one-line InputErrors naming file and line and column", "[workload]") {
   TempDir tmp;
   const std::string H = "name,op,H,W,C,K,R,S,stride_h,stride_w";
-  struct Case {
-    const char* what;
-    std::string text;
-    std::vector<std::string> needles;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<test::MessageCase> cases = {
       {"unknown column", H + ",foo\nc,conv,8,8,3,4,3,3,1,1,1\n", {"bad.csv:1:", "unknown column 'foo'"}},
       {"duplicate column", H + ",K\nc,conv,8,8,3,4,3,3,1,1,4\n", {"bad.csv:1:", "duplicate column 'K'"}},
       {"missing op column", "name,H\nc,8\n", {"bad.csv:1:", "missing required column 'op'"}},
@@ -348,7 +337,7 @@ TEST_CASE("npusim CSV: bad inputs are one-line InputErrors naming file and line 
       {"SCALE-Sim unknown header", "Layer name, IFMAP Height, Sparsity,\n", {"bad.csv:1:", "SCALE-Sim"}},
   };
   REQUIRE(cases.size() >= 15);
-  for (const Case& c : cases) {
+  for (const test::MessageCase& c : cases) {
     DYNAMIC_SECTION(c.what) {
       const std::string path = tmp.write("bad.csv", c.text);
       const std::string msg = input_error([&] { load_workload(path); });

@@ -3,9 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 
 #include "sim/common/error.h"
+#include "sim/common/output_file.h"
 
 namespace npusim {
 
@@ -222,30 +222,28 @@ nlohmann::json to_json(const RunReport& rep) {
 }
 
 void write_json(const std::string& path, const RunReport& rep) {
-  std::ofstream f(path);
-  if (!f) throw InputError(path + ": cannot write JSON report");
-  f << to_json(rep).dump(2) << "\n";
+  write_atomically(path, to_json(rep).dump(2) + "\n");
 }
 
 void write_csv(const std::string& path, const RunReport& rep) {
-  std::ofstream f(path);
-  if (!f) throw InputError(path + ": cannot write CSV report");
-  f << "name,op,shape,unit,macs,cycles,stall_cycles,utilization,verified,sram_read_act_bytes,sram_read_wgt_"
-       "bytes,"
-       "sram_read_out_bytes,sram_write_act_bytes,sram_write_wgt_bytes,sram_write_out_bytes,dram_bytes,energy_pj,"
-       "seed\n";
-  for (const auto& st : rep.layers) {
-    f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << ","
-      << st.cycles << "," << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << ","
-      << verified_cell(st, rep) << "," << st.sram_read_bytes.act << "," << st.sram_read_bytes.wgt << ","
-      << st.sram_read_bytes.out << "," << st.sram_write_bytes.act << "," << st.sram_write_bytes.wgt << ","
-      << st.sram_write_bytes.out << "," << st.dram_bytes() << "," << fmt::format("{:.1f}", st.energy_total_pj) << ","
-      << rep.seed << "\n";
-  }
-  const auto& t = rep.total;
-  f << "TOTAL,,,," << t.macs << "," << t.cycles << "," << t.stall_cycles << ","
-    << fmt::format("{:.6f}", t.utilization) << ",,,,,,,," << t.dram_bytes << "," << fmt::format("{:.1f}", t.energy_pj)
-    << "," << rep.seed << "\n";
+  write_atomically(path, [&rep](std::ostream& f) {
+    f << "name,op,shape,unit,macs,cycles,stall_cycles,utilization,verified,sram_read_act_bytes,sram_read_wgt_"
+         "bytes,"
+         "sram_read_out_bytes,sram_write_act_bytes,sram_write_wgt_bytes,sram_write_out_bytes,dram_bytes,energy_pj,"
+         "seed\n";
+    for (const auto& st : rep.layers) {
+      f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << ","
+        << st.cycles << "," << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << ","
+        << verified_cell(st, rep) << "," << st.sram_read_bytes.act << "," << st.sram_read_bytes.wgt << ","
+        << st.sram_read_bytes.out << "," << st.sram_write_bytes.act << "," << st.sram_write_bytes.wgt << ","
+        << st.sram_write_bytes.out << "," << st.dram_bytes() << "," << fmt::format("{:.1f}", st.energy_total_pj) << ","
+        << rep.seed << "\n";
+    }
+    const auto& t = rep.total;
+    f << "TOTAL,,,," << t.macs << "," << t.cycles << "," << t.stall_cycles << ","
+      << fmt::format("{:.6f}", t.utilization) << ",,,,,,,," << t.dram_bytes << "," << fmt::format("{:.1f}", t.energy_pj)
+      << "," << rep.seed << "\n";
+  });
 }
 
 }  // namespace npusim

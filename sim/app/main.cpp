@@ -1,11 +1,12 @@
 // npusim command line (DESIGN.md §4). Exit codes: 0 ok, 1 verification failure or model/RTL
 // mismatch, 2 bad input, 3 internal error (a bug).
+#include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <new>
-
-#include <CLI/CLI.hpp>
 #include <systemc>
 
 #include "sim/app/commands.h"
@@ -23,7 +24,10 @@ int sc_main(int argc, char* argv[]) {
     return 1;
   } catch (const std::bad_alloc&) {
     // A resource limit, not a bug: the layer's tensors or buffers do not fit in this machine's memory.
-    std::cerr << "npusim: error: out of memory (a tensor or buffer too large for this machine; try --fast)\n";
+    const bool fast =
+        std::any_of(argv + 1, argv + argc, [](const char* a) { return std::strcmp(a, "--fast") == 0; });
+    std::cerr << "npusim: error: out of memory (a tensor or buffer too large for this machine"
+              << (fast ? ")\n" : "; try --fast)\n");
     return 2;
   } catch (const std::exception& e) {
     std::cerr << "npusim: internal error: " << e.what() << "\n";

@@ -54,7 +54,8 @@ inline void check_writable_dir(const std::string& option, const std::string& dir
   if (dir.empty()) return;
   std::error_code ec;
   if (std::filesystem::exists(dir, ec)) {
-    if (!std::filesystem::is_directory(dir, ec)) throw InputError(option + " " + dir + ": is not a directory");
+    if (!std::filesystem::is_directory(dir, ec))
+      throw InputError(option + " " + dir + ": is not a directory");
     output_file_detail::check_dir(option, dir, dir);
     return;
   }
@@ -66,10 +67,10 @@ inline void check_writable_dir(const std::string& option, const std::string& dir
 inline void write_atomically(const std::string& path, std::string_view bytes) {
   static std::atomic<unsigned> counter{0};
   const std::filesystem::path p(path);
-  const std::string tmp = (output_file_detail::parent_dir(path) /
-                           ("." + p.filename().string() + ".tmp." + std::to_string(getpid()) + "." +
-                            std::to_string(counter++)))
-                              .string();
+  const std::string tmp =
+      (output_file_detail::parent_dir(path) /
+       ("." + p.filename().string() + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter++)))
+          .string();
   auto fail = [&](const std::string& what) {
     const std::string reason = std::strerror(errno);
     std::remove(tmp.c_str());

@@ -1,12 +1,13 @@
 // npusim command line (DESIGN.md §4). Exit codes: 0 ok, 1 verification failure or model/RTL
 // mismatch, 2 bad input, 3 internal error (a bug).
-#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <new>
+
+#include <CLI/CLI.hpp>
 #include <systemc>
 
 #include "sim/app/commands.h"

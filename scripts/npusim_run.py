@@ -14,8 +14,7 @@ def run_report(npusim, arch, workload, extra=(), fast=False, seed=1, who="npusim
     cmd = [npusim, "run", "--arch", arch, "--workload", workload, "--seed", str(seed), "--json", out, *extra]
     if fast:
         cmd.append("--fast")
-    env = dict(os.environ, SYSTEMC_DISABLE_COPYRIGHT_MESSAGE="1")
-    res = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    res = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if res.returncode != 0:
         sys.exit(f"{who}: {' '.join(cmd)} failed ({res.returncode}): {res.stderr.strip()}")
     with open(out) as f:

@@ -4,12 +4,14 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <optional>
 #include <iostream>
 #include <sstream>
 
 #include "sim/common/error.h"
+#include "sim/common/output_file.h"
 #include "sim/config/arch_loader.h"
 #include "sim/cost/cost_model.h"
 #include "sim/cost/tech_table.h"
@@ -33,6 +35,16 @@ Backend parse_backend(const std::string& s) {
   if (s == "rtl") return Backend::Rtl;
   if (s == "lockstep") return Backend::Lockstep;
   throw InputError("--backend: expected model, rtl or lockstep, got '" + s + "'");
+}
+
+// The seed is taken as text and parsed strictly: CLI11 wraps "-1" to 2^64-1 without a word.
+uint64_t parse_seed(const std::string& s) {
+  uint64_t v = 0;
+  const char* end = s.data() + s.size();
+  const auto [ptr, ec] = std::from_chars(s.data(), end, v);
+  if (s.empty() || ec != std::errc() || ptr != end)
+    throw InputError("--seed: expected an integer from 0 to 18446744073709551615, got '" + s + "'");
+  return v;
 }
 
 int cmd_run(const std::string& arch_path, const std::string& workload, const RunOptions& opts,
@@ -149,7 +161,7 @@ int main(int argc, char** argv) {
   CLI::App app{"npusim: cycle-accurate simulator of edge DNN accelerators"};
   app.require_subcommand(1);
   std::string arch, workload, backend = "model", json, csv, gemm, layer, vcd;
-  uint64_t seed = 1;
+  std::string seed_text = "1";
   bool fast = false;
   int w_nnz = 0, a_nnz = 0;
   std::vector<std::string> sets;
@@ -159,7 +171,7 @@ int main(int argc, char** argv) {
   run->add_option("--workload", workload, "workload CSV (npusim or SCALE-Sim format)")->required();
   run->add_option("--backend", backend, "model | rtl | lockstep");
   run->add_flag("--fast", fast, "closed-form cycles, values from golden ops (no cycle simulation)");
-  run->add_option("--seed", seed, "seed of every random stream (tensors, quantization parameters)");
+  run->add_option("--seed", seed_text, "seed of every random stream (tensors, quantization parameters)");
   run->add_option("--json", json, "write the JSON report here");
   run->add_option("--csv", csv, "write the per-layer CSV here");
   run->add_option("--set", sets, "override an arch key, e.g. --set array.rows=32");
@@ -181,7 +193,7 @@ int main(int argc, char** argv) {
   auto* w = cosim->add_option("--workload", workload, "workload CSV");
   g->excludes(w);
   cosim->add_option("--layer", layer, "with --workload: only this layer");
-  cosim->add_option("--seed", seed, "seed");
+  cosim->add_option("--seed", seed_text, "seed (0 .. 2^64-1)");
   cosim->add_option("--vcd", vcd, "VCD of both sides' ports (RTL internals go to <file>.rtl.vcd)");
   cosim->add_option("--set", sets, "override an arch key");
 
@@ -210,6 +222,12 @@ int main(int argc, char** argv) {
     std::cerr << "npusim: error: " << e.what() << "\n";
     return 2;
   }
+  // Bad arguments and unwritable outputs are reported before any simulation time is spent.
+  const uint64_t seed = parse_seed(seed_text);
+  check_writable("--json", json);
+  check_writable("--csv", csv);
+  check_writable("--vcd", vcd);
+  check_writable("--output", output_npy);
 
   RunOptions opts;
   opts.seed = seed;
@@ -225,7 +243,7 @@ int main(int argc, char** argv) {
   if (!dump_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dump_dir, ec);
-    if (!std::filesystem::is_directory(dump_dir)) throw InputError("--dump-tensors " + dump_dir + ": cannot create the directory");
+    check_writable_dir("--dump-tensors", dump_dir);
   }
   if (*run) return cmd_run(arch, workload, opts, sets, json, csv);
   if (*cosim) {

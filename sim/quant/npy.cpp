@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/common/error.h"
+#include "sim/common/output_file.h"
 
 namespace npusim::quant {
 namespace {
@@ -267,11 +268,7 @@ void write_impl(const std::string& path, const Tensor<T>& t, const char* descr) 
     for (size_t i = 0; i < sizeof(T); ++i) out += static_cast<char>((raw >> (8 * i)) & 0xFF);
   }
 
-  std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw InputError(path + ": cannot open for writing");
-  f.write(out.data(), static_cast<std::streamsize>(out.size()));
-  f.close();
-  if (!f) throw InputError(path + ": write failed");
+  write_atomically(path, out);
 }
 
 }  // namespace

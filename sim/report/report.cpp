@@ -3,10 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <fstream>
 #include <set>
 
 #include "sim/common/error.h"
+#include "sim/common/output_file.h"
 
 namespace npusim {
 
@@ -183,34 +183,32 @@ nlohmann::json to_json(const RunReport& rep) {
 }
 
 void write_json(const std::string& path, const RunReport& rep) {
-  std::ofstream f(path);
-  if (!f) throw InputError(path + ": cannot write JSON report");
-  f << to_json(rep).dump(2) << "\n";
+  write_atomically(path, to_json(rep).dump(2) + "\n");
 }
 
 void write_csv(const std::string& path, const RunReport& rep) {
-  std::ofstream f(path);
-  if (!f) throw InputError(path + ": cannot write CSV report");
   std::set<std::string> mems;
   for (const auto& st : rep.layers) {
     for (const auto& [k, v] : st.sram_read_bytes) mems.insert(k);
     for (const auto& [k, v] : st.sram_write_bytes) mems.insert(k);
   }
-  f << "name,op,shape,unit,macs,cycles,stall_cycles,utilization,verified";
-  for (const auto& m : mems) f << ",sram_read_" << m << "_bytes";
-  for (const auto& m : mems) f << ",sram_write_" << m << "_bytes";
-  f << ",dram_bytes,energy_pj,seed\n";
-  for (const auto& st : rep.layers) {
-    f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << "," << st.cycles << ","
-      << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << "," << verified_cell(st, rep);
-    for (const auto& m : mems) f << "," << st.sram_read(m);
-    for (const auto& m : mems) f << "," << st.sram_write(m);
-    f << "," << st.dram_bytes() << "," << fmt::format("{:.1f}", st.energy_total_pj) << "," << rep.seed << "\n";
-  }
-  const auto& t = rep.total;
-  f << "TOTAL,,,," << t.macs << "," << t.cycles << "," << t.stall_cycles << ","
-    << fmt::format("{:.6f}", t.utilization) << "," << std::string(2 * mems.size(), ',') << "," << t.dram_bytes << "," << fmt::format("{:.1f}", t.energy_pj)
-    << "," << rep.seed << "\n";
+  write_atomically(path, [&rep, &mems](std::ostream& f) {
+    f << "name,op,shape,unit,macs,cycles,stall_cycles,utilization,verified";
+    for (const auto& m : mems) f << ",sram_read_" << m << "_bytes";
+    for (const auto& m : mems) f << ",sram_write_" << m << "_bytes";
+    f << ",dram_bytes,energy_pj,seed\n";
+    for (const auto& st : rep.layers) {
+      f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << "," << st.cycles
+        << "," << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << "," << verified_cell(st, rep);
+      for (const auto& m : mems) f << "," << st.sram_read(m);
+      for (const auto& m : mems) f << "," << st.sram_write(m);
+      f << "," << st.dram_bytes() << "," << fmt::format("{:.1f}", st.energy_total_pj) << "," << rep.seed << "\n";
+    }
+    const auto& t = rep.total;
+    f << "TOTAL,,,," << t.macs << "," << t.cycles << "," << t.stall_cycles << "," << fmt::format("{:.6f}", t.utilization)
+      << "," << std::string(2 * mems.size(), ',') << "," << t.dram_bytes << "," << fmt::format("{:.1f}", t.energy_pj)
+      << "," << rep.seed << "\n";
+  });
 }
 
 }  // namespace npusim

@@ -243,10 +243,7 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
     const int32_t zp_out = choose_output_zero_point(opts_.seed, l, symmetric_);
     ops.requant = choose_requant(opts_.seed, l, g_acc, zp_out);
     g_out = requantize_all(g_acc, ops.requant);
-    std::vector<double> real;
-    for (size_t k = 0; k < ops.requant.multiplier.size(); ++k)
-      real.push_back(std::ldexp(ops.requant.multiplier[k] / 2147483648.0, ops.requant.shift[k]));
-    out->scale = output_scale(x.scale, real);
+    out->scale = x.scale;
     out->zero_point = zp_out;
   }
   LayerStats st;
@@ -331,6 +328,7 @@ RunReport Executor::run() {
   // Energy and area: the family's memories and logic plus the vector unit.
   const cost::TechTable tech = cost::TechTable::for_node(arch_.tech, arch_.source);
   const std::vector<cost::Memory> memories = family_.memories(arch_);
+  for (const auto& m : memories) rep.memories.push_back(m.name);
   std::vector<cost::InventoryItem> inventory = family_.area_inventory(arch_);
   for (auto& it : vector_unit_inventory(arch_)) inventory.push_back(it);
   const cost::AreaReport area = cost::price_area(tech, memories, inventory);

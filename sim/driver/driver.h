@@ -53,6 +53,7 @@ struct RunReport {
   std::string execution;         // "chained" | "independent"
   std::string execution_reason;  // why independent
   bool values = true;            // tensors were computed
+  std::vector<std::string> memories;  // the design's SRAMs (every layer reports traffic for each)
   std::vector<LayerStats> layers;
   RunTotals total;
   uint64_t lockstep_cycles = 0;

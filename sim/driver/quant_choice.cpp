@@ -25,14 +25,10 @@ quant::Requant choose_requant(uint64_t seed, const Layer& l, const TensorI32& ac
   Rng r(seed, "rescale:" + l.name);
   const auto [lo, hi] = quant::int_range(l.a_bits);
   std::vector<double> real(static_cast<size_t>(K));
-  for (size_t k = 0; k < real.size(); ++k) real[k] = (hi - lo) / 2.0 / maxabs[k] * (0.6 + 0.8 * r.uniform01());
+  for (size_t k = 0; k < real.size(); ++k) real[k] = (hi - lo) / 2.0 / maxabs[k] * (0.8 + 0.2 * r.uniform01());
   return quant::make_requant(real, out_zp, l.a_bits);
 }
 
-double output_scale(double in_scale, const std::vector<double>& real) {
-  const double mean = real.empty() ? 1.0 : std::accumulate(real.begin(), real.end(), 0.0) / real.size();
-  return in_scale / 128.0 / mean;
-}
 
 quant::AddParams choose_add_params(const QTensor& a, const QTensor& b, int32_t out_zp, int bits, double* out_scale) {
   double maxabs = 0;

@@ -11,7 +11,9 @@
 
 namespace npusim {
 
-// A tensor flowing through the network with its quantization (scale is nominal: only ratios matter).
+// A tensor flowing through the network with its quantization. Conv/fc outputs keep their input's scale:
+// the per-channel weight scales are taken as real multiplier x output scale / input scale, as batch-norm
+// folding would leave them, so residual adds meet operands of comparable scales.
 struct QTensor {
   TensorI8 t;
   double scale = 1.0 / 64;
@@ -22,13 +24,10 @@ struct QTensor {
 // or 0 for families whose activations are symmetric.
 int32_t choose_output_zero_point(uint64_t seed, const Layer& l, bool symmetric);
 
-// Per-channel output requantization from the real accumulator range: the largest |acc| of channel k maps
-// to between 0.6 and 1.4 of the half range (a few outputs saturate by design), from `rescale:<layer>`.
+// Per-channel output requantization from the real accumulator range, as a calibration on this very input
+// would set it: the largest |acc| of channel k maps to between 0.8 and 1.0 of the half range (stream
+// `rescale:<layer>`), so outputs use the range without saturating (the zero point's offset aside).
 quant::Requant choose_requant(uint64_t seed, const Layer& l, const TensorI32& acc, int32_t out_zp);
-
-// Nominal output scale of a conv/fc layer (input scale times a unit weight scale over the mean
-// requantization multiplier): what a residual add or a recurrent layer downstream sees.
-double output_scale(double in_scale, const std::vector<double>& real_multipliers);
 
 // ADD of two tensors: the output scale covers the real range of the sum.
 quant::AddParams choose_add_params(const QTensor& a, const QTensor& b, int32_t out_zp, int bits, double* out_scale);

@@ -131,8 +131,12 @@ nlohmann::json to_json(const RunReport& rep) {
     else
       l["verified"] = nullptr;
     l["verify_note"] = st.verify_note;
-    l["sram_read_bytes"] = st.sram_read_bytes;
-    l["sram_write_bytes"] = st.sram_write_bytes;
+    l["sram_read_bytes"] = nlohmann::json::object();
+    l["sram_write_bytes"] = nlohmann::json::object();
+    for (const auto& m : rep.memories) {
+      l["sram_read_bytes"][m] = st.sram_read(m);
+      l["sram_write_bytes"][m] = st.sram_write(m);
+    }
     l["dram_bytes"] = st.dram_bytes();
     l["dram_read_bytes"] = st.dram_read_bytes;
     l["dram_write_bytes"] = st.dram_write_bytes;
@@ -187,7 +191,7 @@ void write_json(const std::string& path, const RunReport& rep) {
 }
 
 void write_csv(const std::string& path, const RunReport& rep) {
-  std::set<std::string> mems;
+  std::set<std::string> mems(rep.memories.begin(), rep.memories.end());
   for (const auto& st : rep.layers) {
     for (const auto& [k, v] : st.sram_read_bytes) mems.insert(k);
     for (const auto& [k, v] : st.sram_write_bytes) mems.insert(k);

@@ -20,7 +20,7 @@ import sys
 import tempfile
 
 WORKLOADS = ["resnet18", "resnet50", "mobilenet_v1", "tflm_micro_speech_lstm"]
-FIGURES = ["cycles", "stall_cycles", "prologue_cycles", "folds", "dram_read_bytes", "dram_write_bytes",
+FIGURES = ["cycles", "stall_cycles", "prologue_cycles", "dram_read_bytes", "dram_write_bytes",
            "executed_macs"]
 
 
@@ -31,6 +31,8 @@ def configs(src):
 
 def layer_pins(layer):
     p = {k: layer.get(k) for k in FIGURES}
+    # Fold count: a top-level figure before the family-generic report, now the family's.
+    p["folds"] = layer["folds"] if "folds" in layer else layer.get("family", {}).get("folds")
     for side in ("sram_read_bytes", "sram_write_bytes"):
         for buf, v in sorted(layer.get(side, {}).items()):
             p[f"{side}.{buf}"] = v

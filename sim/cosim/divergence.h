@@ -16,6 +16,7 @@ struct Divergence {
   std::string where;       // e.g. "PE(3,5)"
   int64_t expected = 0;    // model
   int64_t actual = 0;      // RTL
+  uint32_t reset_seed = 0; // the RTL's power-up values (0 = all zeros), to reproduce the run
 
   std::string message() const {
     std::ostringstream s;

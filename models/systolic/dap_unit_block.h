@@ -14,16 +14,7 @@ namespace npusim::systolic {
 // Faults for the lockstep self-test (preprocessor defines in rtl/systolic/dap_unit.v).
 enum class DapFault { None, Tie, NoReset };
 
-struct DapUnitBlock {
-  using Shape = DapShape;
-  using Inputs = DapInputs;
-  using Outputs = DapOutputs;
-  using If = DapUnitIf;
-  using Core = DapUnitCore;
-  using Fault = DapFault;
-  template <class H>
-  using LockstepFace = DapUnitIf;
-
+struct DapUnitBlock : cosim::BlockTypes<DapShape, DapInputs, DapOutputs, DapUnitIf, DapUnitCore, DapFault> {
   static constexpr const char* top = "dap_unit";
   static constexpr const char* grammar = "LANESxBZ[:tie|no_reset]";
   static std::vector<std::string> sources() { return {"rtl/systolic/dap_unit.v"}; }

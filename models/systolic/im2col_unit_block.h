@@ -14,16 +14,8 @@ namespace npusim::systolic {
 // Fault for the lockstep self-test (preprocessor define in rtl/systolic/im2col_unit.v).
 enum class Im2colFault { None, Bank };
 
-struct Im2colUnitBlock {
-  using Shape = Im2colShape;
-  using Inputs = Im2colInputs;
-  using Outputs = Im2colOutputs;
-  using If = Im2colUnitIf;
-  using Core = Im2colUnitCore;
-  using Fault = Im2colFault;
-  template <class H>
-  using LockstepFace = Im2colUnitIf;
-
+struct Im2colUnitBlock : cosim::BlockTypes<Im2colShape, Im2colInputs, Im2colOutputs, Im2colUnitIf, Im2colUnitCore,
+                                                  Im2colFault> {
   static constexpr const char* top = "im2col_unit";
   static constexpr const char* grammar = "LANESxBxDEPTHxLW[:bank]";
   static std::vector<std::string> sources() { return {"rtl/systolic/im2col_unit.v"}; }

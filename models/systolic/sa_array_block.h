@@ -14,13 +14,7 @@ namespace npusim::systolic {
 // Faults for the lockstep self-test (preprocessor defines in rtl/systolic/sa_array.v).
 enum class SaFault { None, AccClear, ColSkew, MuxIdx };
 
-struct SaArrayBlock {
-  using Shape = SaShape;
-  using Inputs = SaInputs;
-  using Outputs = SaOutputs;
-  using If = SaArrayIf;
-  using Core = SaArrayCore;
-  using Fault = SaFault;
+struct SaArrayBlock : cosim::BlockTypes<SaShape, SaInputs, SaOutputs, SaArrayIf, SaArrayCore, SaFault> {
   // The engine asks the array which PE drove a lane; in lockstep the model answers.
   template <class H>
   struct LockstepFace : SaArrayIf {

@@ -19,17 +19,49 @@ namespace {
 
 using Top = NPUSIM_TOP_CLASS;
 
-struct Plugin {
-  npusim_shim::Instance<Top> inst;
-  std::vector<NpusimPort> in, out;
-  Plugin(const NpusimPluginConfig& c)
-      : inst(c.vcd_path, c.reset_seed), in(c.in, c.in + c.n_in), out(c.out, c.out + c.n_out) {}
-};
-
 #define NPUSIM_NAME(port) #port,
 const char* const kInNames[] = {NPUSIM_IN_PORTS(NPUSIM_NAME)};
 const char* const kOutNames[] = {NPUSIM_OUT_PORTS(NPUSIM_NAME)};
 #undef NPUSIM_NAME
+constexpr int kIn = static_cast<int>(sizeof kInNames / sizeof *kInNames);
+constexpr int kOut = static_cast<int>(sizeof kOutNames / sizeof *kOutNames);
+
+// f(member, k) for the k-th input (output) port of the Verilated top.
+template <class T, class F>
+void each_input(T& t, F f) {
+  int k = 0;
+#define NPUSIM_VISIT(port) f(t.port, k++);
+  NPUSIM_IN_PORTS(NPUSIM_VISIT)
+}
+template <class T, class F>
+void each_output(T& t, F f) {
+  int k = 0;
+  NPUSIM_OUT_PORTS(NPUSIM_VISIT)
+#undef NPUSIM_VISIT
+}
+
+// First lane of each port in a step buffer.
+std::vector<int> offsets(const std::vector<NpusimPort>& ports) {
+  std::vector<int> at;
+  int lane = 0;
+  for (const NpusimPort& p : ports) {
+    at.push_back(lane);
+    lane += p.lanes;
+  }
+  return at;
+}
+
+struct Plugin {
+  npusim_shim::Instance<Top> inst;
+  std::vector<NpusimPort> in, out;
+  std::vector<int> in_at, out_at;
+  explicit Plugin(const NpusimPluginConfig& c)
+      : inst(c.vcd_path, c.reset_seed),
+        in(c.in, c.in + c.n_in),
+        out(c.out, c.out + c.n_out),
+        in_at(offsets(in)),
+        out_at(offsets(out)) {}
+};
 
 // The host's list must name the same ports in the same order, each filling exactly the Verilated member.
 bool check(const char* const* names, int n_names, const NpusimPort* ports, int n, const int* bits, char* err) {
@@ -58,15 +90,11 @@ NPUSIM_EXPORT int npusim_block_abi() { return NPUSIM_PLUGIN_ABI; }
 
 NPUSIM_EXPORT void* npusim_block_create(NpusimPluginConfig* cfg) {
   auto* p = new Plugin(*cfg);
-  const Top& t = *p->inst.top;
-#define NPUSIM_BITS(port) npusim_shim::port_bits(t.port),
-  const int in_bits[] = {NPUSIM_IN_PORTS(NPUSIM_BITS)};
-  const int out_bits[] = {NPUSIM_OUT_PORTS(NPUSIM_BITS)};
-#undef NPUSIM_BITS
-  const int n_in = static_cast<int>(sizeof kInNames / sizeof *kInNames);
-  const int n_out = static_cast<int>(sizeof kOutNames / sizeof *kOutNames);
-  if (!check(kInNames, n_in, cfg->in, cfg->n_in, in_bits, cfg->error) ||
-      !check(kOutNames, n_out, cfg->out, cfg->n_out, out_bits, cfg->error)) {
+  int in_bits[kIn], out_bits[kOut];
+  each_input(*p->inst.top, [&](const auto& port, int k) { in_bits[k] = npusim_shim::port_bits(port); });
+  each_output(*p->inst.top, [&](const auto& port, int k) { out_bits[k] = npusim_shim::port_bits(port); });
+  if (!check(kInNames, kIn, cfg->in, cfg->n_in, in_bits, cfg->error) ||
+      !check(kOutNames, kOut, cfg->out, cfg->n_out, out_bits, cfg->error)) {
     delete p;
     return nullptr;
   }
@@ -76,23 +104,13 @@ NPUSIM_EXPORT void* npusim_block_create(NpusimPluginConfig* cfg) {
 NPUSIM_EXPORT void npusim_block_step(void* handle, const uint32_t* in, uint32_t* out) {
   auto* p = static_cast<Plugin*>(handle);
   p->inst.edge([p, in](Top& t) {
-    const uint32_t* v = in;
-    const NpusimPort* port = p->in.data();
-#define NPUSIM_PUT(name)                                        \
-  npusim_shim::put_port(t.name, port->width, port->lanes, v); \
-  v += port->lanes;                                           \
-  ++port;
-    NPUSIM_IN_PORTS(NPUSIM_PUT)
-#undef NPUSIM_PUT
+    each_input(t, [p, in](auto& port, int k) {
+      npusim_shim::put_port(port, p->in[k].width, p->in[k].lanes, in + p->in_at[k]);
+    });
   });
-  const Top& t = *p->inst.top;
-  const NpusimPort* port = p->out.data();
-#define NPUSIM_GET(name)                                          \
-  npusim_shim::get_port(t.name, port->width, port->lanes, out); \
-  out += port->lanes;                                           \
-  ++port;
-  NPUSIM_OUT_PORTS(NPUSIM_GET)
-#undef NPUSIM_GET
+  each_output(*p->inst.top, [p, out](const auto& port, int k) {
+    npusim_shim::get_port(port, p->out[k].width, p->out[k].lanes, out + p->out_at[k]);
+  });
 }
 
 NPUSIM_EXPORT void npusim_block_destroy(void* handle) { delete static_cast<Plugin*>(handle); }

@@ -1,9 +1,9 @@
 #pragma once
 // Any RTL block behind its model interface, configured by a block descriptor `Block` that the family
 // writes next to the block (e.g. models/<family>/<block>_block.h):
-//   types       Shape, Inputs, Outputs, If (the model interface), Core (the C++ cycle core), Fault (enum,
-//               value 0 = production RTL), template <class H> LockstepFace (If, plus any forwards of
-//               If's extra virtuals to static_cast<const H*>(this)->model())
+//   types       from BlockTypes below; a block whose If has more virtuals than shape/step/outputs
+//               declares its own template <class H> LockstepFace (If, plus forwards of those virtuals to
+//               static_cast<const H*>(this)->model())
 //   top         Verilog top module; sources(): Verilog files relative to the repository
 //   params(s)   -G overrides; throws std::invalid_argument for a shape the RTL does not support
 //   faults()    {variant token, Fault, `define} of each deliberate-fault variant
@@ -18,6 +18,20 @@
 #include "sim/cosim/rtl_instance.h"
 
 namespace npusim::cosim {
+
+// Base of a block descriptor: the block's pin structs, model interface, C++ cycle core and fault enum
+// (value 0 = the production RTL).
+template <class ShapeT, class InputsT, class OutputsT, class IfT, class CoreT, class FaultT>
+struct BlockTypes {
+  using Shape = ShapeT;
+  using Inputs = InputsT;
+  using Outputs = OutputsT;
+  using If = IfT;
+  using Core = CoreT;
+  using Fault = FaultT;
+  template <class H>
+  using LockstepFace = IfT;
+};
 
 template <class Fault>
 struct FaultDef {

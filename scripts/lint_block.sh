@@ -58,7 +58,7 @@ if [ "$mode" != "--no-synth" ]; then
   for t in $synth_shapes; do
     expand "$t"
     for def in "${defines[@]}"; do
-      log=/tmp/synth_${block}_${t//,/x}${def:+_fault}.log
+      log=/tmp/synth_${block}_${t//,/x}${def:+_$def}.log
       if ! yosys -q -l "$log" -p "
 read_verilog -sv ${def:+-D$def} $src
 chparam$chparam $block

@@ -21,7 +21,8 @@ struct Divergence {
   std::string message() const {
     std::ostringstream s;
     s << "lockstep divergence at cycle " << cycle << ": port " << port << "[" << lane << "] (" << where
-      << "): expected " << expected << " (model), actual " << actual << " (RTL)";
+      << "): expected " << expected << " (model), actual " << actual << " (RTL)"
+      << " [RTL power-up seed " << reset_seed << "]";  // reproduce with NPUSIM_RTL_SEED
     return s.str();
   }
 };

@@ -57,6 +57,7 @@ TEST_CASE("lockstep catches a register without a reset from random power-up valu
       CHECK(d.expected == 0);
       CHECK(d.actual != 0);
       CHECK(d.reset_seed == seed);
+      CHECK(std::string(e.what()).find("power-up seed " + std::to_string(seed)) != std::string::npos);
     }
   }
 }

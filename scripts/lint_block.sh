@@ -19,7 +19,7 @@ case "$block" in
     params=(LANES BZ)
     shapes="1,1 4,1 1,2 3,3 2,5 2,7 1,8 4,8 8,4 1,16 4,16"
     synth_shapes="1,1 2,5 4,8"
-    defines=("" "NPUSIM_FAULT_DAP_TIE") ;;
+    defines=("" "NPUSIM_FAULT_DAP_TIE" "NPUSIM_FAULT_DAP_NO_RESET") ;;
   *) echo "usage: scripts/lint_block.sh im2col_unit|dap_unit [--no-synth | --no-lint]" >&2; exit 2 ;;
 esac
 src=rtl/systolic/$block.v
@@ -58,7 +58,7 @@ if [ "$mode" != "--no-synth" ]; then
   for t in $synth_shapes; do
     expand "$t"
     for def in "${defines[@]}"; do
-      log=/tmp/synth_${block}_${t//,/x}${def:+_fault}.log
+      log=/tmp/synth_${block}_${t//,/x}${def:+_$def}.log
       if ! yosys -q -l "$log" -p "
 read_verilog -sv ${def:+-D$def} $src
 chparam$chparam $block

@@ -6,6 +6,10 @@ add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/driver/vector_unit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/report/report.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cosim/rtl_plugin.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cosim/rtl_instance.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cosim/rtl_block.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cosim/rtl_prebuild.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/cosim/port_trace.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cosim/vcd_writer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/app/commands.cpp)
 target_link_libraries(npusim_sim PUBLIC npusim_quant npusim_workload npusim_config npusim_common

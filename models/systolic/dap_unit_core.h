@@ -2,7 +2,7 @@
 // Pins and C++ cycle core of the dynamic activation pruning unit `dap_unit` (docs/dap_unit.md): per lane
 // and cycle one block of BZ INT8 channels; the min(nnz, BZ) largest magnitudes are kept and compacted,
 // in channel order, into value and channel-index slots, two edges later. The lockstep harness
-// (dap_lockstep.h) compares it with the Verilated RTL on every edge.
+// (cosim::Lockstep, sim/cosim/lockstep.h) compares it with the Verilated RTL on every edge.
 #include <algorithm>
 #include <cstdint>
 #include <vector>

@@ -1,7 +1,7 @@
 #pragma once
 // Pins and C++ cycle core of the hardware IM2COL unit `im2col_unit` (docs/im2col_unit.md): two banks of
 // DEPTH register slots (one pixel block of B INT8 channels each), LW blocks loaded per cycle, LANES
-// slots read per cycle with one cycle of latency. The lockstep harness (im2col_lockstep.h) compares it
+// slots read per cycle with one cycle of latency. The lockstep harness (cosim::Lockstep, sim/cosim/lockstep.h) compares it
 // with the Verilated RTL on every edge.
 #include <algorithm>
 #include <cstdint>

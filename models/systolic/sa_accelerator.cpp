@@ -1,13 +1,12 @@
 #include "models/systolic/sa_accelerator.h"
 
-#include "models/systolic/dap_lockstep.h"
-#include "models/systolic/im2col_lockstep.h"
-#include "models/systolic/sa_array_core.h"
-#include "models/systolic/sa_array_rtl.h"
+#include "models/systolic/dap_unit_block.h"
+#include "models/systolic/im2col_unit_block.h"
+#include "models/systolic/sa_array_block.h"
 #include "models/systolic/sa_cost.h"
 #include "models/systolic/sa_geometry.h"
-#include "models/systolic/sa_lockstep.h"
 #include "models/systolic/sa_timing.h"
+#include "sim/cosim/make_block.h"
 
 namespace npusim::systolic {
 
@@ -56,10 +55,8 @@ void SaAccelerator::main_thread() {
 std::string SaAccelerator::lockstep_blocks() const {
   if (!lockstep_counter_) return "";
   std::string blocks = "sa_array";
-  const auto* unit = dynamic_cast<const Im2colLockstep*>(unit_.get());
-  if (unit && unit->cycles_compared() > 0) blocks += " and im2col_unit";
-  const auto* dap = dynamic_cast<const DapLockstep*>(dap_.get());
-  if (dap && dap->cycles_compared() > 0) blocks += " and dap_unit";
+  if (cosim::cycles_compared<Im2colUnitBlock>(unit_.get()) > 0) blocks += " and im2col_unit";
+  if (cosim::cycles_compared<DapUnitBlock>(dap_.get()) > 0) blocks += " and dap_unit";
   return blocks;
 }
 
@@ -76,42 +73,21 @@ ArrayJobResult SaAccelerator::run(const ArrayJob& job) {
 
 namespace {
 
-uint64_t count_lockstep(const SaArrayIf& a) {
-  return static_cast<const SaLockstep&>(a).cycles_compared();
-}
+uint64_t count_lockstep(const SaArrayIf& a) { return cosim::cycles_compared<SaArrayBlock>(&a); }
 
 }  // namespace
 
 std::unique_ptr<SaAccelerator> make_sa(const ArchConfig& arch, const BackendOptions& opts) {
-  const SaShape shape = sa_shape(arch);
-  std::unique_ptr<SaArrayIf> array;
+  const Backend b = opts.backend;
+  // The units' traces go next to the array's.
+  const auto vcd = [&opts](const char* unit) { return opts.vcd_path.empty() ? "" : opts.vcd_path + unit; };
+  std::unique_ptr<SaArrayIf> array = cosim::make_block<SaArrayBlock>(b, sa_shape(arch), opts.vcd_path);
   std::unique_ptr<Im2colUnitIf> unit;
   std::unique_ptr<DapUnitIf> dap;
-  const bool hw_im2col = sys(arch).im2col == "hardware", has_dap = shape.asparse;
-  const DapShape dshape = dap_unit_shape(arch);
-  const Im2colShape ushape = im2col_unit_shape(arch);
-  // The unit's RTL trace goes next to the array's.
-  const std::string unit_vcd = opts.vcd_path.empty() ? "" : opts.vcd_path + ".im2col_unit.vcd";
-  const std::string dap_vcd = opts.vcd_path.empty() ? "" : opts.vcd_path + ".dap_unit.vcd";
-  uint64_t (*counter)(const SaArrayIf&) = nullptr;
-  switch (opts.backend) {
-    case Backend::Model:
-      array = std::make_unique<SaArrayCore>(shape);
-      if (hw_im2col) unit = std::make_unique<Im2colUnitCore>(ushape);
-      if (has_dap) dap = std::make_unique<DapUnitCore>(dshape);
-      break;
-    case Backend::Rtl:
-      array = std::make_unique<SaArrayRtl>(shape, SaFault::None, opts.vcd_path);
-      if (hw_im2col) unit = std::make_unique<Im2colUnitRtl>(ushape, Im2colFault::None, unit_vcd);
-      if (has_dap) dap = std::make_unique<DapUnitRtl>(dshape, DapFault::None, dap_vcd);
-      break;
-    case Backend::Lockstep:
-      array = std::make_unique<SaLockstep>(shape, SaFault::None, opts.vcd_path);
-      if (hw_im2col) unit = std::make_unique<Im2colLockstep>(ushape, Im2colFault::None, unit_vcd);
-      if (has_dap) dap = std::make_unique<DapLockstep>(dshape, DapFault::None, dap_vcd);
-      counter = &count_lockstep;
-      break;
-  }
+  if (sys(arch).im2col == "hardware")
+    unit = cosim::make_block<Im2colUnitBlock>(b, im2col_unit_shape(arch), vcd(".im2col_unit.vcd"));
+  if (sa_shape(arch).asparse) dap = cosim::make_block<DapUnitBlock>(b, dap_unit_shape(arch), vcd(".dap_unit.vcd"));
+  uint64_t (*counter)(const SaArrayIf&) = b == Backend::Lockstep ? &count_lockstep : nullptr;
   return std::make_unique<SaAccelerator>("sa", arch, std::move(array), std::move(unit), std::move(dap),
                                          counter);
 }

@@ -3,7 +3,8 @@
 #include <fmt/format.h>
 
 #include "models/systolic/sa_accelerator.h"
-#include "models/systolic/sa_array_rtl.h"
+#include "models/systolic/sa_array_block.h"
+#include "sim/cosim/rtl_block.h"
 #include "models/systolic/sa_cost.h"
 #include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_mapping.h"
@@ -61,7 +62,7 @@ class SystolicFamily final : public Family {
   }
   std::optional<cost::SynthSpec> synth_spec(const ArchConfig& arch) const override {
     // The sa_array RTL with the configuration's parameters (the array core only: no SRAM, DAP or IM2COL).
-    const cosim::RtlBuildSpec r = sa_rtl_spec(sa_shape(arch));
+    const cosim::RtlBuildSpec r = cosim::rtl_block_spec<SaArrayBlock>(sa_shape(arch));
     cost::SynthSpec s;
     s.top = r.top;
     s.sources = r.sources;

@@ -13,7 +13,9 @@
 //
 // Deliberate fault for the lockstep checker's self-test. It exists ONLY when the macro is defined; with
 // none defined this is the production RTL.
-//   NPUSIM_FAULT_DAP_TIE  equal magnitudes go to the HIGHER channel index.
+//   NPUSIM_FAULT_DAP_TIE       equal magnitudes go to the HIGHER channel index.
+//   NPUSIM_FAULT_DAP_NO_RESET  out_idx has no reset: it powers up to whatever the flops hold (invisible
+//                              with all-zero power-up values, caught with random ones).
 module dap_unit #(
     parameter LANES = 4,  // pixel blocks per cycle
     parameter BZ    = 8,  // channels per block, 1..16
@@ -129,15 +131,19 @@ module dap_unit #(
       s1_keep   <= {NB{1'b0}};
       out_valid <= 1'b0;
       out_data  <= {(NB * 8) {1'b0}};
-      out_idx   <= {(NB * IW) {1'b0}};
     end else begin
       s1_valid  <= in_valid;
       s1_data   <= in_data;
       s1_keep   <= keep;
       out_valid <= s1_valid;
       out_data  <= cmp_data;
-      out_idx   <= cmp_idx;
     end
   end
+
+`ifdef NPUSIM_FAULT_DAP_NO_RESET
+  always @(posedge clk) if (!rst) out_idx <= cmp_idx;
+`else
+  always @(posedge clk) out_idx <= rst ? {(NB * IW) {1'b0}} : cmp_idx;
+`endif
 
 endmodule

@@ -16,11 +16,13 @@ struct Divergence {
   std::string where;       // e.g. "PE(3,5)"
   int64_t expected = 0;    // model
   int64_t actual = 0;      // RTL
+  uint32_t reset_seed = 0; // the RTL's power-up values (0 = all zeros), to reproduce the run
 
   std::string message() const {
     std::ostringstream s;
     s << "lockstep divergence at cycle " << cycle << ": port " << port << "[" << lane << "] (" << where
-      << "): expected " << expected << " (model), actual " << actual << " (RTL)";
+      << "): expected " << expected << " (model), actual " << actual << " (RTL)"
+      << " [RTL power-up seed " << reset_seed << "]";  // reproduce with NPUSIM_RTL_SEED
     return s.str();
   }
 };

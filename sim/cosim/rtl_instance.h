@@ -1,41 +1,39 @@
 #pragma once
 // One instance of a Verilated block loaded as a plugin: finds or builds the plugin, checks its ABI
-// version and resolves `<prefix>_abi`, `_create`, `_step` and `_destroy`, whose step takes the block's
-// C pin struct. The block adapters (models/) only translate their pins.
+// version, creates the model with the block's port list and power-up seed, and clocks it one edge per
+// step on flat lane buffers (sim/cosim/plugin_abi.h).
+#include <cstdint>
 #include <memory>
-#include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "sim/cosim/port_list.h"
 #include "sim/cosim/rtl_plugin.h"
 
 namespace npusim::cosim {
 
-template <class Pins>
+// Seed of the RTL's power-up values: $NPUSIM_RTL_SEED if set (0 = all zeros), else 1. Deterministic,
+// so a divergence it causes reproduces; every RTL instance records the seed it used.
+uint32_t rtl_reset_seed();
+
 class RtlInstance {
  public:
-  RtlInstance(const RtlBuildSpec& spec, const std::string& prefix, int abi_version, const std::string& vcd_path,
-              const std::string& cache_dir)
-      : plugin_(load_rtl_plugin(spec, cache_dir)) {
-    auto abi = reinterpret_cast<int (*)()>(plugin_->symbol((prefix + "_abi").c_str()));
-    if (abi() != abi_version) throw std::runtime_error(plugin_->path() + ": plugin ABI mismatch");
-    auto create = reinterpret_cast<void* (*)(const char*)>(plugin_->symbol((prefix + "_create").c_str()));
-    step_ = reinterpret_cast<void (*)(void*, Pins*)>(plugin_->symbol((prefix + "_step").c_str()));
-    destroy_ = reinterpret_cast<void (*)(void*)>(plugin_->symbol((prefix + "_destroy").c_str()));
-    handle_ = create(vcd_path.c_str());
-  }
-  ~RtlInstance() {
-    if (handle_) destroy_(handle_);
-  }
+  RtlInstance(const RtlBuildSpec& spec, const std::vector<Port>& inputs, const std::vector<Port>& outputs,
+              const std::string& vcd_path, const std::string& cache_dir, uint32_t reset_seed);
+  ~RtlInstance();
   RtlInstance(const RtlInstance&) = delete;
   RtlInstance& operator=(const RtlInstance&) = delete;
 
-  void step(Pins* pins) { step_(handle_, pins); }
+  // One edge: `in` holds every input lane, `out` receives every output lane (port-list order).
+  void step(const uint32_t* in, uint32_t* out) { step_(handle_, in, out); }
   const std::string& path() const { return plugin_->path(); }
+  uint32_t reset_seed() const { return reset_seed_; }
 
  private:
   std::shared_ptr<RtlPlugin> plugin_;
+  uint32_t reset_seed_;
   void* handle_ = nullptr;
-  void (*step_)(void*, Pins*) = nullptr;
+  void (*step_)(void*, const uint32_t*, uint32_t*) = nullptr;
   void (*destroy_)(void*) = nullptr;
 };
 

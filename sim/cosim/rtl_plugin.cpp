@@ -58,6 +58,16 @@ const std::string& verilator_version() {
   return v;
 }
 
+// The compiler that builds the runtime and the plugins: a new one must not reuse objects of the old.
+const std::string& compiler_version() {
+  static const std::string v = capture("g++ --version 2>/dev/null");
+  return v;
+}
+
+// Registers and memories power up to values chosen per instance at run time (random or zero; see
+// plugin_abi.h), so a register its reset misses differs from the model's.
+const char* const kVerilatorFlags = "--cc -O3 --x-assign fast --x-initial unique --no-timing";
+
 void run(const std::string& cmd, const std::string& log) {
   const std::string full = cmd + " >>'" + log + "' 2>&1";
   if (std::system(full.c_str()) != 0)
@@ -69,7 +79,7 @@ std::string quote(const std::string& s) { return "'" + s + "'"; }
 // Verilator's runtime, compiled once per Verilator version and cache directory, position independent
 // and with hidden symbols so several plugins can live in one process.
 std::string build_runtime(const std::string& cache, const std::string& log) {
-  const std::string dir = cache + "/runtime-" + hex(Rng::hash(verilator_version() + NPUSIM_PLUGIN_CXXFLAGS));
+  const std::string dir = cache + "/runtime-" + hex(Rng::hash(verilator_version() + compiler_version() + NPUSIM_PLUGIN_CXXFLAGS));
   const std::string lib = dir + "/libverilated_pic.a";
   if (fs::exists(lib)) return lib;
   const std::string tmp = dir + ".tmp" + std::to_string(getpid());
@@ -103,11 +113,13 @@ void* RtlPlugin::symbol(const char* name) const {
 }
 
 std::string rtl_cache_key(const RtlBuildSpec& spec) {
-  std::string blob = verilator_version() + "|cxxflags=" NPUSIM_PLUGIN_CXXFLAGS "|top=" + spec.top + "|trace=" + (spec.trace ? "1" : "0");
+  std::string blob = verilator_version() + "|cxx=" + compiler_version() + "|cxxflags=" NPUSIM_PLUGIN_CXXFLAGS +
+                     "|verilator=" + kVerilatorFlags + "|top=" + spec.top + "|trace=" + (spec.trace ? "1" : "0");
   for (const auto& [k, v] : spec.params) blob += "|G" + k + "=" + v;
   for (const auto& d : spec.defines) blob += "|D" + d;
   for (const auto& s : spec.sources) blob += "|src:" + read_file(s);
   blob += "|shim:" + read_file(spec.shim);
+  for (const auto& d : spec.shim_defines) blob += "|shimD" + d;
   for (const auto& d : spec.include_dirs) blob += "|inc:" + d;
   for (const auto& f : spec.key_files) blob += "|hdr:" + read_file(f);
   std::string name = spec.top;
@@ -144,7 +156,7 @@ std::shared_ptr<RtlPlugin> load_rtl_plugin(const RtlBuildSpec& spec, const std::
     const std::string log = tmp + "/build.log";
     std::cerr << "npusim: building RTL plugin " << key << " (first use of this parameter set) ...\n";
     const std::string runtime = build_runtime(cache, log);
-    std::string cmd = "verilator --cc -O3 --x-assign fast --x-initial fast --no-timing --prefix V" + spec.top +
+    std::string cmd = std::string("verilator ") + kVerilatorFlags + " --prefix V" + spec.top +
                       " --top-module " + spec.top + " -Mdir " + quote(tmp + "/obj");
     if (spec.trace) cmd += " --trace";
     for (const auto& [k, v] : spec.params) cmd += " -G" + k + "=" + v;
@@ -154,6 +166,7 @@ std::shared_ptr<RtlPlugin> load_rtl_plugin(const RtlBuildSpec& spec, const std::
     const std::string inc = NPUSIM_VERILATOR_ROOT "/include";
     std::string srcs;
     for (const auto& d : spec.include_dirs) srcs += " -I" + quote(d);
+    for (const auto& d : spec.shim_defines) srcs += " " + quote("-D" + d);
     for (const auto& e : fs::directory_iterator(tmp + "/obj"))
       if (e.path().extension() == ".cpp") srcs += " " + quote(e.path().string());
     run("g++ -std=c++17 " NPUSIM_PLUGIN_CXXFLAGS " -fPIC -shared -fvisibility=hidden -DVM_TRACE=" + std::string(spec.trace ? "1" : "0") +

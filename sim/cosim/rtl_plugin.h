@@ -1,7 +1,7 @@
 #pragma once
 // Verilated RTL as a loadable plugin. Any parameter set a user configures is verilated and compiled on
 // first use into a shared object, cached under a key made of the parameters, the RTL and shim sources'
-// contents and the Verilator version, so sweeping shapes never needs CMake. The build tree prebuilds
+// contents, the Verilator and C++ compiler versions, so sweeping shapes never needs CMake. The build tree prebuilds
 // the parameter sets the test suite uses into a read-only cache that is searched first.
 #include <map>
 #include <memory>
@@ -16,6 +16,7 @@ struct RtlBuildSpec {
   std::map<std::string, std::string> params;     // -G overrides
   std::vector<std::string> defines;              // +define+ (e.g. fault variants)
   std::string shim;                              // C++ source implementing the plugin ABI
+  std::vector<std::string> shim_defines;         // -D for the shim (e.g. its port lists)
   std::vector<std::string> include_dirs;         // for the shim
   std::vector<std::string> key_files;            // headers the shim includes (part of the cache key)
   bool trace = false;                            // build with --trace (VCD of internal signals)

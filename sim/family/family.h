@@ -24,6 +24,7 @@
 #include "sim/common/tensor.h"
 #include "sim/config/arch_config.h"
 #include "sim/config/params.h"
+#include "sim/family/backend.h"
 #include "sim/cost/cost_model.h"
 #include "sim/cost/synth_area.h"
 #include "sim/quant/recurrent.h"
@@ -32,14 +33,6 @@
 #include "sim/workload/layer.h"
 
 namespace npusim {
-
-enum class Backend { Model, Rtl, Lockstep };
-const char* to_string(Backend b);
-
-struct BackendOptions {
-  Backend backend = Backend::Model;
-  std::string vcd_path;  // lockstep/rtl: port-level trace
-};
 
 // Options of a run that a family's mapping may use (the model's sparsity, from the CLI).
 struct MappingOptions {

@@ -9,9 +9,9 @@
 
 #include "models/systolic/sa_accelerator.h"
 #include "models/systolic/sa_array_core.h"
-#include "models/systolic/sa_array_rtl.h"
+#include "models/systolic/sa_array_block.h"
 #include "models/systolic/sa_geometry.h"
-#include "models/systolic/sa_lockstep.h"
+#include "sim/cosim/lockstep.h"
 #include "sim/config/arch_loader.h"
 #include "models/systolic/sa_layer.h"
 
@@ -32,8 +32,8 @@ int sc_main(int argc, char* argv[]) {
   const PreparedLayer p = prepare_array_layer(l, 1, weight_scheme(arch, l));
   // All backends are elaborated up front (one elaboration per process).
   systolic::SaAccelerator model("model", arch, std::make_unique<systolic::SaArrayCore>(shape));
-  systolic::SaAccelerator rtl("rtl", arch, std::make_unique<systolic::SaArrayRtl>(shape));
-  systolic::SaAccelerator lockstep("lockstep", arch, std::make_unique<systolic::SaLockstep>(shape));
+  systolic::SaAccelerator rtl("rtl", arch, std::make_unique<cosim::RtlBlock<systolic::SaArrayBlock>>(shape));
+  systolic::SaAccelerator lockstep("lockstep", arch, std::make_unique<cosim::Lockstep<systolic::SaArrayBlock>>(shape));
   std::cout << fmt::format("layer {} ({} MACs) on {} ({}x{} of {}x{}x{} PEs, {}, weights {}), best of {} run(s)\n",
                            l.name, l.macs(), arch.name, sys(arch).rows, sys(arch).cols, shape.a, shape.b, shape.c,
                            shape.dataflow ? "ws" : "os", sys(arch).weights.mode, reps);

@@ -5,9 +5,10 @@
 // tie rule is caught in context.
 #include <catch2/catch.hpp>
 
-#include "models/systolic/dap_lockstep.h"
-#include "models/systolic/sa_lockstep.h"
+#include "models/systolic/dap_unit_block.h"
+#include "models/systolic/sa_array_block.h"
 #include "sim/cosim/divergence.h"
+#include "sim/cosim/lockstep.h"
 #include "tests/support/sa_test_util.h"
 
 using namespace npusim;
@@ -21,8 +22,8 @@ struct Run {
 
 Run run_lockstep(const ArchConfig& arch, const ArrayJob& job,
                  systolic::DapFault fault = systolic::DapFault::None) {
-  systolic::SaLockstep array(systolic::sa_shape(arch));
-  systolic::DapLockstep dap(systolic::dap_unit_shape(arch), fault);
+  cosim::Lockstep<systolic::SaArrayBlock> array(systolic::sa_shape(arch));
+  cosim::Lockstep<systolic::DapUnitBlock> dap(systolic::dap_unit_shape(arch), fault);
   systolic::SaEngine engine(arch, array, nullptr, &dap);
   engine.begin(job);
   while (!engine.done()) engine.tick();

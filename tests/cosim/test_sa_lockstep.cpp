@@ -4,7 +4,8 @@
 #include <catch2/catch.hpp>
 
 #include "models/systolic/sa_geometry.h"
-#include "models/systolic/sa_lockstep.h"
+#include "models/systolic/sa_array_block.h"
+#include "sim/cosim/lockstep.h"
 #include "sim/common/rng.h"
 #include "sim/workload/workload_loader.h"
 #include "tests/support/sa_test_util.h"
@@ -15,7 +16,7 @@ namespace {
 
 // ~40 random GEMMs on one prebuilt array shape; one RTL instance for all of them (reset per job).
 void random_gemms(int rows, int cols, bool ws, int count) {
-  systolic::SaLockstep ls({rows, cols, ws ? 1 : 0});
+  cosim::Lockstep<systolic::SaArrayBlock> ls({rows, cols, ws ? 1 : 0});
   const ArchConfig arch = test::sa_arch(rows, cols, ws, 16);
   Rng rng(uint64_t(rows * 100 + cols * 10 + ws), "test:lockstep-shapes");
   for (int i = 0; i < count; ++i) {
@@ -53,7 +54,7 @@ TEST_CASE("lockstep on a real ResNet-18 layer at reduced spatial size") {
   l.H = l.W = 14;  // reduced from 56x56 to keep the lockstep run short
   l.out_h = l.out_w = 7;
   for (bool ws : {false, true}) {
-    systolic::SaLockstep ls({16, 16, ws ? 1 : 0});
+    cosim::Lockstep<systolic::SaArrayBlock> ls({16, 16, ws ? 1 : 0});
     const PreparedLayer p = prepare_array_layer(l, 42);
     const ArrayJobResult r = test::run_engine(test::sa_arch(16, 16, ws, 32), ls, p.job);
     CHECK(test::compare_golden(r, p).empty());
@@ -64,7 +65,7 @@ TEST_CASE("lockstep on a real ResNet-18 layer at reduced spatial size") {
 namespace {
 
 cosim::Divergence expect_divergence(bool ws, systolic::SaFault fault, int64_t M = 9) {
-  systolic::SaLockstep ls({4, 4, ws ? 1 : 0}, fault);
+  cosim::Lockstep<systolic::SaArrayBlock> ls({4, 4, ws ? 1 : 0}, fault);
   const PreparedLayer p = prepare_gemm(M, 7, 6, 3);
   try {
     test::run_engine(test::sa_arch(4, 4, ws, 16), ls, p.job);
@@ -108,7 +109,7 @@ namespace {
 
 // Random GEMMs (and every layer NNZ on sparse PEs) in lockstep on one tensor-PE design point.
 void tensor_gemms(const ArchConfig& arch, int count) {
-  systolic::SaLockstep ls(systolic::sa_shape(arch));
+  cosim::Lockstep<systolic::SaArrayBlock> ls(systolic::sa_shape(arch));
   Rng rng(Rng::hash(arch.name), "test:lockstep-tensor");
   const bool sparse = sys(arch).weights.mode != "dense";
   for (int i = 0; i < count; ++i) {
@@ -140,7 +141,7 @@ TEST_CASE("lockstep sparse 3x5x2 with 2 multipliers at every NNZ") {
 
 TEST_CASE("lockstep catches a DBB mux-index fault") {
   const ArchConfig arch = test::sta_arch(2, 2, 2, 8, 2, "dbb", 4, 16);
-  systolic::SaLockstep ls(systolic::sa_shape(arch), systolic::SaFault::MuxIdx);
+  cosim::Lockstep<systolic::SaArrayBlock> ls(systolic::sa_shape(arch), systolic::SaFault::MuxIdx);
   const PreparedLayer p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
   try {
     test::run_engine(arch, ls, p.job);
@@ -153,7 +154,7 @@ TEST_CASE("lockstep catches a DBB mux-index fault") {
 
 TEST_CASE("lockstep catches an accumulator-clear fault in a tensor PE") {
   const ArchConfig arch = test::sta_arch(2, 2, 2, 8, 2, "dbb", 4, 16);
-  systolic::SaLockstep ls(systolic::sa_shape(arch), systolic::SaFault::AccClear);
+  cosim::Lockstep<systolic::SaArrayBlock> ls(systolic::sa_shape(arch), systolic::SaFault::AccClear);
   const PreparedLayer p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
   CHECK_THROWS_AS(test::run_engine(arch, ls, p.job), cosim::DivergenceError);
 }

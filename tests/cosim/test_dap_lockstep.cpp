@@ -9,7 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "models/systolic/dap_lockstep.h"
+#include "models/systolic/dap_unit_block.h"
+#include "sim/cosim/lockstep.h"
+#include "tests/support/reset_edge.h"
 #include "sim/common/rng.h"
 #include "models/systolic/dap.h"
 
@@ -40,10 +42,11 @@ std::string name(const DapShape& s) {
 }
 
 void random_lockstep(const DapShape& s, int cycles) {
-  systolic::DapLockstep ls(s);
+  cosim::Lockstep<systolic::DapUnitBlock> ls(s);
   DapInputs in(s);
   Rng rng(Rng::hash(name(s)), "test:dap-lockstep");
   uint64_t valid = 0, nonzero = 0, partial = 0;
+  test::reset_edge(ls, in);
   for (int c = 0; c < cycles; ++c) {
     random_inputs(s, rng, in);
     ls.step(in);  // throws DivergenceError on the first mismatch
@@ -56,7 +59,7 @@ void random_lockstep(const DapShape& s, int cycles) {
   CHECK(valid > static_cast<uint64_t>(cycles) / 2);
   CHECK(nonzero > 0);
   CHECK(partial > 0);
-  CHECK(ls.cycles_compared() == static_cast<uint64_t>(cycles));
+  CHECK(ls.cycles_compared() == static_cast<uint64_t>(cycles) + 1);
 }
 
 // Compacted slots of one block as the contract defines them, from the golden pruning: the kept set is
@@ -116,8 +119,9 @@ TEST_CASE("dap lockstep random 3x3") {
 
 TEST_CASE("dap contract: two-edge latency and compaction order and tie rule and reset") {
   const DapShape s{2, 5};
-  systolic::DapLockstep ls(s);
+  cosim::Lockstep<systolic::DapUnitBlock> ls(s);
   DapInputs in(s);
+  test::reset_edge(ls, in);
   const DapOutputs& o = ls.outputs();
   using V8 = std::vector<int8_t>;
   using VI = std::vector<uint8_t>;
@@ -227,9 +231,10 @@ TEST_CASE("dap core matches the golden dap_prune block by block") {
 
 TEST_CASE("dap lockstep catches the tie-rule fault") {
   const DapShape s{4, 8};
-  systolic::DapLockstep ls(s, DapFault::Tie);
+  cosim::Lockstep<systolic::DapUnitBlock> ls(s, DapFault::Tie);
   DapInputs in(s);
   Rng rng(7, "test:dap-fault");
+  test::reset_edge(ls, in);
   try {
     for (int c = 0; c < 5000; ++c) {
       random_inputs(s, rng, in);

@@ -5,9 +5,10 @@
 // non-power-of-two TPE, bit-exact against golden; and a bank fault in the unit is caught in context.
 #include <catch2/catch.hpp>
 
-#include "models/systolic/im2col_lockstep.h"
-#include "models/systolic/sa_lockstep.h"
+#include "models/systolic/im2col_unit_block.h"
+#include "models/systolic/sa_array_block.h"
 #include "sim/cosim/divergence.h"
+#include "sim/cosim/lockstep.h"
 #include "tests/support/sa_test_util.h"
 
 using namespace npusim;
@@ -21,8 +22,8 @@ struct Run {
 
 Run run_lockstep(const ArchConfig& arch, const ArrayJob& job,
                  systolic::Im2colFault fault = systolic::Im2colFault::None) {
-  systolic::SaLockstep array(systolic::sa_shape(arch));
-  systolic::Im2colLockstep unit(systolic::im2col_unit_shape(arch), fault);
+  cosim::Lockstep<systolic::SaArrayBlock> array(systolic::sa_shape(arch));
+  cosim::Lockstep<systolic::Im2colUnitBlock> unit(systolic::im2col_unit_shape(arch), fault);
   systolic::SaEngine engine(arch, array, &unit);
   engine.begin(job);
   while (!engine.done()) engine.tick();

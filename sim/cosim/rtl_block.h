@@ -1,0 +1,116 @@
+#pragma once
+// Any RTL block behind its model interface, configured by a block descriptor `Block` that the family
+// writes next to the block (e.g. models/<family>/<block>_block.h):
+//   types       from BlockTypes below; a block whose If has more virtuals than shape/step/outputs
+//               declares its own template <class H> LockstepFace (If, plus forwards of those virtuals to
+//               static_cast<const H*>(this)->model())
+//   top         Verilog top module; sources(): Verilog files relative to the repository
+//   params(s)   -G overrides; throws std::invalid_argument for a shape the RTL does not support
+//   faults()    {variant token, Fault, `define} of each deliberate-fault variant
+//   grammar, parse_shape(tokens, &s)   the variant grammar of the prebuild tool (faults stripped)
+//   inputs(s), outputs(s)   the port lists (sim/cosim/port_list.h)
+//   locate(core, port, lane)   which part of the block drives an output lane, for divergence reports
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/cosim/port_list.h"
+#include "sim/cosim/rtl_instance.h"
+
+namespace npusim::cosim {
+
+// Base of a block descriptor: the block's pin structs, model interface, C++ cycle core and fault enum
+// (value 0 = the production RTL).
+template <class ShapeT, class InputsT, class OutputsT, class IfT, class CoreT, class FaultT>
+struct BlockTypes {
+  using Shape = ShapeT;
+  using Inputs = InputsT;
+  using Outputs = OutputsT;
+  using If = IfT;
+  using Core = CoreT;
+  using Fault = FaultT;
+  template <class H>
+  using LockstepFace = IfT;
+};
+
+template <class Fault>
+struct FaultDef {
+  const char* token;   // in a prebuild variant, e.g. "acc_clear"
+  Fault fault;
+  const char* define;  // e.g. "NPUSIM_FAULT_ACC_CLEAR"
+};
+
+// The repository root the RTL sources and the plugin shim are read from.
+std::string rtl_source_root();
+// Plugin shim, its port-list defines and cache-key headers, for a block with these ports.
+void add_plugin_shim(RtlBuildSpec& spec, const std::vector<Port>& inputs, const std::vector<Port>& outputs);
+// "4x4:os:acc_clear" -> {"4x4", "os", "acc_clear"}.
+std::vector<std::string> split_variant(const std::string& variant);
+
+template <class Block>
+RtlBuildSpec rtl_block_spec(const typename Block::Shape& shape, typename Block::Fault fault = {},
+                            bool trace = false) {
+  RtlBuildSpec spec;
+  spec.top = Block::top;
+  spec.params = Block::params(shape);  // first: rejects the shape before anything is verilated
+  for (const std::string& s : Block::sources()) spec.sources.push_back(rtl_source_root() + "/" + s);
+  for (const auto& f : Block::faults())
+    if (f.fault == fault) spec.defines.push_back(f.define);
+  add_plugin_shim(spec, Block::inputs(shape).ports(), Block::outputs(shape).ports());
+  spec.trace = trace;
+  return spec;
+}
+
+// A prebuild variant: shape tokens in the block's grammar, plus at most one fault token.
+template <class Block>
+bool parse_variant(const std::string& variant, typename Block::Shape* shape, typename Block::Fault* fault) {
+  std::vector<std::string> rest;
+  for (const std::string& tok : split_variant(variant)) {
+    bool is_fault = false;
+    for (const auto& f : Block::faults())
+      if (tok == f.token) *fault = f.fault, is_fault = true;
+    if (!is_fault) rest.push_back(tok);
+  }
+  return Block::parse_shape(rest, shape);
+}
+
+template <class Block>
+class RtlBlock final : public Block::If {
+ public:
+  using Shape = typename Block::Shape;
+  using Inputs = typename Block::Inputs;
+  using Outputs = typename Block::Outputs;
+
+  // `vcd_path` non-empty: dump the RTL's internal signals there (builds a traced variant).
+  explicit RtlBlock(const Shape& shape, typename Block::Fault fault = {}, const std::string& vcd_path = "",
+                    const std::string& cache_dir = "", uint32_t reset_seed = rtl_reset_seed())
+      : shape_(shape),
+        out_(shape),
+        in_ports_(Block::inputs(shape)),
+        out_ports_(Block::outputs(shape)),
+        rtl_(rtl_block_spec<Block>(shape, fault, !vcd_path.empty()), in_ports_.ports(), out_ports_.ports(),
+             vcd_path, cache_dir, reset_seed),
+        in_buf_(in_ports_.total_lanes()),
+        out_buf_(out_ports_.total_lanes()) {}
+
+  const Shape& shape() const override { return shape_; }
+  void step(const Inputs& in) override {
+    in_ports_.check_sizes(in, Block::top);
+    in_ports_.pack(in, in_buf_.data());
+    rtl_.step(in_buf_.data(), out_buf_.data());
+    out_ports_.unpack(out_buf_.data(), out_);
+  }
+  const Outputs& outputs() const override { return out_; }
+  const std::string& plugin_path() const { return rtl_.path(); }
+  uint32_t reset_seed() const { return rtl_.reset_seed(); }
+
+ private:
+  Shape shape_;
+  Outputs out_;
+  PortList<Inputs> in_ports_;
+  PortList<Outputs> out_ports_;
+  RtlInstance rtl_;
+  std::vector<uint32_t> in_buf_, out_buf_;
+};
+
+}  // namespace npusim::cosim

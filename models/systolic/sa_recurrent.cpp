@@ -92,7 +92,7 @@ LayerOutcome SaLayerMapping::simulate_recurrent(Hardware& hw, const LayerOperand
   // The array sums raw a * w: the zero points go into the bias. Its int8 write-back of the gate
   // pre-activations (scale 2^-8) is what it would store; the vector unit takes the accumulators.
   const std::vector<int32_t> folded =
-      quant::fold_zero_points(ops.weights, ops.bias, I, sc.input_zero_point, sc.hidden_zero_point);
+      quant::zero_point_bias(ops.weights, ops.bias, I, sc.input_zero_point, sc.hidden_zero_point);
   const quant::Requant rq = quant::make_requant(std::vector<double>(static_cast<size_t>(rows), 1.0 / 256), 0, 8);
   const mapping::ReductionLayout layout{scheme_.block, scheme_.dbb, false};
   const bool fits = rows * mapping::padded_k(step, layout) * 2 <= sys(arch_).wgt_kib * 1024;

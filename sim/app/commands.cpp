@@ -179,11 +179,15 @@ int main(int argc, char** argv) {
   std::string input_npy, output_npy, dump_dir;
   run->add_option("--input", input_npy, "network input tensor (.npy, int8; chained workloads)");
   run->add_option("--output", output_npy, "write the network's final tensor here (.npy)");
+  bool independent = false;
+  run->add_flag("--independent", independent,
+                "run every layer on tensors drawn from the seed (act:<layer>, with the table's a_density) even if "
+                "the workload chains");
   run->add_option("--dump-tensors", dump_dir, "write every layer's output tensor into this directory (<layer>.npy)");
   run->add_option("--w-nnz", w_nnz, "sparse models: every conv/fc layer has N non-zero weights per block (1..block)")
       ->check(CLI::Range(1, 15));
   run->add_option("--a-nnz", a_nnz,
-                  "dap designs: keep N activations per block in every conv/fc layer (1..16)")
+                  "run-time activation pruning designs: keep N activations per block in every conv/fc layer (1..16)")
       ->check(CLI::Range(1, 16));
   run->add_option("--vcd", vcd, "rtl/lockstep: port-level VCD of the array (large!)");
 
@@ -240,6 +244,7 @@ int main(int argc, char** argv) {
   opts.input_npy = input_npy;
   opts.output_npy = output_npy;
   opts.dump_dir = dump_dir;
+  opts.independent = independent;
   if (!dump_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dump_dir, ec);

@@ -316,14 +316,15 @@ RunReport Executor::run() {
       if (net_.layers[i].name == opts_.only_layer) only = i;
     if (only == net_.layers.size()) throw InputError(net_.source + ": no layer named '" + opts_.only_layer + "'");
   }
-  chained_ = net_.chained;
+  chained_ = net_.chained && !opts_.independent;
   rep.execution = chained_ ? "chained" : "independent";
-  rep.execution_reason = net_.independent_reason;
+  rep.execution_reason = net_.chained ? "--independent: every layer on tensors drawn from the seed"
+                                      : net_.independent_reason;
   values_ = !opts_.fast || !opts_.output_npy.empty() || !opts_.dump_dir.empty();
   rep.values = values_;
   symmetric_ = family_.symmetric_activations(arch_);
   if (!opts_.input_npy.empty() && !chained_)
-    throw InputError("--input: " + net_.source + " runs as independent layers (" + net_.independent_reason +
+    throw InputError("--input: " + net_.source + " runs as independent layers (" + rep.execution_reason +
                      "); a network input needs a chained workload");
   // Energy and area: the family's memories and logic plus the vector unit.
   const cost::TechTable tech = cost::TechTable::for_node(arch_.tech, arch_.source);

@@ -27,6 +27,7 @@ struct RunOptions {
   std::string input_npy;    // network input (chained networks); empty: drawn from the seed
   std::string output_npy;   // write the network's final tensor here
   std::string dump_dir;     // write every layer's output tensor here (<layer>.npy)
+  bool independent = false; // run every layer on tensors drawn from the seed even if the graph chains
 };
 
 struct RunTotals {

@@ -10,7 +10,7 @@
 //   bias      int32 [4H] (or empty = 0), real bias * s_acc[gate]
 // One time step:
 //   1. Gate GEMM (lstm_gate_gemm, the accelerator's job): acc[b][r] = bias[r] + W[r] . [x - z_x, h - z_h]
-//      in int32. Folding the zero points into the bias (fold_zero_points) gives the same accumulators
+//      in int32. Folding the zero points into the bias (zero_point_bias) gives the same accumulators
 //      from the raw [x, h]. A row's x and h products share one int32 accumulator, so gate g has one
 //      scale s_acc[g] (RecurrentScales): a W_x weight q is worth q s_acc[g] / s_x, a W_h one
 //      q s_acc[g] / s_h.

@@ -213,19 +213,19 @@ TensorI32 recurrent_gate_gemm(const TensorI8& x, const TensorI8& h, const Tensor
   return out;
 }
 
-std::vector<int32_t> fold_zero_points(const TensorI8& weights, const std::vector<int32_t>& bias,
+std::vector<int32_t> zero_point_bias(const TensorI8& weights, const std::vector<int32_t>& bias,
                                       int64_t input_size, int32_t input_zero_point,
                                       int32_t hidden_zero_point) {
   if (weights.shape.size() != 2 || input_size < 0 || input_size > weights.shape[1]) {
-    throw InputError("fold_zero_points: gate weights " + shape_str(weights.shape) + " do not have " +
+    throw InputError("zero_point_bias: gate weights " + shape_str(weights.shape) + " do not have " +
                      std::to_string(input_size) + " input columns");
   }
   const int64_t R = weights.shape[0], K = weights.shape[1];
   if (!bias.empty() && static_cast<int64_t>(bias.size()) != R) {
-    throw InputError("fold_zero_points: bias has " + std::to_string(bias.size()) + " entries, expected " +
+    throw InputError("zero_point_bias: bias has " + std::to_string(bias.size()) + " entries, expected " +
                      std::to_string(R));
   }
-  std::vector<int32_t> folded(static_cast<size_t>(R));
+  std::vector<int32_t> adjusted(static_cast<size_t>(R));
   for (int64_t r = 0; r < R; ++r) {
     int64_t sum_x = 0, sum_h = 0;
     for (int64_t k = 0; k < input_size; ++k) sum_x += weights[r * K + k];
@@ -233,11 +233,11 @@ std::vector<int32_t> fold_zero_points(const TensorI8& weights, const std::vector
     const int64_t v = (bias.empty() ? 0 : int64_t{bias[static_cast<size_t>(r)]}) - input_zero_point * sum_x -
                       hidden_zero_point * sum_h;
     if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max()) {
-      throw InputError("fold_zero_points: folded bias of row " + std::to_string(r) + " overflows int32");
+      throw InputError("zero_point_bias: adjusted bias of row " + std::to_string(r) + " overflows int32");
     }
-    folded[static_cast<size_t>(r)] = static_cast<int32_t>(v);
+    adjusted[static_cast<size_t>(r)] = static_cast<int32_t>(v);
   }
-  return folded;
+  return adjusted;
 }
 
 std::vector<double> dequantize(const TensorI8& t, double scale, int32_t zero_point) {

@@ -93,7 +93,7 @@ TensorI32 recurrent_gate_gemm(const TensorI8& x, const TensorI8& h, const Tensor
 // so recurrent_gate_gemm(x, h, W, bias', 0, 0, ...) gives the same accumulators as the unfolded
 // GEMM, exactly (the GEMM of the raw int8 [x, h] needs no zero-point handling). Throws InputError on
 // shape mismatch or a folded bias outside int32.
-std::vector<int32_t> fold_zero_points(const TensorI8& weights, const std::vector<int32_t>& bias,
+std::vector<int32_t> zero_point_bias(const TensorI8& weights, const std::vector<int32_t>& bias,
                                       int64_t input_size, int32_t input_zero_point,
                                       int32_t hidden_zero_point);
 

@@ -23,7 +23,7 @@ struct Layer {
   int64_t groups = 1, dilation = 1;
   int64_t batch = 1;
   int w_bits = 8, a_bits = 8;
-  std::optional<int> w_nnz, a_nnz;  // per-layer DBB non-zeros per block (override the arch config)
+  std::optional<int> w_nnz, a_nnz;  // model sparsity: non-zeros per block of weights / activations
   double w_density = 1.0;           // fraction of non-zero generated weights
   double a_density = 1.0;           // fraction of non-zero generated activations
   std::string act_file, wgt_file;   // optional .npy tensors (absolute or relative to the workload file)

@@ -102,9 +102,10 @@ def main():
                           f"{sum(l['cycles'] for l in got.values())} cycles", flush=True)
     if a.action == "record":
         tmp = a.pins + ".tmp"
-        with open(tmp, "w") as f:
-            json.dump(pins, f, indent=1, sort_keys=True)
-            f.write("\n")
+        with open(tmp, "w") as f:  # one line per pinned run: diffs stay readable
+            keys = sorted(pins)
+            f.write("{\n" + ",\n".join(json.dumps(k) + ":" + json.dumps(pins[k], sort_keys=True, separators=(",", ":"))
+                                        for k in keys) + "\n}\n")
         os.replace(tmp, a.pins)
         return 0
     print(f"{checked - bad}/{checked} pinned runs unchanged")

@@ -303,7 +303,7 @@ TEST_CASE("lstm step by hand", "[quant][recurrent][lstm]") {
   const TensorI32 acc = lstm_gate_gemm(x, st.h, w, bias, p);
   CHECK(acc.data == std::vector<int32_t>{4096, 8192, 2048, -4096});
   // Folded bias: b - 1 * (w_x0 + w_x1) - 2 * w_h; the raw GEMM of [5, -3, 10] gives the same.
-  const std::vector<int32_t> folded = fold_zero_points(w, bias, 2, 1, 2);
+  const std::vector<int32_t> folded = zero_point_bias(w, bias, 2, 1, 2);
   CHECK(folded == std::vector<int32_t>{3728 - 120 - 12, 7712 - 0 - 20, 2080 + 4 - 2, -2564 - 127 + 256});
   CHECK(recurrent_gate_gemm(x, st.h, w, folded, 0, 0, "hand").data == acc.data);
 
@@ -423,7 +423,7 @@ TEST_CASE("split gemm and elementwise path equals the fused step", "[quant][recu
       const LstmParams lp = make_lstm_params(lc.I, lc.H, lc.s);
       LstmState fused = lstm_initial_state(lc.batch, lp), split = fused;
       const std::vector<int32_t> lfold =
-          fold_zero_points(lc.weights, lc.bias, lc.I, lc.s.input_zero_point, lc.s.hidden_zero_point);
+          zero_point_bias(lc.weights, lc.bias, lc.I, lc.s.input_zero_point, lc.s.hidden_zero_point);
       bool lstm_same = true;
       for (int64_t t = 0; t < lc.T; ++t) {
         const TensorI8 xt = slice_step(lc.x, t);
@@ -440,7 +440,7 @@ TEST_CASE("split gemm and elementwise path equals the fused step", "[quant][recu
       GruState gfused = gru_initial_state(gc.batch, gp), gsplit = gfused;
       const TensorI8 expanded = gru_gemm_weights(gc.weights, gc.I);
       const std::vector<int32_t> gfold =
-          fold_zero_points(expanded, gc.bias, gc.I, gc.s.input_zero_point, gc.s.hidden_zero_point);
+          zero_point_bias(expanded, gc.bias, gc.I, gc.s.input_zero_point, gc.s.hidden_zero_point);
       bool gru_same = true;
       for (int64_t t = 0; t < gc.T; ++t) {
         const TensorI8 xt = slice_step(gc.x, t);
@@ -637,5 +637,5 @@ TEST_CASE("recurrent layers reject bad parameters and shapes", "[quant][recurren
   CHECK_THROWS_WITH(recurrent_gate_gemm(TensorI8({1, big}, int8_t{127}), TensorI8({1, 1}),
                                         TensorI8({1, big + 1}, int8_t{-128}), {}, -128, 0, "big"),
                     Catch::Contains("overflow"));
-  CHECK_THROWS_AS(fold_zero_points(TensorI8({4, 3}), {1}, 2, 0, 0), InputError);
+  CHECK_THROWS_AS(zero_point_bias(TensorI8({4, 3}), {1}, 2, 0, 0), InputError);
 }

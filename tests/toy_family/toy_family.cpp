@@ -1,0 +1,98 @@
+// A toy accelerator family defined entirely inside the test suite: one MAC per cycle, weights and
+// activations streamed from DRAM once, no RTL. It proves that a family plugs into npusim through
+// sim/family/family.h alone: it is linked into its own copy of the CLI (npusim_toy) with no edit of sim/.
+#include "sim/common/error.h"
+#include "sim/driver/golden.h"
+#include "sim/family/family.h"
+#include "sim/family/registry.h"
+#include "sim/quant/requant.h"
+
+namespace npusim::toy {
+
+struct ToyConfig : FamilyConfig {
+  int64_t buffer_kib = 0;
+};
+
+class ToyMapping final : public LayerMapping {
+ public:
+  explicit ToyMapping(const Layer& l) : l_(l) {}
+  LayerOutcome estimate(const LayerOperands&) const override {
+    LayerOutcome o;
+    o.stats.cycles = l_.macs();  // one MAC per cycle
+    o.stats.actions["toy_mac"] = l_.macs();
+    o.stats.dram_read_bytes = Tensor<int8_t>::count(layer_input_shape(l_)) + Tensor<int8_t>::count(layer_weight_shape(l_));
+    o.stats.dram_write_bytes = l_.gemm_m() * l_.K;
+    o.stats.sram_read_bytes["buf"] = o.stats.dram_read_bytes;
+    o.stats.family["note"] = "toy";
+    return o;
+  }
+  // Its own direct convolution (NHWC, OHWI weights, groups, stride, padding, dilation), one MAC at a time.
+  LayerOutcome simulate(Hardware&, const LayerOperands& ops) const override {
+    LayerOutcome o = estimate(ops);
+    const int64_t H = l_.op == OpType::Fc ? 1 : l_.H, W = l_.op == OpType::Fc ? 1 : l_.W;
+    const int64_t oh = l_.op == OpType::Fc ? 1 : l_.out_h, ow = l_.op == OpType::Fc ? 1 : l_.out_w;
+    const int64_t cpg = l_.channels_per_group(), kpg = l_.filters_per_group();
+    o.acc = TensorI32({l_.batch * oh * ow, l_.K});
+    for (int64_t b = 0; b < l_.batch; ++b)
+      for (int64_t y = 0; y < oh; ++y)
+        for (int64_t x = 0; x < ow; ++x)
+          for (int64_t k = 0; k < l_.K; ++k) {
+            int32_t sum = ops.bias[static_cast<size_t>(k)];
+            for (int64_t r = 0; r < l_.R; ++r)
+              for (int64_t s = 0; s < l_.S; ++s) {
+                const int64_t iy = y * l_.stride_h - l_.pad_top + r * l_.dilation;
+                const int64_t ix = x * l_.stride_w - l_.pad_left + s * l_.dilation;
+                if (iy < 0 || iy >= H || ix < 0 || ix >= W) continue;  // padding contributes zero
+                for (int64_t c = 0; c < cpg; ++c) {
+                  const int64_t ci = (k / kpg) * cpg + c;
+                  sum += (ops.input[((b * H + iy) * W + ix) * l_.C + ci] - ops.input_zero_point) *
+                         ops.weights[((k * l_.R + r) * l_.S + s) * cpg + c];
+                }
+              }
+            o.acc[((b * oh + y) * ow + x) * l_.K + k] = sum;
+          }
+    o.out = requantize_all(o.acc, ops.requant);
+    return o;
+  }
+
+ private:
+  Layer l_;
+};
+
+class ToyFamily final : public Family {
+ public:
+  std::string name() const override { return "toy"; }
+  std::string description() const override { return "test family: one MAC per cycle"; }
+  std::vector<ParamSpec> params() const override {
+    return {{"buffer_kib", ParamKind::Integer, "64", false, 1, 1 << 20, {}, "KiB", "the one SRAM"}};
+  }
+  std::shared_ptr<const FamilyConfig> configure(ParamValues& v) const override {
+    auto c = std::make_shared<ToyConfig>();
+    c->buffer_kib = v.integer("buffer_kib");
+    return c;
+  }
+  std::string summary(const ArchConfig&) const override { return "1 MAC"; }
+  int64_t peak_macs_per_cycle(const ArchConfig&) const override { return 1; }
+  std::unique_ptr<LayerMapping> map_layer(const ArchConfig&, const Layer& l, const MappingOptions&) const override {
+    if (l.is_recurrent()) throw InputError(l.source + ": layer '" + l.name + "': the toy family has no recurrent layers");
+    return std::make_unique<ToyMapping>(l);
+  }
+  std::unique_ptr<Hardware> build(const ArchConfig&, const BackendOptions& o) const override {
+    if (o.backend != Backend::Model) throw InputError("the toy family has no RTL");
+    return std::make_unique<Hardware>();
+  }
+  cost::ActionTable actions() const override { return {{"toy_mac", {"MACs", {{"mult_int8", 1}, {"add32", 1}}}}}; }
+  std::pair<std::string, std::string> vector_unit_buffers(const ArchConfig&) const override { return {"buf", "buf"}; }
+  std::vector<cost::Memory> memories(const ArchConfig& a) const override {
+    return {{"buf", static_cast<double>(a.family_as<ToyConfig>().buffer_kib)}};
+  }
+  std::vector<cost::InventoryItem> area_inventory(const ArchConfig&) const override {
+    return {{"MACs", "mult_int8", 1}, {"MACs", "add32", 1}};
+  }
+};
+
+}  // namespace npusim::toy
+
+namespace npusim::toy {
+NPUSIM_REGISTER_FAMILY(ToyFamily);
+}  // namespace npusim::toy

@@ -201,7 +201,6 @@ void Executor::check_memory(const Layer& l, const LayerMapping* m) const {
 
 LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out, bool simulate) {
   const auto mapping = family_.map_layer(arch_, l, opts_.mapping);
-  check_memory(l, mapping.get());
   LayerOperands ops;
   ops.layer = &l;
   ops.values = values_;
@@ -338,6 +337,12 @@ RunReport Executor::run() {
   if (!opts_.fast) hw_ = family_.build(arch_, opts_.backend);
   const int64_t peak = family_.peak_macs_per_cycle(arch_);
 
+  // Every layer's memory before anything is materialised (a long run never dies half-way on this).
+  if (values_)
+    for (size_t i = 0; i < net_.layers.size() && i <= only; ++i) {
+      const Layer& l = net_.layers[i];
+      check_memory(l, l.on_array() || l.is_recurrent() ? family_.map_layer(arch_, l, opts_.mapping).get() : nullptr);
+    }
   if (chained_ && values_) {
     for (const auto& l : net_.layers)
       for (const auto& p : l.inputs) readers_left_[p]++;

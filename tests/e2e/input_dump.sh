@@ -7,7 +7,8 @@ npusim=$1 src=$2
 arch=$src/configs/arch/sa_16x16_os.yaml wl=$src/workloads/tinymlperf_ic_resnet8.csv
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 - "$tmp" <<'PY'
+py=/usr/bin/python3; [ -x "$py" ] || py=python3  # Debian's python3-numpy
+"$py" - "$tmp" <<'PY'
 import sys, numpy as np
 rng = np.random.default_rng(5)
 for name in ("x1", "x2"):
@@ -22,5 +23,5 @@ dumped=$(ls "$tmp/d1" | wc -l)
 cmp "$tmp/y1.npy" "$tmp/d1/L14_fc.npy" || { echo "FAIL: --output is not the last layer's tensor"; exit 1; }
 cmp "$tmp/y1.npy" "$tmp/y1b.npy" || { echo "FAIL: same input, different output"; exit 1; }
 if cmp -s "$tmp/y1.npy" "$tmp/y2.npy"; then echo "FAIL: the output does not depend on --input"; exit 1; fi
-python3 -c "import numpy as np, sys; y = np.load(sys.argv[1]); assert y.dtype == np.int8 and y.size == 10, y.shape" "$tmp/y1.npy"
+"$py" -c "import numpy as np, sys; y = np.load(sys.argv[1]); assert y.dtype == np.int8 and y.size == 10, y.shape" "$tmp/y1.npy"
 echo "ok: $dumped layer tensors, output follows the input"

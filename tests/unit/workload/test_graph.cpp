@@ -281,7 +281,7 @@ TEST_CASE("tensor shapes", "[workload][graph]") {
   CHECK(input_shape(find_layer(ptb, "decoder")) == Shape{700, 650});  // per step: batch 20 x 35 steps
 }
 
-TEST_CASE("every shipped network chains; SCALE-Sim files and the unit-test tables do not",
+TEST_CASE("every shipped network chains, SCALE-Sim files and the unit-test tables do not",
           "[workload][graph]") {
   int networks = 0;
   for (const auto& e : std::filesystem::recursive_directory_iterator(workload(""))) {

@@ -37,6 +37,7 @@ class SaEngine {
   uint64_t cycle() const { return t_; }
 
  private:
+  static constexpr uint64_t kUnset = ~uint64_t{0};  // a step not reached yet
   struct FoldRef {
     int64_t group;
     mapping::Fold f;

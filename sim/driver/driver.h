@@ -34,6 +34,7 @@ struct RunTotals {
   int64_t cycles = 0, macs = 0, executed_macs = 0, stall_cycles = 0, dram_bytes = 0;
   double utilization = 0.0, latency_s = 0.0, tops = 0.0;
   int verified = 0, failed = 0, not_checked = 0;
+  int statistical = 0;  // layers of inexact hardware, compared as error statistics
   // Energy and area (sim/cost, configs/tech/<node>.yaml). Core = everything but DRAM.
   std::map<std::string, double> energy_by_category_pj, area_by_category_um2;
   double energy_pj = 0, energy_core_pj = 0, area_mm2 = 0;
@@ -65,6 +66,9 @@ RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptio
 
 // Bit-exact comparison of accumulators and outputs with golden; `note` says what matched or where the
 // first difference is.
+// Mean and largest |out - golden| in LSB and the share of elements that differ.
+nlohmann::json error_statistics(const TensorI8& out, const TensorI8& golden);
+
 bool compare_outputs(const TensorI32& acc, const TensorI8& out, const TensorI32& golden_acc,
                      const TensorI8& golden_out, std::string* note);
 

@@ -10,8 +10,9 @@
 //    inventory, the RTL to synthesize for `npusim area --synth`;
 //  - the peak MACs per cycle (the denominator of utilization).
 // Verification policy: the executor compares what a mapping returns (accumulators and output tensor)
-// with the golden network bit-exactly; a family whose hardware is not exact reports that in its
-// outcome's `self_checked` note instead.
+// with the golden network on the same input: bit-exactly when the outcome is `exact` (digital
+// families; a stochastic family in its noise-free mode), else as error statistics (mean and largest
+// |error| in LSB, share of outputs that differ) in the layer's `family.error_vs_golden`.
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -66,6 +67,9 @@ struct LayerOutcome {
   // A check the family runs on its own hardware's results beyond the executor's comparison with
   // golden (e.g. an internal write-back path); non-empty: what failed, and the layer is not verified.
   std::string self_check_failure;
+  // false: the hardware is not meant to match golden bit for bit (e.g. analog noise on): the executor
+  // reports error statistics instead of a pass/fail.
+  bool exact = true;
 };
 
 // The elaborated accelerator of a run (SystemC allows one elaboration per process): layers are jobs

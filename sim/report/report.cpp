@@ -14,6 +14,7 @@ namespace {
 
 std::string verified_cell(const LayerStats& st, const RunReport& rep) {
   if (st.unit != "array" || rep.fast) return "n/a";
+  if (!st.exact_compare) return "stat";
   return st.verified ? "yes" : "FAIL";
 }
 
@@ -88,8 +89,9 @@ void print_table(std::ostream& os, const RunReport& rep) {
     os << "verification: none (--fast takes values from the golden ops)\n";
   else
     os << fmt::format(
-        "verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit)\n",
-        t.verified, t.failed, t.not_checked);
+        "verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit){}\n",
+        t.verified, t.failed, t.not_checked,
+        t.statistical ? fmt::format(", {} compared as error statistics (inexact hardware)", t.statistical) : "");
   if (rep.lockstep_cycles)
     os << fmt::format("lockstep: model and RTL agreed on every output port of {} for {} cycles\n",
                       rep.lockstep_blocks, rep.lockstep_cycles);
@@ -126,7 +128,7 @@ nlohmann::json to_json(const RunReport& rep) {
     l["stall_cycles"] = st.stall_cycles;
     l["prologue_cycles"] = st.prologue_cycles;
     l["utilization"] = st.utilization;
-    if (st.unit == "array" && !rep.fast)
+    if (st.unit == "array" && !rep.fast && st.exact_compare)
       l["verified"] = st.verified;
     else
       l["verified"] = nullptr;
@@ -166,7 +168,8 @@ nlohmann::json to_json(const RunReport& rep) {
                 {"tops", t.tops},
                 {"layers_verified", t.verified},
                 {"layers_failed", t.failed},
-                {"layers_not_checked", t.not_checked}};
+                {"layers_not_checked", t.not_checked},
+                {"layers_statistical", t.statistical}};
   j["total"]["energy_pj"] = t.energy_pj;
   j["total"]["energy_core_pj"] = t.energy_core_pj;
   j["total"]["energy_by_category_pj"] = t.energy_by_category_pj;

@@ -21,6 +21,7 @@ struct LayerStats {
   int64_t prologue_cycles = 0;  // initial operand fetch before compute can start
   double utilization = 0.0;     // executed_macs / (cycles * peak MACs per cycle)
   bool verified = false;
+  bool exact_compare = true;  // false: inexact hardware, compared as error statistics (family.error_vs_golden)
   std::string verify_note;  // what was compared, or why not
   // SRAM traffic per memory (names from Family::memories, e.g. act/wgt/out).
   std::map<std::string, int64_t> sram_read_bytes, sram_write_bytes;

@@ -1,7 +1,10 @@
 // A toy accelerator family defined entirely inside the test suite: one MAC per cycle, weights and
 // activations streamed from DRAM once, no RTL. It proves that a family plugs into npusim through
 // sim/family/family.h alone: it is linked into its own copy of the CLI (npusim_toy) with no edit of sim/.
+#include <algorithm>
+
 #include "sim/common/error.h"
+#include "sim/common/rng.h"
 #include "sim/driver/golden.h"
 #include "sim/family/family.h"
 #include "sim/family/registry.h"
@@ -11,11 +14,12 @@ namespace npusim::toy {
 
 struct ToyConfig : FamilyConfig {
   int64_t buffer_kib = 0;
+  int noise_lsb = 0;  // > 0: outputs off by up to this many LSB (an inexact, stochastic family)
 };
 
 class ToyMapping final : public LayerMapping {
  public:
-  explicit ToyMapping(const Layer& l) : l_(l) {}
+  ToyMapping(const Layer& l, int noise_lsb) : l_(l), noise_lsb_(noise_lsb) {}
   LayerOutcome estimate(const LayerOperands&) const override {
     LayerOutcome o;
     o.stats.cycles = l_.macs();  // one MAC per cycle
@@ -52,11 +56,17 @@ class ToyMapping final : public LayerMapping {
             o.acc[((b * oh + y) * ow + x) * l_.K + k] = sum;
           }
     o.out = requantize_all(o.acc, ops.requant);
+    if (noise_lsb_ > 0) {
+      Rng noise(0, "toy_noise:" + l_.name);
+      for (auto& v : o.out.data) v = static_cast<int8_t>(std::clamp<int64_t>(v + noise.uniform(-noise_lsb_, noise_lsb_), -128, 127));
+      o.exact = false;
+    }
     return o;
   }
 
  private:
   Layer l_;
+  int noise_lsb_;
 };
 
 class ToyFamily final : public Family {
@@ -64,18 +74,20 @@ class ToyFamily final : public Family {
   std::string name() const override { return "toy"; }
   std::string description() const override { return "test family: one MAC per cycle"; }
   std::vector<ParamSpec> params() const override {
-    return {{"buffer_kib", ParamKind::Integer, "64", false, 1, 1 << 20, {}, "KiB", "the one SRAM"}};
+    return {{"buffer_kib", ParamKind::Integer, "64", false, 1, 1 << 20, {}, "KiB", "the one SRAM"},
+            {"noise_lsb", ParamKind::Integer, "0", false, 0, 16, {}, "LSB", "output noise (0: exact)"}};
   }
   std::shared_ptr<const FamilyConfig> configure(ParamValues& v) const override {
     auto c = std::make_shared<ToyConfig>();
     c->buffer_kib = v.integer("buffer_kib");
+    c->noise_lsb = static_cast<int>(v.integer("noise_lsb"));
     return c;
   }
   std::string summary(const ArchConfig&) const override { return "1 MAC"; }
   int64_t peak_macs_per_cycle(const ArchConfig&) const override { return 1; }
-  std::unique_ptr<LayerMapping> map_layer(const ArchConfig&, const Layer& l, const MappingOptions&) const override {
+  std::unique_ptr<LayerMapping> map_layer(const ArchConfig& a, const Layer& l, const MappingOptions&) const override {
     if (l.is_recurrent()) throw InputError(l.source + ": layer '" + l.name + "': the toy family has no recurrent layers");
-    return std::make_unique<ToyMapping>(l);
+    return std::make_unique<ToyMapping>(l, a.family_as<ToyConfig>().noise_lsb);
   }
   std::unique_ptr<Hardware> build(const ArchConfig&, const BackendOptions& o) const override {
     if (o.backend != Backend::Model) throw InputError("the toy family has no RTL");

@@ -258,13 +258,24 @@ int main(int argc, char** argv) {
     return cmd_run(arch, workload, opts, sets, "", "");
   }
   if (*list) {
+    auto print_params = [](const std::vector<ParamSpec>& params) {
+      for (const auto& p : params) {
+        std::string values = p.def.empty() ? (p.required ? "required" : "derived") : p.def;
+        if (p.kind == ParamKind::Choice) {
+          values += " (";
+          for (size_t i = 0; i < p.choices.size(); ++i) values += (i ? "|" : "") + p.choices[i];
+          values += ")";
+        }
+        std::cout << fmt::format("    {:<28} {:<26} {:<12} {}\n", p.key, values, p.unit, p.desc);
+      }
+    };
+    std::cout << "common config keys:\n";
+    print_params(common_params());
     std::cout << "families:\n";
     for (const auto& name : family_names()) {
       const Family& f = *find_family(name);
       std::cout << "  " << name << ": " << f.description() << "\n";
-      for (const auto& p : f.params())
-        std::cout << fmt::format("    {:<28} {:<8} {:<10} {}\n", p.key, p.def.empty() ? (p.required ? "required" : "derived") : p.def,
-                                 p.unit, p.desc);
+      print_params(f.params());
     }
     std::cout << "arch configs:\n";
     list_dir(std::string(NPUSIM_SOURCE_DIR) + "/configs/arch", ".yaml");

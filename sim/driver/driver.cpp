@@ -15,6 +15,8 @@
 #include "sim/cost/cost_model.h"
 #include "sim/cost/tech_table.h"
 #include "sim/driver/golden.h"
+#include "sim/driver/layer_operands.h"
+#include "sim/driver/tensor_source.h"
 #include "sim/driver/quant_choice.h"
 #include "sim/driver/vector_unit.h"
 #include "sim/family/registry.h"
@@ -30,38 +32,9 @@ namespace npusim {
 
 namespace {
 
-std::string where(const Layer& l) {
-  return (l.source.empty() ? l.name : l.source) + ": layer '" + l.name + "'";
-}
-
-TensorI8 load_or_generate(const std::string& file, std::vector<int64_t> shape, int bits, double density,
-                          uint64_t seed, const std::string& stream, const Layer& l, const char* what) {
-  if (file.empty()) {
-    Rng rng(seed, stream);
-    return quant::random_tensor(std::move(shape), bits, density, rng);
-  }
-  TensorI8 t = quant::read_npy_i8(file);
-  if (t.shape != shape)
-    throw InputError(file + ": " + what + " of " + where(l) + " must have shape " + quant::shape_str(shape) +
-                     ", file has " + quant::shape_str(t.shape));
-  const auto [lo, hi] = quant::int_range(bits);
-  for (int64_t i = 0; i < t.size(); ++i)
-    if (t[i] < lo || t[i] > hi)
-      throw InputError(file + ": value " + std::to_string(t[i]) + " at index " + std::to_string(i) +
-                       " is outside the " + std::to_string(bits) + "-bit range of " + what);
-  return t;
-}
-
-std::vector<int64_t> output_shape_of(const Layer& l) {
-  if (l.is_recurrent()) return {l.seq_len, l.batch, l.hidden_size};
-  if (l.op == OpType::Fc) return {l.batch, l.K};
-  return l.batch == 1 ? std::vector<int64_t>{l.out_h, l.out_w, l.K}
-                      : std::vector<int64_t>{l.batch, l.out_h, l.out_w, l.K};
-}
-
 // Memory a layer's tensors need (input, output, weights, int32 accumulators, the family's operands).
 int64_t layer_bytes(const Layer& l, int64_t family_bytes) {
-  const int64_t in = Tensor<int8_t>::count(layer_input_shape(l)), out = Tensor<int8_t>::count(output_shape_of(l));
+  const int64_t in = Tensor<int8_t>::count(layer_input_shape(l)), out = Tensor<int8_t>::count(layer_output_shape(l));
   const int64_t w = l.on_array() || l.is_recurrent() ? Tensor<int8_t>::count(layer_weight_shape(l)) : 0;
   const int64_t acc = l.on_array() ? 4 * out : l.is_recurrent() ? 16 * l.seq_len * l.batch * l.hidden_size : 0;
   return in + 2 * out + w + 2 * acc + family_bytes;
@@ -79,7 +52,7 @@ int64_t memory_limit_bytes() {
 TensorI8 as_input(const Layer& l, TensorI8 t, const std::string& producer) {
   const auto shape = layer_input_shape(l);
   if (Tensor<int8_t>::count(shape) != t.size())
-    throw InputError(where(l) + ": reads " + quant::shape_str(shape) + " but '" + producer + "' wrote " +
+    throw InputError(layer_where(l) + ": reads " + quant::shape_str(shape) + " but '" + producer + "' wrote " +
                      quant::shape_str(t.shape));
   t.shape = shape;
   return t;
@@ -163,6 +136,11 @@ class Executor {
   // Inputs of layer `i`: the producers' tensors (chained) or drawn from the seed (independent).
   std::vector<QTensor> inputs_of(size_t i);
   LayerStats run_array_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out, bool simulate);
+  // Layers first .. first + seg.size() - 1 as one segment; their stats and output tensors.
+  std::vector<LayerStats> run_segment(size_t first, const SegmentMapping& seg, const std::vector<QTensor>& in,
+                                      std::vector<QTensor>* outs);
+  // Account for one layer's output and stats (dumps, live tensors, pricing) in the report.
+  void record(size_t i, LayerStats st, QTensor out, bool report, RunReport& rep);
   LayerStats run_vector_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out);
   void check_memory(const Layer& l, const LayerMapping* m) const;
   void finish(RunReport& rep, const cost::AreaReport& area) const;
@@ -175,7 +153,36 @@ class Executor {
   std::unique_ptr<Hardware> hw_;
   std::map<std::string, QTensor> tensors_;  // live outputs by layer name ("" = network input)
   std::map<std::string, int> readers_left_;
+  QTensor last_;  // the last layer's output (the network's final tensor)
+  std::unique_ptr<cost::TechTable> tech_;
+  std::vector<cost::Memory> memories_;
+  cost::AreaReport area_;
+  cost::ActionTable actions_;
 };
+
+void Executor::record(size_t i, LayerStats st, QTensor out, bool report, RunReport& rep) {
+  const Layer& l = net_.layers[i];
+  if (values_) {
+    if (!opts_.dump_dir.empty()) quant::write_npy(npy_name(opts_.dump_dir, l.name), out.t);
+    if (chained_ && readers_left_[l.name] > 0) tensors_[l.name] = out;
+    last_ = std::move(out);
+  }
+  if (!report) return;
+  st.name = l.name;
+  st.op = to_string(l.op);
+  st.shape = shape_string(l);
+  st.macs = l.macs();
+  if (st.unit.empty()) st.unit = "array";
+  if (st.unit == "array") st.executed_macs = st.actions.count("mac") ? st.actions.at("mac") : st.macs;
+  const int64_t peak = family_.peak_macs_per_cycle(arch_);
+  st.utilization = st.cycles > 0 && st.unit == "array"
+                       ? static_cast<double>(st.executed_macs) / (static_cast<double>(st.cycles) * peak)
+                       : 0.0;
+  const cost::EnergyReport e = cost::price_layer(*tech_, actions_, memories_, arch_.clock_mhz, st, area_);
+  st.energy_pj = e.by_category_pj;
+  st.energy_total_pj = e.total_pj;
+  rep.layers.push_back(std::move(st));
+}
 
 std::vector<QTensor> Executor::inputs_of(size_t i) {
   const Layer& l = net_.layers[i];
@@ -208,82 +215,88 @@ void Executor::check_memory(const Layer& l, const LayerMapping* m) const {
   if (!values_) return;
   const int64_t need = layer_bytes(l, m ? m->working_bytes() : 0), have = memory_limit_bytes();
   if (need > have)
-    throw InputError(where(l) + ": its tensors need about " + std::to_string(need) + " bytes, more than the " +
+    throw InputError(layer_where(l) + ": its tensors need about " + std::to_string(need) + " bytes, more than the " +
                      std::to_string(have) + " bytes available; run it with --fast (closed forms, no tensors)");
 }
 
 LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out, bool simulate) {
   const auto mapping = family_.map_layer(arch_, l, opts_.mapping);
-  LayerOperands ops;
-  ops.layer = &l;
-  ops.values = values_;
   if (!values_) {
+    LayerOperands ops;
+    ops.layer = &l;
+    ops.values = false;
     LayerOutcome o = mapping->estimate(ops);
     o.stats.verify_note = "--fast: no values computed";
     return std::move(o.stats);
   }
-  const QTensor& x = in.at(0);
-  ops.input = x.t;
-  ops.weights = load_or_generate(l.wgt_file, layer_weight_shape(l), l.w_bits, l.w_density, opts_.seed,
-                                 "wgt:" + l.name, l, "weights");
-  Rng b(opts_.seed, "bias:" + l.name);
-  const int64_t rows = l.is_recurrent() ? 4 * l.hidden_size : l.K;
-  ops.bias.resize(static_cast<size_t>(rows));
-  for (auto& v : ops.bias) v = static_cast<int32_t>(b.uniform(l.is_recurrent() ? -512 : -256, l.is_recurrent() ? 512 : 256));
-  if (l.op == OpType::Gru) ops.weights = quant::gru_gemm_weights(ops.weights, l.input_size);
-  mapping->prepare_weights(ops.weights);
-  TensorI32 g_acc;
-  TensorI8 g_out;
-  if (l.is_recurrent()) {
-    // x and h scales from the data (h = o tanh(c) in [-1, 1)); the gate scale puts a typical
-    // accumulator (|W| ~ 64, |a| ~ 64 over I + H terms) around +-2 in Q3.12.
-    ops.scales.input_scale = x.scale;
-    ops.scales.input_zero_point = x.zero_point;
-    ops.scales.hidden_scale = 1.0 / 128;
-    Rng hz(opts_.seed, "qparams:" + l.name);
-    ops.scales.hidden_zero_point = symmetric_ ? 0 : static_cast<int32_t>(hz.uniform(-8, 8));
-    ops.scales.gate_scales = {2.0 / (64.0 * 64.0 * std::sqrt(static_cast<double>(l.input_size + l.hidden_size)))};
-    GoldenRecurrent g = golden_recurrent(l, ops, *mapping);
-    g_acc = std::move(g.acc);
-    g_out = std::move(g.h);
-    out->scale = ops.scales.hidden_scale;
-    out->zero_point = ops.scales.hidden_zero_point;
-  } else {
-    ops.input_zero_point = x.zero_point;
-    const TensorI8 hin = mapping->transforms_input() ? mapping->hardware_input(x.t) : TensorI8{};
-    g_acc = golden_acc(l, mapping->transforms_input() ? hin : x.t, ops.weights, ops.bias, x.zero_point);
-    const int32_t zp_out = choose_output_zero_point(opts_.seed, l, symmetric_);
-    ops.requant = choose_requant(opts_.seed, l, g_acc, zp_out);
-    g_out = requantize_all(g_acc, ops.requant);
-    out->scale = x.scale;
-    out->zero_point = zp_out;
+  PreparedLayer p = prepare_layer(l, *mapping, in.at(0), opts_.seed, symmetric_);
+  *out = p.golden_out;
+  if (!simulate || opts_.fast) {
+    LayerOutcome o = mapping->estimate(p.ops);
+    o.stats.verify_note = "--fast: values from the golden ops, not simulated";
+    o.stats.saturated_fraction = saturated_fraction(out->t, l.a_bits);
+    return std::move(o.stats);
   }
-  LayerStats st;
-  if (simulate && !opts_.fast) {
-    LayerOutcome o = mapping->simulate(*hw_, ops);
-    st = std::move(o.stats);
-    if (!o.exact) {
-      st.family["error_vs_golden"] = error_statistics(o.out, g_out);
-      st.verify_note = "inexact hardware: " + st.family["error_vs_golden"].dump();
-      st.exact_compare = false;
-    } else {
-      st.verified = compare_outputs(o.acc, o.out, g_acc, g_out, &st.verify_note);
-    }
-    if (st.verified && !o.self_check_failure.empty()) {
-      st.verified = false;
-      st.verify_note = "MISMATCH: " + o.self_check_failure;
-    }
-    out->t = std::move(o.out);  // what the accelerator computed flows on
-  } else {
-    LayerOutcome o = mapping->estimate(ops);
-    st = std::move(o.stats);
-    st.verify_note = "--fast: values from the golden ops, not simulated";
-    out->t = std::move(g_out);
-  }
-  if (out->t.size() == 0) out->t = TensorI8(output_shape_of(l));
-  out->t.shape = output_shape_of(l);
+  LayerOutcome o = mapping->simulate(*hw_, p.ops);
+  LayerStats st = judge_layer(o, p);
+  out->t = std::move(o.out);  // what the accelerator computed flows on
+  out->t.shape = layer_output_shape(l);
   st.saturated_fraction = saturated_fraction(out->t, l.a_bits);
   return st;
+}
+
+std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping& seg, const std::vector<QTensor>& in,
+                                              std::vector<QTensor>* outs) {
+  const size_t n = seg.size();
+  for (size_t j = 1; j < n; ++j) {
+    const Layer& l = net_.layers[first + j];
+    if (first + j >= net_.layers.size() || l.inputs != std::vector<std::string>{net_.layers[first + j - 1].name})
+      throw InputError(layer_where(l) + ": family " + arch_.family + " fuses it into a segment with '" +
+                       net_.layers[first].name + "', but it does not read the layer before it");
+  }
+  std::vector<LayerOperands> ops(n);
+  std::vector<PreparedLayer> prepared;
+  for (size_t j = 0; j < n; ++j) {
+    ops[j].layer = &net_.layers[first + j];
+    ops[j].values = values_;
+    if (!values_) continue;
+    // Inside the segment each layer's operands follow from its predecessor's golden output.
+    prepared.push_back(prepare_layer(net_.layers[first + j], seg.layer(j), j == 0 ? in.at(0) : prepared.back().golden_out,
+                                     opts_.seed, symmetric_));
+    ops[j] = prepared.back().ops;
+  }
+  const bool simulate = values_ && !opts_.fast;
+  std::vector<LayerOutcome> outcomes = simulate ? seg.simulate(*hw_, ops) : seg.estimate(ops);
+  if (outcomes.size() != n) throw std::logic_error("segment returned " + std::to_string(outcomes.size()) + " outcomes");
+  if (simulate && outcomes.back().out.size() == 0) throw std::logic_error("segment did not return its output");
+  std::vector<LayerStats> stats;
+  outs->assign(n, QTensor{});
+  for (size_t j = n; j-- > 0;) {
+    const Layer& l = net_.layers[first + j];
+    LayerOutcome& o = outcomes[j];
+    if (!simulate) {
+      o.stats.verify_note = values_ ? "--fast: values from the golden ops, not simulated" : "--fast: no values computed";
+      if (values_) (*outs)[j] = prepared[j].golden_out;
+    } else if (o.out.size() > 0) {
+      const QTensor q = prepared[j].golden_out;
+      o.stats = judge_layer(o, prepared[j]);
+      (*outs)[j] = q;
+      (*outs)[j].t = std::move(o.out);
+      (*outs)[j].t.shape = layer_output_shape(l);
+    } else {
+      // Not exposed: checked through the segment's output, which depends on it.
+      const bool last_ok = stats.empty() ? false : stats.front().verified;
+      o.stats.verified = last_ok;
+      o.stats.verify_note = "inside segment " + net_.layers[first].name + ".." + net_.layers[first + n - 1].name +
+                            ": checked through the segment's output";
+      o.stats.notes.push_back(o.stats.verify_note);
+      (*outs)[j] = prepared[j].golden_out;  // only used if another layer reads it (it cannot differ if the output matches)
+    }
+    o.stats.family["segment"] = {{"first", net_.layers[first].name}, {"layers", n}, {"index", j}};
+    if (values_) o.stats.saturated_fraction = saturated_fraction((*outs)[j].t, l.a_bits);
+    stats.insert(stats.begin(), std::move(o.stats));
+  }
+  return stats;
 }
 
 LayerStats Executor::run_vector_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out) {
@@ -304,7 +317,7 @@ LayerStats Executor::run_vector_layer(const Layer& l, const std::vector<QTensor>
     if (l.batch == 1) {
       out->t = l.op == OpType::MaxPool ? quant::max_pool(in[0].t, g, lo, hi) : quant::avg_pool(in[0].t, g, lo, hi);
     } else {
-      out->t = TensorI8(output_shape_of(l));
+      out->t = TensorI8(layer_output_shape(l));
       const int64_t img = l.H * l.W * l.C, o = l.out_h * l.out_w * l.K;
       for (int64_t b = 0; b < l.batch; ++b) {
         TensorI8 one({l.H, l.W, l.C});
@@ -314,7 +327,7 @@ LayerStats Executor::run_vector_layer(const Layer& l, const std::vector<QTensor>
       }
     }
   }
-  out->t.shape = output_shape_of(l);
+  out->t.shape = layer_output_shape(l);
   st.saturated_fraction = l.op == OpType::Add ? saturated_fraction(out->t, l.a_bits) : -1;
   return st;
 }
@@ -345,16 +358,15 @@ RunReport Executor::run() {
     throw InputError("--input: " + net_.source + " runs as independent layers (" + rep.execution_reason +
                      "); a network input needs a chained workload");
   // Energy and area: the family's memories and logic plus the vector unit.
-  const cost::TechTable tech = cost::TechTable::for_node(arch_.tech, arch_.source);
-  const std::vector<cost::Memory> memories = family_.memories(arch_);
-  for (const auto& m : memories) rep.memories.push_back(m.name);
+  tech_ = std::make_unique<cost::TechTable>(cost::TechTable::for_node(arch_.tech, arch_.source));
+  memories_ = family_.memories(arch_);
+  for (const auto& m : memories_) rep.memories.push_back(m.name);
   std::vector<cost::InventoryItem> inventory = family_.area_inventory(arch_);
   for (auto& it : vector_unit_inventory(arch_)) inventory.push_back(it);
-  const cost::AreaReport area = cost::price_area(tech, memories, inventory);
-  cost::ActionTable actions = family_.actions();
-  for (auto& [k, v] : vector_unit_actions()) actions.emplace(k, v);
+  area_ = cost::price_area(*tech_, memories_, inventory);
+  actions_ = family_.actions();
+  for (auto& [k, v] : vector_unit_actions()) actions_.emplace(k, v);
   if (!opts_.fast) hw_ = family_.build(arch_, opts_.backend);
-  const int64_t peak = family_.peak_macs_per_cycle(arch_);
 
   // Every layer's memory before anything is materialised (a long run never dies half-way on this).
   if (values_)
@@ -377,39 +389,34 @@ RunReport Executor::run() {
     x.zero_point = symmetric_ ? 0 : static_cast<int32_t>(z.uniform(lo / 2, hi / 2));
     tensors_[""] = std::move(x);
   }
-  QTensor last;
-  for (size_t i = 0; i < net_.layers.size() && i <= only; ++i) {
+  for (size_t i = 0; i < net_.layers.size() && i <= only;) {
     const Layer& l = net_.layers[i];
     // With --layer, the layers before it only produce its input (golden ops, no simulation, no report).
     const bool report = only == net_.layers.size() || i == only;
-    if (!report && !chained_) continue;
-    const std::vector<QTensor> in = values_ ? inputs_of(i) : std::vector<QTensor>{};
-    QTensor out;
-    LayerStats st = l.on_array() || l.is_recurrent() ? run_array_layer(l, in, &out, report)
-                                                       : run_vector_layer(l, in, &out);
-    if (values_) {
-      if (!opts_.dump_dir.empty()) quant::write_npy(npy_name(opts_.dump_dir, l.name), out.t);
-      if (chained_ && readers_left_[l.name] > 0) tensors_[l.name] = out;
-      last = std::move(out);
+    if (!report && !chained_) {
+      ++i;
+      continue;
     }
-    if (!report) continue;
-    st.name = l.name;
-    st.op = to_string(l.op);
-    st.shape = shape_string(l);
-    st.macs = l.macs();
-    if (st.unit.empty()) st.unit = "array";
-    if (st.unit == "array") st.executed_macs = st.actions.count("mac") ? st.actions.at("mac") : st.macs;
-    st.utilization = st.cycles > 0 && st.unit == "array"
-                         ? static_cast<double>(st.executed_macs) / (static_cast<double>(st.cycles) * peak)
-                         : 0.0;
-    const cost::EnergyReport e = cost::price_layer(tech, actions, memories, arch_.clock_mhz, st, area);
-    st.energy_pj = e.by_category_pj;
-    st.energy_total_pj = e.total_pj;
-    rep.layers.push_back(std::move(st));
+    const std::vector<QTensor> in = values_ ? inputs_of(i) : std::vector<QTensor>{};
+    const auto seg = chained_ && report ? family_.map_segment(arch_, net_, i, opts_.mapping) : nullptr;
+    if (seg && seg->size() > 1 && (only == net_.layers.size())) {
+      std::vector<QTensor> outs;
+      std::vector<LayerStats> stats = run_segment(i, *seg, in, &outs);
+      for (size_t j = 0; j < stats.size(); ++j) {
+        if (values_ && j + 1 < stats.size()) --readers_left_[net_.layers[i + j].name];  // read inside the segment
+        record(i + j, std::move(stats[j]), std::move(outs[j]), true, rep);
+      }
+      i += stats.size();
+      continue;
+    }
+    QTensor out;
+    LayerStats st = l.on_array() || l.is_recurrent() ? run_array_layer(l, in, &out, report) : run_vector_layer(l, in, &out);
+    record(i, std::move(st), std::move(out), report, rep);
+    ++i;
   }
-  if (!opts_.output_npy.empty()) quant::write_npy(opts_.output_npy, last.t);
-  rep.total.tech_table = tech.path();
-  finish(rep, area);
+  if (!opts_.output_npy.empty()) quant::write_npy(opts_.output_npy, last_.t);
+  rep.total.tech_table = tech_->path();
+  finish(rep, area_);
   if (hw_) {
     rep.lockstep_cycles = hw_->lockstep_cycles();
     rep.lockstep_blocks = hw_->lockstep_blocks();

@@ -24,8 +24,10 @@ quant::Requant choose_requant(uint64_t seed, const Layer& l, const TensorI32& ac
   }
   Rng r(seed, "rescale:" + l.name);
   const auto [lo, hi] = quant::int_range(l.a_bits);
+  // The room on the narrower side of the zero point, so neither sign saturates.
+  const double room = std::min(hi - out_zp, out_zp - lo);
   std::vector<double> real(static_cast<size_t>(K));
-  for (size_t k = 0; k < real.size(); ++k) real[k] = (hi - lo) / 2.0 / maxabs[k] * (0.8 + 0.2 * r.uniform01());
+  for (size_t k = 0; k < real.size(); ++k) real[k] = room / maxabs[k] * (0.8 + 0.2 * r.uniform01());
   return quant::make_requant(real, out_zp, l.a_bits);
 }
 

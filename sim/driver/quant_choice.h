@@ -25,8 +25,9 @@ struct QTensor {
 int32_t choose_output_zero_point(uint64_t seed, const Layer& l, bool symmetric);
 
 // Per-channel output requantization from the real accumulator range, as a calibration on this very input
-// would set it: the largest |acc| of channel k maps to between 0.8 and 1.0 of the half range (stream
-// `rescale:<layer>`), so outputs use the range without saturating (the zero point's offset aside).
+// would set it: the largest |acc| of channel k maps to between 0.8 and 1.0 of the room between the zero
+// point and the nearer end of the range (stream `rescale:<layer>`), so outputs use the range without
+// saturating.
 quant::Requant choose_requant(uint64_t seed, const Layer& l, const TensorI32& acc, int32_t out_zp);
 
 // ADD of two tensors: the output scale covers the real range of the sum.

@@ -101,6 +101,22 @@ class LayerMapping {
   virtual LayerOutcome simulate(Hardware& hw, const LayerOperands& ops) const = 0;
 };
 
+// A run of consecutive layers a family executes as one unit (e.g. a pipeline of fixed-weight layers that
+// are all in flight at once). Layer i + 1 of a segment reads exactly layer i. The executor prepares every
+// layer's operands (each from its predecessor's golden output: what flows inside the segment is the
+// hardware's business), then calls the segment once; it compares every layer whose output the segment
+// exposes, and the segment's last output always.
+class SegmentMapping {
+ public:
+  virtual ~SegmentMapping() = default;
+  virtual size_t size() const = 0;  // layers, from the one map_segment was asked for
+  virtual const LayerMapping& layer(size_t i) const = 0;
+  // One outcome per layer: stats split as the family sees fit; `out` (and `acc`) empty for a layer
+  // whose output stays inside the hardware.
+  virtual std::vector<LayerOutcome> estimate(const std::vector<LayerOperands>& ops) const = 0;
+  virtual std::vector<LayerOutcome> simulate(Hardware& hw, const std::vector<LayerOperands>& ops) const = 0;
+};
+
 class Family {
  public:
   virtual ~Family() = default;
@@ -117,6 +133,11 @@ class Family {
   virtual bool symmetric_activations(const ArchConfig& /*arch*/) const { return false; }
   virtual std::unique_ptr<LayerMapping> map_layer(const ArchConfig& arch, const Layer& layer,
                                                   const MappingOptions& opts) const = 0;
+  // A segment starting at layer `first` of a chained network, or null to run that layer alone.
+  virtual std::unique_ptr<SegmentMapping> map_segment(const ArchConfig& /*arch*/, const Network& /*net*/,
+                                                      size_t /*first*/, const MappingOptions& /*opts*/) const {
+    return nullptr;
+  }
   virtual std::unique_ptr<Hardware> build(const ArchConfig& arch, const BackendOptions& opts) const = 0;
   // The memories the vector unit streams pool/add operands through (input, output).
   virtual std::pair<std::string, std::string> vector_unit_buffers(const ArchConfig& /*arch*/) const {

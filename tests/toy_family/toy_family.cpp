@@ -15,6 +15,7 @@ namespace npusim::toy {
 struct ToyConfig : FamilyConfig {
   int64_t buffer_kib = 0;
   int noise_lsb = 0;  // > 0: outputs off by up to this many LSB (an inexact, stochastic family)
+  bool fuse_pairs = false;  // run two consecutive layers as one pipelined segment
 };
 
 class ToyMapping final : public LayerMapping {
@@ -69,25 +70,64 @@ class ToyMapping final : public LayerMapping {
   int noise_lsb_;
 };
 
+// Two consecutive layers in one pipelined unit: the first one's output stays inside (not exposed), the
+// pair takes as long as its slower layer.
+class ToySegment final : public SegmentMapping {
+ public:
+  ToySegment(const Layer& a, const Layer& b) : m_{ToyMapping(a, 0), ToyMapping(b, 0)} {}
+  size_t size() const override { return 2; }
+  const LayerMapping& layer(size_t i) const override { return m_[i]; }
+  std::vector<LayerOutcome> estimate(const std::vector<LayerOperands>& ops) const override {
+    return pipelined({m_[0].estimate(ops[0]), m_[1].estimate(ops[1])});
+  }
+  std::vector<LayerOutcome> simulate(Hardware& hw, const std::vector<LayerOperands>& ops) const override {
+    LayerOutcome first = m_[0].simulate(hw, ops[0]);
+    LayerOperands second = ops[1];
+    second.input = first.out;  // the hardware's own intermediate tensor
+    std::vector<LayerOutcome> o = pipelined({std::move(first), m_[1].simulate(hw, second)});
+    o[0].out = TensorI8();
+    o[0].acc = TensorI32();
+    return o;
+  }
+
+ private:
+  static std::vector<LayerOutcome> pipelined(std::vector<LayerOutcome> o) {
+    o[0].stats.cycles = std::max(o[0].stats.cycles, o[1].stats.cycles);
+    o[1].stats.cycles = 0;
+    return o;
+  }
+  ToyMapping m_[2];
+};
+
 class ToyFamily final : public Family {
  public:
   std::string name() const override { return "toy"; }
   std::string description() const override { return "test family: one MAC per cycle"; }
   std::vector<ParamSpec> params() const override {
     return {{"buffer_kib", ParamKind::Integer, "64", false, 1, 1 << 20, {}, "KiB", "the one SRAM"},
-            {"noise_lsb", ParamKind::Integer, "0", false, 0, 16, {}, "LSB", "output noise (0: exact)"}};
+            {"noise_lsb", ParamKind::Integer, "0", false, 0, 16, {}, "LSB", "output noise (0: exact)"},
+            {"fuse_pairs", ParamKind::Choice, "no", false, 0, 0, {"no", "yes"}, "", "pipeline layer pairs"}};
   }
   std::shared_ptr<const FamilyConfig> configure(ParamValues& v) const override {
     auto c = std::make_shared<ToyConfig>();
     c->buffer_kib = v.integer("buffer_kib");
     c->noise_lsb = static_cast<int>(v.integer("noise_lsb"));
+    c->fuse_pairs = v.str("fuse_pairs") == "yes";
     return c;
   }
   std::string summary(const ArchConfig&) const override { return "1 MAC"; }
-  int64_t peak_macs_per_cycle(const ArchConfig&) const override { return 1; }
+  int64_t peak_macs_per_cycle(const ArchConfig& a) const override { return a.family_as<ToyConfig>().fuse_pairs ? 2 : 1; }
   std::unique_ptr<LayerMapping> map_layer(const ArchConfig& a, const Layer& l, const MappingOptions&) const override {
     if (l.is_recurrent()) throw InputError(l.source + ": layer '" + l.name + "': the toy family has no recurrent layers");
     return std::make_unique<ToyMapping>(l, a.family_as<ToyConfig>().noise_lsb);
+  }
+  std::unique_ptr<SegmentMapping> map_segment(const ArchConfig& a, const Network& net, size_t first,
+                                              const MappingOptions&) const override {
+    if (!a.family_as<ToyConfig>().fuse_pairs || first + 1 >= net.layers.size()) return nullptr;
+    const Layer& x = net.layers[first];
+    const Layer& y = net.layers[first + 1];
+    if (!x.on_array() || !y.on_array() || y.inputs != std::vector<std::string>{x.name}) return nullptr;
+    return std::make_unique<ToySegment>(x, y);
   }
   std::unique_ptr<Hardware> build(const ArchConfig&, const BackendOptions& o) const override {
     if (o.backend != Backend::Model) throw InputError("the toy family has no RTL");

@@ -234,19 +234,12 @@ TEST_CASE("dap lockstep catches the tie-rule fault") {
   cosim::Lockstep<systolic::DapUnitBlock> ls(s, DapFault::Tie);
   DapInputs in(s);
   Rng rng(7, "test:dap-fault");
-  test::reset_edge(ls, in);
-  try {
-    for (int c = 0; c < 5000; ++c) {
-      random_inputs(s, rng, in);
-      ls.step(in);
-    }
-    FAIL("faulty RTL was not caught by the lockstep harness");
-  } catch (const cosim::DivergenceError& e) {
-    const auto& d = e.divergence;
-    CHECK((d.port == "out_data" || d.port == "out_idx"));
-    CHECK(d.where.rfind("lane ", 0) == 0);
-    CHECK(d.where.find(" slot ") != std::string::npos);
-    CHECK(d.expected != d.actual);
-    CHECK(d.cycle < 50);
-  }
+  const auto div = test::first_divergence(ls, in, 5000, [&](auto& x) { random_inputs(s, rng, x); });
+  REQUIRE(div);  // the faulty RTL must be caught by the lockstep harness
+  const auto& d = *div;
+  CHECK((d.port == "out_data" || d.port == "out_idx"));
+  CHECK(d.where.rfind("lane ", 0) == 0);
+  CHECK(d.where.find(" slot ") != std::string::npos);
+  CHECK(d.expected != d.actual);
+  CHECK(d.cycle < 50);
 }

@@ -134,19 +134,12 @@ TEST_CASE("im2col lockstep catches the bank-select fault on the last lane") {
   cosim::Lockstep<systolic::Im2colUnitBlock> ls(s, Im2colFault::Bank);
   Im2colInputs in(s);
   Rng rng(7, "test:im2col-fault");
-  test::reset_edge(ls, in);
-  try {
-    for (int c = 0; c < 5000; ++c) {
-      random_inputs(s, rng, in);
-      ls.step(in);
-    }
-    FAIL("faulty RTL was not caught by the lockstep harness");
-  } catch (const cosim::DivergenceError& e) {
-    const auto& d = e.divergence;
-    CHECK(d.port == "out_data");
-    CHECK(d.lane / s.b == s.lanes - 1);
-    CHECK(d.where.rfind("lane 3 ", 0) == 0);
-    CHECK(d.expected != d.actual);
-    CHECK(d.cycle < 200);
-  }
+  const auto div = test::first_divergence(ls, in, 5000, [&](auto& x) { random_inputs(s, rng, x); });
+  REQUIRE(div);  // the faulty RTL must be caught by the lockstep harness
+  const auto& d = *div;
+  CHECK(d.port == "out_data");
+  CHECK(d.lane / s.b == s.lanes - 1);
+  CHECK(d.where.rfind("lane 3 ", 0) == 0);
+  CHECK(d.expected != d.actual);
+  CHECK(d.cycle < 200);
 }

@@ -17,6 +17,8 @@
 #include "sim/common/error.h"
 #include "sim/common/text.h"
 #include "sim/workload/graph.h"
+#include "sim/workload/workload_csv.h"
+#include "sim/workload/scalesim_loader.h"
 
 namespace npusim {
 
@@ -24,101 +26,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr int64_t kMaxValue = (int64_t{1} << 31) - 1;  // upper bound of any integer column
-constexpr long double kMaxMacs = 9.0e18L;              // keeps Layer::macs() inside int64_t
-
-// ---------------------------------------------------------------------------------------------------
-// Small text helpers. Every message must stay on one line, so values are quoted with control
-// characters escaped and long values truncated.
-
-std::string lower_nospace(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s)
-    if (!std::isspace(c)) out += static_cast<char>(std::tolower(c));
-  return out;
-}
-
-[[noreturn]] void fail(const std::string& path, int line, const std::string& msg) {
-  throw InputError(path + ":" + std::to_string(line) + ": " + msg);
-}
-
-std::string int_expectation(int64_t lo, int64_t hi) {
-  if (hi == kMaxValue) {
-    if (lo == 1) return "a positive integer";
-    if (lo == 0) return "a non-negative integer";
-    return "an integer >= " + std::to_string(lo);
-  }
-  return "an integer in " + std::to_string(lo) + ".." + std::to_string(hi);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Reading lines and CSV fields.
-
-struct SourceLine {
-  int number = 0;
-  std::string text;
-};
-
-// Non-blank, non-comment lines of the file with their 1-based line numbers. Sets *total_lines.
-std::vector<SourceLine> read_lines(const std::string& path, int* total_lines) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) throw InputError(path + ": cannot open workload file (is a directory)");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open workload file");
-  std::vector<SourceLine> lines;
-  std::string text;
-  int number = 0;
-  while (std::getline(in, text)) {
-    ++number;
-    if (number == 1 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);  // UTF-8 BOM
-    if (!text.empty() && text.back() == '\r') text.pop_back();
-    const std::string t = trim(text);
-    if (t.empty() || t[0] == '#') continue;
-    lines.push_back({number, text});
-  }
-  *total_lines = number;
-  return lines;
-}
-
-// Splits one CSV line. Unquoted fields are trimmed; a field may be double-quoted ("" escapes a quote).
-std::vector<std::string> split_csv(const std::string& path, const SourceLine& line) {
-  std::vector<std::string> fields;
-  std::string cur;
-  bool in_quotes = false, quoted = false;
-  const std::string& s = line.text;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (in_quotes) {
-      if (c == '"') {
-        if (i + 1 < s.size() && s[i + 1] == '"') {
-          cur += '"';
-          ++i;
-        } else {
-          in_quotes = false;
-        }
-      } else {
-        cur += c;
-      }
-    } else if (c == '"') {
-      if (quoted || !trim(cur).empty())
-        fail(path, line.number, "field " + std::to_string(fields.size() + 1) + ": misplaced '\"'");
-      cur.clear();
-      in_quotes = quoted = true;
-    } else if (c == ',') {
-      fields.push_back(quoted ? cur : trim(cur));
-      cur.clear();
-      quoted = false;
-    } else if (quoted) {
-      if (!std::isspace(static_cast<unsigned char>(c)))
-        fail(path, line.number, "field " + std::to_string(fields.size() + 1) + ": text after closing quote");
-    } else {
-      cur += c;
-    }
-  }
-  if (in_quotes) fail(path, line.number, "unterminated quoted field");
-  fields.push_back(quoted ? cur : trim(cur));
-  return fields;
-}
+using namespace workload_csv;
 
 // ---------------------------------------------------------------------------------------------------
 // npusim CSV.
@@ -423,14 +331,6 @@ Layer parse_npusim_row(Row& row, const std::string& path) {
   return L;
 }
 
-void check_unique(std::map<std::string, int>& seen, const Layer& L, const std::string& path, int line) {
-  auto [it, inserted] = seen.emplace(L.name, line);
-  if (!inserted)
-    fail(path, line,
-         "column 'name': duplicate layer name " + quote(L.name) + " (first defined at line " +
-             std::to_string(it->second) + ")");
-}
-
 void parse_npusim(const std::string& path, const std::vector<SourceLine>& lines, Network& net) {
   const SourceLine& hdr = lines.front();
   const std::vector<std::string> header = split_csv(path, hdr);
@@ -458,90 +358,6 @@ void parse_npusim(const std::string& path, const std::vector<SourceLine>& lines,
     net.layers.push_back(std::move(L));
   }
   graph::link_layers(net, cols.count("inputs") > 0);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// SCALE-Sim topologies.
-
-const std::vector<std::string> kScaleSimConv = {"layername",   "ifmapheight", "ifmapwidth", "filterheight",
-                                                "filterwidth", "channels",    "numfilter",  "strides"};
-const std::vector<std::string> kScaleSimGemm = {"layer", "m", "n", "k"};
-
-// Drops the empty fields a trailing comma leaves.
-std::vector<std::string> drop_trailing_empty(std::vector<std::string> v) {
-  while (v.size() > 1 && v.back().empty()) v.pop_back();
-  return v;
-}
-
-WorkloadFormat detect_format(const std::string& path, const SourceLine& hdr) {
-  std::vector<std::string> norm;
-  for (const std::string& f : drop_trailing_empty(split_csv(path, hdr))) norm.push_back(lower_nospace(f));
-  if (norm == kScaleSimConv) return WorkloadFormat::ScaleSimConv;
-  if (!norm.empty() && norm[0] == "layername") norm[0] = "layer";
-  if (norm == kScaleSimGemm) return WorkloadFormat::ScaleSimGemm;
-  if (!norm.empty() && norm[0] == "layer")
-    fail(path, hdr.number,
-         "unrecognised SCALE-Sim topology header (expected 'Layer name, IFMAP Height, IFMAP Width, Filter "
-         "Height, "
-         "Filter Width, Channels, Num Filter, Strides,' or 'Layer, M, N, K,')");
-  return WorkloadFormat::Npusim;
-}
-
-void parse_scalesim(const std::string& path, const std::vector<SourceLine>& lines, WorkloadFormat fmt,
-                    Network& net) {
-  const std::vector<std::string> names = drop_trailing_empty(split_csv(path, lines.front()));
-  std::map<std::string, int> seen;
-  for (size_t li = 1; li < lines.size(); ++li) {
-    const SourceLine& sl = lines[li];
-    const std::vector<std::string> f = drop_trailing_empty(split_csv(path, sl));
-    if (f.size() != names.size())
-      fail(path, sl.number,
-           "expected " + std::to_string(names.size()) + " fields (SCALE-Sim " +
-               (fmt == WorkloadFormat::ScaleSimConv ? "conv" : "GEMM") + " topology), got " +
-               std::to_string(f.size()));
-    auto num = [&](size_t i) {
-      auto v = parse_int(f[i]);
-      if (!v || *v < 1 || *v > kMaxValue)
-        fail(path, sl.number,
-             "column " + quote(names[i]) + ": expected a positive integer, got " + quote(f[i]));
-      return *v;
-    };
-    if (f[0].empty()) fail(path, sl.number, "column " + quote(names[0]) + ": layer name is empty");
-    Layer L;
-    if (fmt == WorkloadFormat::ScaleSimConv) {
-      L.name = f[0];
-      L.op = OpType::Conv;
-      L.H = num(1);
-      L.W = num(2);
-      L.R = num(3);
-      L.S = num(4);
-      L.C = num(5);
-      L.K = num(6);
-      L.stride_h = L.stride_w = num(7);
-      if (L.R > L.H)
-        fail(path, sl.number,
-             "column " + quote(names[3]) + ": filter height " + std::to_string(L.R) +
-                 " exceeds the IFMAP height " + std::to_string(L.H) +
-                 " (SCALE-Sim convolutions are unpadded)");
-      if (L.S > L.W)
-        fail(path, sl.number,
-             "column " + quote(names[4]) + ": filter width " + std::to_string(L.S) +
-                 " exceeds the IFMAP width " + std::to_string(L.W) +
-                 " (SCALE-Sim convolutions are unpadded)");
-      L.out_h = conv_out_size(L.H, 0, 0, L.R, L.stride_h);
-      L.out_w = conv_out_size(L.W, 0, 0, L.S, L.stride_w);
-    } else {
-      const int64_t M = num(1), N = num(2), K = num(3);
-      L = gemm_layer(f[0], M, K, N);
-    }
-    L.source = path + ":" + std::to_string(sl.number);
-    if (static_cast<long double>(L.out_h) * L.out_w * L.batch * L.K * L.R * L.S * L.C > kMaxMacs)
-      fail(path, sl.number, "layer " + quote(L.name) + " is too large (MAC count overflows)");
-    check_unique(seen, L, path, sl.number);
-    net.layers.push_back(std::move(L));
-  }
-  net.chained = false;
-  net.independent_reason = "SCALE-Sim topology: rows are independent layers";
 }
 
 }  // namespace

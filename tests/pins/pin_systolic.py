@@ -15,9 +15,7 @@ import argparse
 import fnmatch
 import json
 import os
-import subprocess
 import sys
-import tempfile
 
 WORKLOADS = ["resnet18", "resnet50", "mobilenet_v1", "tflm_micro_speech_lstm"]
 FIGURES = ["cycles", "stall_cycles", "prologue_cycles", "dram_read_bytes", "dram_write_bytes",
@@ -40,17 +38,10 @@ def layer_pins(layer):
 
 
 def run(npusim, src, cfg, wl, mode):
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "r.json")
-        cmd = [npusim, "run", "--arch", os.path.join(src, "configs", "arch", cfg + ".yaml"),
-               "--workload", os.path.join(src, "workloads", wl + ".csv"), "--seed", "1", "--json", out]
-        if mode == "fast":
-            cmd.append("--fast")
-        r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        if r.returncode != 0:
-            sys.exit(f"{' '.join(cmd)}: exit {r.returncode}: {r.stderr.strip()}")
-        with open(out) as f:
-            rep = json.load(f)
+    sys.path.insert(0, os.path.join(src, "scripts"))
+    from npusim_run import run_report  # one way of running npusim for every script
+    rep = run_report(npusim, os.path.join(src, "configs", "arch", cfg + ".yaml"),
+                     os.path.join(src, "workloads", wl + ".csv"), fast=(mode == "fast"), seed=1, who="pin_systolic")
     return {l["name"]: layer_pins(l) for l in rep["layers"] if l["unit"] == "array"}
 
 

@@ -6,6 +6,7 @@
 //  - how a layer maps onto its hardware (map_layer -> LayerMapping): the offline weight preparation and
 //    the run-time input transformation that belong to the golden semantics (so the golden network
 //    applies them too), the --fast closed form and the cycle simulation on the elaborated Hardware;
+//    or several consecutive layers as one unit (map_segment -> SegmentMapping);
 //  - its cost model inputs: action names with their prices (cost::ActionTable), memories, area
 //    inventory, the RTL to synthesize for `npusim area --synth`;
 //  - the peak MACs per cycle (the denominator of utilization).

@@ -7,6 +7,7 @@
 #include "models/systolic/gemm_lowering.h"
 #include "models/systolic/sa_accelerator.h"
 #include "models/systolic/sa_timing.h"
+#include "sim/driver/driver.h"
 #include "sim/driver/golden.h"
 
 namespace npusim::systolic {
@@ -98,20 +99,15 @@ LayerOutcome SaLayerMapping::simulate(Hardware& hw, const LayerOperands& ops) co
     const double kept = mapping::dap_stats(ops.input, pruned).magnitude_kept;
     const TensorI8 dense =
         requantize_all(golden_acc(layer_, ops.input, ops.weights, ops.bias, ops.input_zero_point), ops.requant);
-    int64_t abs_err = 0, changed = 0;
-    for (int64_t i = 0; i < dense.size() && i < o.out.size(); ++i) {
-      const int d = std::abs(int{dense[i]} - int{o.out[i]});
-      abs_err += d;
-      changed += d != 0;
-    }
-    const double n = static_cast<double>(std::max<int64_t>(dense.size(), 1));
+    const nlohmann::json err = error_statistics(o.out, dense);
+    const double mae = err["mean_abs_error_lsb"], changed = err["changed_fraction"];
     o.stats.family["dap"] = {{"kept_magnitude_fraction", kept},
-                             {"output_mean_abs_error_lsb", abs_err / n},
-                             {"outputs_changed_fraction", changed / n}};
+                             {"output_mean_abs_error_lsb", mae},
+                             {"outputs_changed_fraction", changed}};
     o.stats.notes.push_back(fmt::format(
         "DAP keeps {}/{} activations per block, {:.1f} % of activation magnitude; int8 outputs vs unpruned: mean "
         "|error| {:.2f} LSB, {:.1f} % differ",
-        scheme_.a_nnz, scheme_.block, 100.0 * kept, abs_err / n, 100.0 * changed / n));
+        scheme_.a_nnz, scheme_.block, 100.0 * kept, mae, 100.0 * changed));
   }
   return o;
 }

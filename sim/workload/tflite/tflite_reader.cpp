@@ -33,6 +33,14 @@ int type_bytes(TfliteType t) {
   return 1;
 }
 
+// A name from the file as it may appear in a one-line message: printable ASCII only.
+std::string printable(const std::string& s) {
+  std::string out = s.substr(0, 80);
+  for (char& c : out)
+    if (c < 0x20 || c > 0x7e) c = '?';
+  return out;
+}
+
 // Reading context: names the file (and the operator or tensor) in every message.
 struct Reader {
   const std::string& path;
@@ -45,7 +53,7 @@ struct Reader {
     const tfl::Tensor* t = sg->tensors()->Get(static_cast<flatbuffers::uoffset_t>(i));
     TfliteTensor out;
     out.name = t->name() ? t->name()->str() : "";
-    const std::string at = fmt::format("tensor {} '{}'", i, out.name);
+    const std::string at = fmt::format("tensor {} '{}'", i, printable(out.name));
     switch (t->type()) {
       case tfl::TensorType_FLOAT32: out.type = TfliteType::Float32; break;
       case tfl::TensorType_INT32: out.type = TfliteType::Int32; break;
@@ -352,7 +360,7 @@ TfliteModel parse_tflite(const std::vector<uint8_t>& bytes, const std::string& p
     // TFLite's rule: the larger of the legacy 8-bit field and the 32-bit field is the code.
     const int code = std::max<int>(oc->deprecated_builtin_code(), static_cast<int>(oc->builtin_code()));
     if (code == tfl::BuiltinOperator_CUSTOM)
-      r.fail(fmt::format("{}: unsupported custom op '{}'", at, oc->custom_code() ? oc->custom_code()->str() : ""));
+      r.fail(fmt::format("{}: unsupported custom op '{}'", at, printable(oc->custom_code() ? oc->custom_code()->str() : "")));
     const char* name = tfl::EnumNameBuiltinOperator(static_cast<tfl::BuiltinOperator>(code));
     const std::string op_name = *name ? name : fmt::format("BUILTIN_{}", code);
     if (!supported(code)) r.fail(fmt::format("{}: unsupported op '{}'", at, op_name));

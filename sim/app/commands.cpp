@@ -20,6 +20,8 @@
 #include "sim/family/family.h"
 #include "sim/family/registry.h"
 #include "sim/report/report.h"
+#include "sim/workload/tflite/tflite_inspect.h"
+#include "sim/workload/tflite/tflite_reader.h"
 #include "sim/workload/workload_loader.h"
 
 #ifndef NPUSIM_SOURCE_DIR
@@ -155,6 +157,12 @@ int cmd_area_synth(const std::string& arch_path, const std::vector<std::string>&
   return 0;
 }
 
+// Prints a TFLite model's graph as the importer reads it (nothing is simulated).
+int cmd_inspect(const std::string& model_path) {
+  print_tflite_inspect(read_tflite(model_path), std::cout);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -213,10 +221,14 @@ int main(int argc, char** argv) {
   area->add_flag("--synth", synth, "also synthesize the array core with yosys and estimate its area");
   area->add_option("--synth-dir", synth_dir, "with --synth: keep the yosys script and log here");
 
+  std::string model_path;
+  auto* inspect = app.add_subcommand("inspect", "print a .tflite model's operators, shapes, quantization and MACs");
+  inspect->add_option("model", model_path, "INT8 .tflite model")->required();
+
   if (argc > 1 && argv[1][0] != '-') {
     const std::string sub = argv[1];
-    if (sub != "run" && sub != "cosim" && sub != "list" && sub != "area")
-      throw InputError("unknown subcommand '" + sub + "' (expected run, cosim, list or area)");
+    if (sub != "run" && sub != "cosim" && sub != "list" && sub != "area" && sub != "inspect")
+      throw InputError("unknown subcommand '" + sub + "' (expected run, cosim, list, area or inspect)");
   }
   try {
     app.parse(argc, argv);
@@ -250,6 +262,7 @@ int main(int argc, char** argv) {
     std::filesystem::create_directories(dump_dir, ec);
     check_writable_dir("--dump-tensors", dump_dir);
   }
+  if (*inspect) return cmd_inspect(model_path);
   if (*run) return cmd_run(arch, workload, opts, sets, json, csv);
   if (*cosim) {
     if (!gemm.empty()) return cmd_cosim_gemm(arch, gemm, opts, sets);

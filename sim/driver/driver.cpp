@@ -7,8 +7,6 @@
 #include <cctype>
 #include <cmath>
 #include <filesystem>
-#include <optional>
-#include <set>
 
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
@@ -23,10 +21,8 @@
 #include "sim/quant/accumulate.h"
 #include "sim/quant/add.h"
 #include "sim/quant/conv2d.h"
-#include "sim/quant/gru.h"
 #include "sim/quant/npy.h"
 #include "sim/quant/pool.h"
-#include "sim/quant/tensor_gen.h"
 
 namespace npusim {
 

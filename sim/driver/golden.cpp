@@ -6,13 +6,13 @@
 #include "sim/quant/fully_connected.h"
 #include "sim/quant/gru.h"
 #include "sim/quant/lstm.h"
+#include "sim/workload/graph.h"
 
 namespace npusim {
 
 std::vector<int64_t> layer_input_shape(const Layer& l) {
-  if (l.is_recurrent()) return {l.seq_len, l.batch, l.input_size};
-  if (l.op == OpType::Fc) return {l.batch, l.C};
-  return l.batch == 1 ? std::vector<int64_t>{l.H, l.W, l.C} : std::vector<int64_t>{l.batch, l.H, l.W, l.C};
+  // Recurrent inputs are time-major here: each step's [batch][I] rows are contiguous.
+  return l.is_recurrent() ? std::vector<int64_t>{l.seq_len, l.batch, l.input_size} : graph::input_shape(l);
 }
 
 std::vector<int64_t> layer_weight_shape(const Layer& l) {

@@ -11,7 +11,8 @@
 
 namespace npusim {
 
-// Input / weight tensor shapes the executor materialises (batch 1: conv-like [H][W][C]).
+// Input / weight tensor shapes the executor materialises: the graph's shapes (sim/workload/graph.h), but
+// recurrent inputs time-major [T][batch][I].
 std::vector<int64_t> layer_input_shape(const Layer& l);
 std::vector<int64_t> layer_weight_shape(const Layer& l);
 

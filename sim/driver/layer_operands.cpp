@@ -7,13 +7,13 @@
 #include "sim/driver/golden.h"
 #include "sim/driver/tensor_source.h"
 #include "sim/quant/gru.h"
+#include "sim/workload/graph.h"
 
 namespace npusim {
 
 std::vector<int64_t> layer_output_shape(const Layer& l) {
-  if (l.is_recurrent()) return {l.seq_len, l.batch, l.hidden_size};
-  if (l.op == OpType::Fc) return {l.batch, l.K};
-  return l.batch == 1 ? std::vector<int64_t>{l.out_h, l.out_w, l.K} : std::vector<int64_t>{l.batch, l.out_h, l.out_w, l.K};
+  // Recurrent outputs are time-major here (every step's hidden states [batch][H] contiguous).
+  return l.is_recurrent() ? std::vector<int64_t>{l.seq_len, l.batch, l.hidden_size} : graph::output_shape(l);
 }
 
 PreparedLayer prepare_layer(const Layer& l, const LayerMapping& mapping, const QTensor& x, uint64_t seed,

@@ -21,6 +21,8 @@
 #include "sim/family/registry.h"
 #include "sim/report/report.h"
 #include "sim/workload/tflite/tflite_inspect.h"
+#include "sim/workload/tflite/tflite_network.h"
+#include "sim/workload/layer_table_writer.h"
 #include "sim/workload/tflite/tflite_reader.h"
 #include "sim/workload/workload_loader.h"
 
@@ -158,8 +160,15 @@ int cmd_area_synth(const std::string& arch_path, const std::vector<std::string>&
 }
 
 // Prints a TFLite model's graph as the importer reads it (nothing is simulated).
-int cmd_inspect(const std::string& model_path) {
-  print_tflite_inspect(read_tflite(model_path), std::cout);
+int cmd_inspect(const std::string& model_path, const std::string& table_path) {
+  const Network net = load_tflite_network(model_path);
+  check_writable("--layer-table", table_path);
+  print_tflite_inspect(net, std::cout);
+  if (!table_path.empty()) {
+    std::ostringstream table;
+    write_layer_table(net, table);
+    write_atomically(table_path, table.str());
+  }
   return 0;
 }
 
@@ -176,7 +185,8 @@ int main(int argc, char** argv) {
 
   auto* run = app.add_subcommand("run", "run a workload on an accelerator and report per-layer cost");
   run->add_option("--arch", arch, "arch config YAML")->required();
-  run->add_option("--workload", workload, "workload CSV (npusim or SCALE-Sim format)")->required();
+  run->add_option("--workload", workload, "workload: CSV (npusim or SCALE-Sim format) or an INT8 .tflite model")
+      ->required();
   run->add_option("--backend", backend, "model | rtl | lockstep");
   run->add_flag("--fast", fast, "closed-form cycles, values from golden ops (no cycle simulation)");
   run->add_option("--seed", seed_text, "seed of every random stream (tensors, quantization parameters)");
@@ -185,7 +195,13 @@ int main(int argc, char** argv) {
   run->add_option("--set", sets, "override an arch key, e.g. --set array.rows=32");
   run->add_option("--layer", layer, "run only this layer");
   std::string input_npy, output_npy, dump_dir;
-  run->add_option("--input", input_npy, "network input tensor (.npy, int8; chained workloads)");
+  run->add_option("--input", input_npy,
+                  "network input tensor (.npy; chained workloads; a model's: its input dtype and shape)");
+  std::string rounding = "double";
+  run->add_option("--rounding", rounding,
+                  "conv/fc requantization: double (TFLite reference kernels) or single (runtimes built with "
+                  "TFLITE_SINGLE_ROUNDING)")
+      ->check(CLI::IsMember({"single", "double"}));
   run->add_option("--output", output_npy, "write the network's final tensor here (.npy)");
   bool independent = false;
   run->add_flag("--independent", independent,
@@ -224,6 +240,9 @@ int main(int argc, char** argv) {
   std::string model_path;
   auto* inspect = app.add_subcommand("inspect", "print a .tflite model's operators, shapes, quantization and MACs");
   inspect->add_option("model", model_path, "INT8 .tflite model")->required();
+  std::string table_path;
+  inspect->add_option("--layer-table", table_path,
+                      "also write the model's layers as an npusim workload CSV (its array, pooling and add layers)");
 
   if (argc > 1 && argv[1][0] != '-') {
     const std::string sub = argv[1];
@@ -257,12 +276,13 @@ int main(int argc, char** argv) {
   opts.output_npy = output_npy;
   opts.dump_dir = dump_dir;
   opts.independent = independent;
+  opts.rounding = rounding;
   if (!dump_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dump_dir, ec);
     check_writable_dir("--dump-tensors", dump_dir);
   }
-  if (*inspect) return cmd_inspect(model_path);
+  if (*inspect) return cmd_inspect(model_path, table_path);
   if (*run) return cmd_run(arch, workload, opts, sets, json, csv);
   if (*cosim) {
     if (!gemm.empty()) return cmd_cosim_gemm(arch, gemm, opts, sets);

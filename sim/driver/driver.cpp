@@ -8,12 +8,16 @@
 #include <cmath>
 #include <filesystem>
 
+#include <fmt/format.h>
+
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
 #include "sim/cost/cost_model.h"
 #include "sim/cost/tech_table.h"
 #include "sim/driver/golden.h"
 #include "sim/driver/layer_operands.h"
+#include "sim/driver/model_layer.h"
+#include "sim/driver/tflite_golden.h"
 #include "sim/driver/tensor_source.h"
 #include "sim/driver/quant_choice.h"
 #include "sim/driver/vector_unit.h"
@@ -23,6 +27,9 @@
 #include "sim/quant/conv2d.h"
 #include "sim/quant/npy.h"
 #include "sim/quant/pool.h"
+#include "sim/quant/tensor_gen.h"
+#include "sim/workload/graph.h"
+#include "sim/workload/tflite/tflite_reader.h"
 
 namespace npusim {
 
@@ -44,14 +51,71 @@ int64_t memory_limit_bytes() {
   return limit / 10 * 8;  // leave room for the rest of the process
 }
 
-// Producers' tensors reshaped to what the consumer reads (a flatten keeps the element order).
-TensorI8 as_input(const Layer& l, TensorI8 t, const std::string& producer) {
-  const auto shape = layer_input_shape(l);
-  if (Tensor<int8_t>::count(shape) != t.size())
+// A producer's tensor reshaped to what the consumer reads (a flatten keeps the element order).
+void as_input(const Layer& l, QTensor& q, const std::vector<int64_t>& shape, const std::string& producer) {
+  std::vector<int64_t>& have = q.is_float ? q.real.shape : q.t.shape;
+  if (Tensor<int8_t>::count(shape) != Tensor<int8_t>::count(have))
     throw InputError(layer_where(l) + ": reads " + quant::shape_str(shape) + " but '" + producer + "' wrote " +
-                     quant::shape_str(t.shape));
-  t.shape = shape;
-  return t;
+                     quant::shape_str(have));
+  have = shape;
+}
+
+bool is_activation(const TfliteModel& m, int t) {
+  return t >= 0 && !m.tensors[static_cast<size_t>(t)].has_data() && !m.tensors[static_cast<size_t>(t)].is_variable;
+}
+
+std::vector<int64_t> tensor_shape(const TfliteModel& m, int t) {
+  const auto& s = m.tensors.at(static_cast<size_t>(t)).shape;
+  return {s.begin(), s.end()};
+}
+
+// Shapes of a layer's inputs, one per Layer::inputs entry: the model's tensors for a model op that runs
+// from the model (its operands may differ in shape, e.g. a broadcast), else the layer's input shape.
+std::vector<std::vector<int64_t>> input_shapes(const Layer& l, const TfliteModel* m) {
+  std::vector<std::vector<int64_t>> out;
+  if (m && l.from_model() && !l.on_array()) {
+    for (int t : m->operators.at(static_cast<size_t>(l.model_op)).inputs)
+      if (is_activation(*m, t)) out.push_back(tensor_shape(*m, t));
+  } else {
+    out.assign(l.inputs.size(), layer_input_shape(l));
+  }
+  return out;
+}
+
+TensorValue to_value(const QTensor& q) {
+  TensorValue v;
+  if (q.is_float) {
+    v.type = DType::Float32;
+    v.shape = q.real.shape;
+    v.f32 = q.real.data;
+  } else {
+    v = TensorValue::of_i8(q.t, q.scale, q.zero_point);
+  }
+  return v;
+}
+
+QTensor from_value(const TensorValue& v, const std::string& where) {
+  QTensor q;
+  q.scale = v.scale;
+  q.zero_point = v.zero_point;
+  if (v.type == DType::Float32) {
+    q.is_float = true;
+    q.real.shape = v.shape;
+    q.real.data = v.f32;
+  } else if (v.type == DType::Int8) {
+    q.t = v.as_i8();
+  } else {
+    throw InputError(where + ": produces " + dtype_name(v.type) + "; tensors between layers must be int8 or float32");
+  }
+  return q;
+}
+
+// Share of elements that are not the zero point (real zeros).
+double density(const QTensor& q) {
+  if (q.is_float || q.t.size() == 0) return -1;
+  int64_t n = 0;
+  for (int8_t v : q.t.data) n += v != q.zero_point;
+  return static_cast<double>(n) / static_cast<double>(q.t.size());
 }
 
 std::string npy_name(const std::string& dir, const std::string& layer) {
@@ -138,6 +202,13 @@ class Executor {
   // Account for one layer's output and stats (dumps, live tensors, pricing) in the report.
   void record(size_t i, LayerStats st, QTensor out, bool report, RunReport& rep);
   LayerStats run_vector_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out);
+  // A real model's operator that does not run on the array: its golden op (TFLite reference kernel), costed
+  // on the vector unit or listed as host.
+  LayerStats run_model_op(const Layer& l, const std::vector<QTensor>& in, QTensor* out);
+  QTensor model_input() const;
+  // Final output of the model without the family's changes (DBB weights, DAP) against the run's output.
+  nlohmann::json compare_with_unchanged_model() const;
+  bool runs_on_array(const Layer& l) const { return l.on_array() || (l.is_recurrent() && !l.from_model()); }
   void check_memory(const Layer& l, const LayerMapping* m) const;
   void finish(RunReport& rep, const cost::AreaReport& area) const;
 
@@ -145,6 +216,10 @@ class Executor {
   const Network& net_;
   const RunOptions& opts_;
   const Family& family_;
+  const TfliteModel* model_ = nullptr;
+  QTensor network_input_;
+  int64_t weights_changed_ = 0, weights_total_ = 0;
+  bool inputs_transformed_ = false;  // the family changes activations on the way in (e.g. DAP)
   bool chained_ = false, values_ = true, symmetric_ = false;
   std::unique_ptr<Hardware> hw_;
   std::map<std::string, QTensor> tensors_;  // live outputs by layer name ("" = network input)
@@ -159,7 +234,12 @@ class Executor {
 void Executor::record(size_t i, LayerStats st, QTensor out, bool report, RunReport& rep) {
   const Layer& l = net_.layers[i];
   if (values_) {
-    if (!opts_.dump_dir.empty()) quant::write_npy(npy_name(opts_.dump_dir, l.name), out.t);
+    if (!opts_.dump_dir.empty()) {
+      if (out.is_float)
+        quant::write_npy(npy_name(opts_.dump_dir, l.name), out.real);
+      else
+        quant::write_npy(npy_name(opts_.dump_dir, l.name), out.t);
+    }
     if (chained_ && readers_left_[l.name] > 0) tensors_[l.name] = out;
     last_ = std::move(out);
   }
@@ -184,10 +264,11 @@ std::vector<QTensor> Executor::inputs_of(size_t i) {
   const Layer& l = net_.layers[i];
   std::vector<QTensor> in;
   if (chained_) {
-    for (const std::string& p : l.inputs) {
-      const std::string& key = p;
+    const std::vector<std::vector<int64_t>> shapes = input_shapes(l, model_);
+    for (size_t k = 0; k < l.inputs.size(); ++k) {
+      const std::string& key = l.inputs[k];
       QTensor q = tensors_.at(key);
-      q.t = as_input(l, std::move(q.t), key.empty() ? "the network input" : key);
+      as_input(l, q, shapes.at(k), key.empty() ? "the network input" : key);
       in.push_back(std::move(q));
       if (--readers_left_[key] == 0) tensors_.erase(key);
     }
@@ -216,6 +297,7 @@ void Executor::check_memory(const Layer& l, const LayerMapping* m) const {
 }
 
 LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out, bool simulate) {
+  const bool report = simulate;
   const auto mapping = family_.map_layer(arch_, l, opts_.mapping);
   if (!values_) {
     LayerOperands ops;
@@ -225,19 +307,35 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
     o.stats.verify_note = "--fast: no values computed";
     return std::move(o.stats);
   }
-  PreparedLayer p = prepare_layer(l, *mapping, in.at(0), opts_.seed, symmetric_);
+  int64_t changed = -1;
+  PreparedLayer p = l.from_model() ? prepare_model_layer(l, *model_, *mapping, in.at(0), &changed)
+                                   : prepare_layer(l, *mapping, in.at(0), opts_.seed, symmetric_);
+  // ROUNDING-MERGE: --rounding single goes into p.ops.requant here.
+  if (changed >= 0 && report) {
+    weights_changed_ += changed;
+    weights_total_ += p.ops.weights.size();
+  }
+  inputs_transformed_ = inputs_transformed_ || mapping->transforms_input();
   *out = p.golden_out;
+  LayerStats st;
   if (!simulate || opts_.fast) {
     LayerOutcome o = mapping->estimate(p.ops);
     o.stats.verify_note = "--fast: values from the golden ops, not simulated";
-    o.stats.saturated_fraction = saturated_fraction(out->t, l.a_bits);
-    return std::move(o.stats);
+    st = std::move(o.stats);
+  } else {
+    LayerOutcome o = mapping->simulate(*hw_, p.ops);
+    st = judge_layer(o, p);
+    out->t = std::move(o.out);  // what the accelerator computed flows on
+    out->t.shape = layer_output_shape(l);
   }
-  LayerOutcome o = mapping->simulate(*hw_, p.ops);
-  LayerStats st = judge_layer(o, p);
-  out->t = std::move(o.out);  // what the accelerator computed flows on
-  out->t.shape = layer_output_shape(l);
-  st.saturated_fraction = saturated_fraction(out->t, l.a_bits);
+  st.saturated_fraction = saturated_fraction(out->t, l.a_bits,
+                                             l.from_model() ? std::optional<int32_t>(out->zero_point) : std::nullopt);
+  st.input_density = density(in.at(0));
+  st.weights_changed = changed;
+  st.weights_total = changed >= 0 ? p.ops.weights.size() : 0;
+  if (changed > 0)
+    st.notes.push_back(fmt::format("{} of the model's {} weights changed by the design ({:.1f} %)", changed,
+                                   p.ops.weights.size(), 100.0 * changed / p.ops.weights.size()));
   return st;
 }
 
@@ -328,6 +426,86 @@ LayerStats Executor::run_vector_layer(const Layer& l, const std::vector<QTensor>
   return st;
 }
 
+LayerStats Executor::run_model_op(const Layer& l, const std::vector<QTensor>& in, QTensor* out) {
+  LayerStats st;
+  const std::string unit = l.is_recurrent() ? "host" : l.unit();
+  if (unit == "vector") {
+    const auto [in_mem, out_mem] = family_.vector_unit_buffers(arch_);
+    st = vector_unit_cost(arch_, l, in_mem, out_mem);
+    st.verify_note = "vector unit: values are the golden op's (TFLite reference kernel)";
+  } else {
+    st.unit = "host";
+    st.verify_note = "host: the golden op (TFLite reference kernel); not in the accelerator's cycles or energy";
+  }
+  if (l.is_recurrent())
+    st.notes.push_back("TFLM integer LSTM (8x8->16) on the host: its gate GEMMs are not mapped to the array yet");
+  if (!values_) return st;
+  const TfliteOperator& op = model_->operators.at(static_cast<size_t>(l.model_op));
+  std::vector<TensorValue> values;
+  size_t k = 0;
+  for (int t : op.inputs) values.push_back(is_activation(*model_, t) ? to_value(in.at(k++)) : TensorValue{});
+  const quant::Rounding r = opts_.rounding == "single" ? quant::Rounding::Single : quant::Rounding::Double;
+  *out = from_value(eval_tflite_op(*model_, op, values, r), layer_where(l));
+  as_input(l, *out, graph::output_shape(l), l.name);
+  if (!out->is_float) st.saturated_fraction = saturated_fraction(out->t, 8, out->zero_point);
+  if (!in.empty()) st.input_density = density(in[0]);
+  return st;
+}
+
+QTensor Executor::model_input() const {
+  const int index = model_->inputs.at(0);
+  const TfliteTensor& T = model_->tensors.at(static_cast<size_t>(index));
+  const std::vector<int64_t> shape = tensor_shape(*model_, index);
+  const bool is_float = T.type == TfliteType::Float32;
+  QTensor x;
+  x.scale = T.quant.scales.empty() ? 0.0 : T.quant.scales[0];
+  x.zero_point = T.quant.zero_points.empty() ? 0 : static_cast<int32_t>(T.quant.zero_points[0]);
+  x.is_float = is_float;
+  if (opts_.input_npy.empty()) {
+    // Documented default: uniform int8 codes (float models: uniform reals in [-1, 1)) from stream `input`.
+    Rng rng(opts_.seed, "input");
+    if (is_float) {
+      x.real = Tensor<float>(shape);
+      for (auto& v : x.real.data) v = static_cast<float>(2.0 * rng.uniform01() - 1.0);
+    } else {
+      x.t = quant::random_tensor(shape, 8, 1.0, rng);
+    }
+    return x;
+  }
+  const TensorValue v = quant::read_npy_value(opts_.input_npy);
+  const DType want = is_float ? DType::Float32 : DType::Int8;
+  if (v.type != want || v.shape != shape)
+    throw InputError(fmt::format("{}: --input must be {} {} (the input '{}' of {}), got {} {}", opts_.input_npy,
+                                 dtype_name(want), quant::shape_str(shape), T.name, model_->path, dtype_name(v.type),
+                                 quant::shape_str(v.shape)));
+  if (is_float) {
+    x.real.shape = shape;
+    x.real.data = v.f32;
+  } else {
+    x.t = v.as_i8();
+  }
+  return x;
+}
+
+nlohmann::json Executor::compare_with_unchanged_model() const {
+  const quant::Rounding r = opts_.rounding == "single" ? quant::Rounding::Single : quant::Rounding::Double;
+  const std::vector<TensorValue> all = eval_tflite_model(*model_, {to_value(network_input_)}, r);
+  const QTensor ref = from_value(all.at(static_cast<size_t>(model_->outputs.at(0))), model_->path);
+  nlohmann::json j;
+  if (ref.is_float || last_.is_float) {
+    double max = 0;
+    for (int64_t i = 0; i < ref.real.size(); ++i) max = std::max(max, std::fabs(double{ref.real[i]} - last_.real[i]));
+    j["max_abs_difference"] = max;
+    return j;
+  }
+  j = error_statistics(last_.t, ref.t);
+  const auto argmax = [](const TensorI8& t) {
+    return std::max_element(t.data.begin(), t.data.end()) - t.data.begin();
+  };
+  j["argmax_same"] = argmax(last_.t) == argmax(ref.t);
+  return j;
+}
+
 RunReport Executor::run() {
   RunReport rep;
   rep.arch = arch_;
@@ -343,6 +521,11 @@ RunReport Executor::run() {
       if (net_.layers[i].name == opts_.only_layer) only = i;
     if (only == net_.layers.size()) throw InputError(net_.source + ": no layer named '" + opts_.only_layer + "'");
   }
+  model_ = net_.model.get();
+  if (model_ && opts_.independent)
+    throw InputError("--independent: " + net_.source + " is a real model; its layers run chained on the model's tensors");
+  if (opts_.rounding != "double" && opts_.rounding != "single")
+    throw InputError("--rounding: '" + opts_.rounding + "' (expected single or double)");
   chained_ = net_.chained && !opts_.independent;
   rep.execution = chained_ ? "chained" : "independent";
   rep.execution_reason = net_.chained ? "--independent: every layer on tensors drawn from the seed"
@@ -368,12 +551,16 @@ RunReport Executor::run() {
   if (values_)
     for (size_t i = 0; i < net_.layers.size() && i <= only; ++i) {
       const Layer& l = net_.layers[i];
-      check_memory(l, l.on_array() || l.is_recurrent() ? family_.map_layer(arch_, l, opts_.mapping).get() : nullptr);
+      check_memory(l, runs_on_array(l) ? family_.map_layer(arch_, l, opts_.mapping).get() : nullptr);
     }
   if (chained_ && values_) {
     for (const auto& l : net_.layers)
       for (const auto& p : l.inputs) readers_left_[p]++;
     const Layer& first = net_.layers.front();
+    if (model_) {
+      network_input_ = model_input();
+      tensors_[""] = network_input_;
+    }
     QTensor x;
     x.t = opts_.input_npy.empty()
               ? load_or_generate(first.act_file, layer_input_shape(first), first.a_bits, first.a_density,
@@ -383,7 +570,7 @@ RunReport Executor::run() {
     Rng z(opts_.seed, "in_zp:input");
     const auto [lo, hi] = quant::int_range(first.a_bits);
     x.zero_point = symmetric_ ? 0 : static_cast<int32_t>(z.uniform(lo / 2, hi / 2));
-    tensors_[""] = std::move(x);
+    if (!model_) tensors_[""] = std::move(x);
   }
   for (size_t i = 0; i < net_.layers.size() && i <= only;) {
     const Layer& l = net_.layers[i];
@@ -406,11 +593,34 @@ RunReport Executor::run() {
       continue;
     }
     QTensor out;
-    LayerStats st = l.on_array() || l.is_recurrent() ? run_array_layer(l, in, &out, report) : run_vector_layer(l, in, &out);
+    LayerStats st = runs_on_array(l)  ? run_array_layer(l, in, &out, report)
+                    : l.from_model() ? run_model_op(l, in, &out)
+                                     : run_vector_layer(l, in, &out);
     record(i, std::move(st), std::move(out), report, rep);
     ++i;
   }
-  if (!opts_.output_npy.empty()) quant::write_npy(opts_.output_npy, last_.t);
+  if (model_ && values_) {
+    // The final tensor in the model's own output shape.
+    std::vector<int64_t> shape = tensor_shape(*model_, model_->outputs.at(0));
+    as_input(net_.layers.back(), last_, shape, net_.layers.back().name);
+  }
+  if (!opts_.output_npy.empty()) {
+    if (last_.is_float)
+      quant::write_npy(opts_.output_npy, last_.real);
+    else
+      quant::write_npy(opts_.output_npy, last_.t);
+  }
+  if (model_) {
+    rep.model = {{"file", model_->path},
+                 {"semantics", "TFLite reference kernels, int8 (LSTM: TFLM integer 8x8->16)"},
+                 {"rounding", opts_.rounding},
+                 {"input", opts_.input_npy.empty() ? "uniform int8 from seed stream 'input'" : opts_.input_npy}};
+    if (values_ && (weights_changed_ > 0 || inputs_transformed_)) rep.model["vs_unchanged_model"] = compare_with_unchanged_model();
+    if (weights_total_ > 0) {
+      rep.model["weights_changed"] = weights_changed_;
+      rep.model["weights_total"] = weights_total_;
+    }
+  }
   rep.total.tech_table = tech_->path();
   finish(rep, area_);
   if (hw_) {

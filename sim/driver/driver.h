@@ -28,6 +28,10 @@ struct RunOptions {
   std::string output_npy;   // write the network's final tensor here
   std::string dump_dir;     // write every layer's output tensor here (<layer>.npy)
   bool independent = false; // run every layer on tensors drawn from the seed even if the graph chains
+  // Requantization of conv/dwconv/fc outputs: "double" (TFLite's reference kernels: rounding doubling high
+  // multiply, then rounding right shift) or "single" (one rounding of the 64-bit product, as runtimes built
+  // with TFLITE_SINGLE_ROUNDING do).
+  std::string rounding = "double";
 };
 
 struct RunTotals {
@@ -60,6 +64,9 @@ struct RunReport {
   RunTotals total;
   uint64_t lockstep_cycles = 0;
   std::string lockstep_blocks;
+  // A real model's run (null for layer tables): the semantics followed, the input used, and for designs
+  // that change weights or activations (DBB, DAP) how far the output is from the unchanged model's.
+  nlohmann::json model;
 };
 
 RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptions& opts);

@@ -44,11 +44,11 @@ quant::AddParams choose_add_params(const QTensor& a, const QTensor& b, int32_t o
   return quant::make_add_params(a.scale, a.zero_point, b.scale, b.zero_point, *out_scale, out_zp, bits);
 }
 
-double saturated_fraction(const TensorI8& t, int bits) {
+double saturated_fraction(const TensorI8& t, int bits, std::optional<int32_t> zero_point) {
   if (t.size() == 0) return 0;
   const auto [lo, hi] = quant::int_range(bits);
   int64_t n = 0;
-  for (int64_t i = 0; i < t.size(); ++i) n += t[i] == lo || t[i] == hi;
+  for (int64_t i = 0; i < t.size(); ++i) n += (t[i] == lo || t[i] == hi) && (!zero_point || t[i] != *zero_point);
   return static_cast<double>(n) / t.size();
 }
 

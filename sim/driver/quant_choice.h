@@ -2,6 +2,7 @@
 // How the executor quantizes a network it has no model file for: every choice from a named seed
 // stream, scales from the real data so outputs neither saturate nor collapse to zero.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sim/common/tensor.h"
@@ -18,6 +19,9 @@ struct QTensor {
   TensorI8 t;
   double scale = 1.0 / 64;
   int32_t zero_point = 0;
+  // A float32 tensor instead (a real model's input into QUANTIZE, its output from DEQUANTIZE); t is empty.
+  bool is_float = false;
+  Tensor<float> real;
 };
 
 // Zero point of a layer's output: drawn from `qparams:<layer>` in the lower/upper quarter of the range,
@@ -33,7 +37,8 @@ quant::Requant choose_requant(uint64_t seed, const Layer& l, const TensorI32& ac
 // ADD of two tensors: the output scale covers the real range of the sum.
 quant::AddParams choose_add_params(const QTensor& a, const QTensor& b, int32_t out_zp, int bits, double* out_scale);
 
-// Share of elements at the ends of [lo, hi].
-double saturated_fraction(const TensorI8& t, int bits);
+// Share of elements at the ends of [lo, hi]; with a zero point, elements equal to it are real zeros (a
+// ReLU's output at zero point -128), not saturated.
+double saturated_fraction(const TensorI8& t, int bits, std::optional<int32_t> zero_point = std::nullopt);
 
 }  // namespace npusim

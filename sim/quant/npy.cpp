@@ -1,6 +1,7 @@
 #include "sim/quant/npy.h"
 
 #include <cctype>
+#include <cstring>
 #include <cstdint>
 #include <fstream>
 #include <iterator>
@@ -17,14 +18,15 @@ namespace {
 const char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicLen = 6;
 
-enum class DType { I8, U8, I16, I32 };
+enum class DType { I8, U8, I16, I32, F32 };
 
 size_t item_size(DType t) {
   switch (t) {
     case DType::I8:
     case DType::U8: return 1;
     case DType::I16: return 2;
-    case DType::I32: return 4;
+    case DType::I32:
+    case DType::F32: return 4;
   }
   return 0;
 }
@@ -94,8 +96,10 @@ class HeaderParser {
       h.dtype = DType::I16;
     } else if (d == "<i4") {
       h.dtype = DType::I32;
+    } else if (d == "<f4") {
+      h.dtype = DType::F32;
     } else {
-      fail("unsupported dtype '" + printable(d) + "' (expected int8/int16/int32)");
+      fail("unsupported dtype '" + printable(d) + "' (expected int8/int16/int32/float32)");
     }
     return h;
   }
@@ -230,6 +234,7 @@ std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* sha
       case DType::U8: values[i] = static_cast<uint8_t>(raw); break;
       case DType::I16: values[i] = static_cast<int16_t>(static_cast<uint16_t>(raw)); break;
       case DType::I32: values[i] = static_cast<int32_t>(raw); break;
+      case DType::F32: values[i] = raw; break;  // the bits; read_npy_value reinterprets them
     }
   }
   *shape = h.shape;
@@ -277,6 +282,7 @@ TensorI8 read_npy_i8(const std::string& path) {
   std::vector<int64_t> shape;
   DType dtype;
   const std::vector<int64_t> values = read_npy(path, &shape, &dtype);
+  if (dtype == DType::F32) throw InputError(path + ": dtype float32, expected integers (int8)");
   TensorI8 t(shape);
   for (size_t i = 0; i < values.size(); ++i) {
     const int64_t v = values[i];
@@ -293,6 +299,7 @@ TensorI32 read_npy_i32(const std::string& path) {
   std::vector<int64_t> shape;
   DType dtype;
   const std::vector<int64_t> values = read_npy(path, &shape, &dtype);
+  if (dtype == DType::F32) throw InputError(path + ": dtype float32, expected integers");
   TensorI32 t(shape);
   for (size_t i = 0; i < values.size(); ++i) t.data[i] = static_cast<int32_t>(values[i]);
   return t;
@@ -300,5 +307,44 @@ TensorI32 read_npy_i32(const std::string& path) {
 
 void write_npy(const std::string& path, const TensorI8& t) { write_impl(path, t, "|i1"); }
 void write_npy(const std::string& path, const TensorI32& t) { write_impl(path, t, "<i4"); }
+void write_npy(const std::string& path, const TensorI16& t) { write_impl(path, t, "<i2"); }
+
+void write_npy(const std::string& path, const Tensor<float>& t) {
+  Tensor<int32_t> bits(t.shape);
+  for (int64_t i = 0; i < t.size(); ++i) std::memcpy(&bits[i], &t[i], 4);
+  write_impl(path, bits, "<f4");
+}
+
+TensorValue read_npy_value(const std::string& path) {
+  std::vector<int64_t> shape;
+  DType dtype;
+  const std::vector<int64_t> values = read_npy(path, &shape, &dtype);
+  TensorValue v;
+  v.shape = shape;
+  switch (dtype) {
+    case DType::I8:
+      v.type = npusim::DType::Int8;
+      v.i8.assign(values.begin(), values.end());
+      break;
+    case DType::U8: throw InputError(path + ": dtype uint8; model tensors are int8, int16, int32 or float32");
+    case DType::I16:
+      v.type = npusim::DType::Int16;
+      v.i16.assign(values.begin(), values.end());
+      break;
+    case DType::I32:
+      v.type = npusim::DType::Int32;
+      v.i32.assign(values.begin(), values.end());
+      break;
+    case DType::F32:
+      v.type = npusim::DType::Float32;
+      v.f32.resize(values.size());
+      for (size_t i = 0; i < values.size(); ++i) {
+        const auto raw = static_cast<uint32_t>(values[i]);
+        std::memcpy(&v.f32[i], &raw, 4);
+      }
+      break;
+  }
+  return v;
+}
 
 }  // namespace npusim::quant

@@ -18,6 +18,19 @@ std::string verified_cell(const LayerStats& st, const RunReport& rep) {
   return st.verified ? "yes" : "FAIL";
 }
 
+// Long names (a model's tensor names) keep their informative end.
+std::string short_name(const std::string& n, size_t width) {
+  return n.size() <= width ? n : "~" + n.substr(n.size() - (width - 1));
+}
+
+std::string percent(double f) { return f < 0 ? "-" : fmt::format("{:.1f}", 100.0 * f); }
+
+std::string csv_quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
 std::string kib(int64_t bytes) {
   return fmt::format("{:.1f}", bytes / 1024.0);
 }
@@ -32,18 +45,18 @@ void print_table(std::ostream& os, const RunReport& rep) {
      << (rep.execution == "chained" ? " (each layer reads its producers' outputs as the accelerator computed them)"
                                     : " (" + rep.execution_reason + ")")
      << (rep.values ? "" : "; --fast: no tensor values computed") << "\n";
-  os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7} {:>10} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8}\n",
+  os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7} {:>10} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8} {:>8}\n",
                     "layer", "op", "shape", "unit", "macs", "exec_macs", "detail", "cycles", "util_%", "stall_cyc",
-                    "sram_rd_kib", "sram_wr_kib", "dram_kib", "energy_uj", "sat_%", "verified");
+                    "sram_rd_kib", "sram_wr_kib", "dram_kib", "energy_uj", "sat_%", "a_dens_%", "verified");
   for (const auto& st : rep.layers) {
     int64_t rd = 0, wr = 0;
     for (const auto& [k, v] : st.sram_read_bytes) rd += v;
     for (const auto& [k, v] : st.sram_write_bytes) wr += v;
-    const std::string sat = st.saturated_fraction < 0 ? "-" : fmt::format("{:.1f}", 100.0 * st.saturated_fraction);
-    os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7.1f} {:>10} {:>12} {:>12} {:>10} {:>10.2f} {:>6} {:>8}\n",
-                      st.name.substr(0, 18), st.op, st.shape.substr(0, 30), st.unit, st.macs, st.executed_macs,
-                      st.detail.empty() ? "-" : st.detail, st.cycles, 100.0 * st.utilization, st.stall_cycles, kib(rd),
-                      kib(wr), kib(st.dram_bytes()), st.energy_total_pj * 1e-6, sat, verified_cell(st, rep));
+    os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7.1f} {:>10} {:>12} {:>12} {:>10} {:>10.2f} {:>6} {:>8} {:>8}\n",
+                      short_name(st.name, 18), st.op.substr(0, 7), st.shape.substr(0, 30), st.unit, st.macs,
+                      st.executed_macs, st.detail.empty() ? "-" : st.detail, st.cycles, 100.0 * st.utilization,
+                      st.stall_cycles, kib(rd), kib(wr), kib(st.dram_bytes()), st.energy_total_pj * 1e-6,
+                      percent(st.saturated_fraction), percent(st.input_density), verified_cell(st, rep));
   }
   for (const auto& st : rep.layers)
     for (const auto& n : st.notes) os << "note: " << st.name << ": " << n << "\n";
@@ -53,15 +66,20 @@ void print_table(std::ostream& os, const RunReport& rep) {
       "{:.2f} MiB DRAM, {:.3f} TOPS\n",
       rep.layers.size(), t.macs, t.cycles, t.latency_s * 1e3, a.clock_mhz, 100.0 * t.utilization, t.stall_cycles,
       t.dram_bytes / 1048576.0, t.tops);
-  // Where pooling and residual adds run, and what they cost (they are not on the array).
+  // Where the layers that are not on the array run, and what they cost.
   int64_t vec_layers = 0, vec_cycles = 0;
-  for (const auto& st : rep.layers)
+  std::string host;
+  for (const auto& st : rep.layers) {
     if (st.unit == "vector") ++vec_layers, vec_cycles += st.cycles;
+    if (st.unit == "host") host += (host.empty() ? "" : ", ") + st.op;
+  }
   if (vec_layers)
     os << fmt::format(
-        "vector unit: {} pool/add layers run on the {}-lane vector unit next to the array, {} cycles "
-        "({:.1f} % of the total)\n",
+        "vector unit: {} layers (pooling, elementwise, activations, data movement) run on the {}-lane vector unit "
+        "next to the array, {} cycles ({:.1f} % of the total)\n",
         vec_layers, a.vector_lanes, vec_cycles, t.cycles ? 100.0 * vec_cycles / t.cycles : 0.0);
+  if (!host.empty())
+    os << "host: " << host << " (golden ops, not in the accelerator's cycles or energy)\n";
   // Energy and area: the largest categories first.
   auto top = [](const std::map<std::string, double>& m, double total) {
     std::vector<std::pair<double, std::string>> v;
@@ -95,6 +113,26 @@ void print_table(std::ostream& os, const RunReport& rep) {
   if (rep.lockstep_cycles)
     os << fmt::format("lockstep: model and RTL agreed on every output port of {} for {} cycles\n",
                       rep.lockstep_blocks, rep.lockstep_cycles);
+  if (!rep.model.is_null()) {
+    const auto& m = rep.model;
+    os << "model: " << m.value("file", "") << ": " << m.value("semantics", "") << ", " << m.value("rounding", "")
+       << " rounding; input " << m.value("input", "") << "\n";
+    if (m.contains("weights_changed") && m["weights_changed"].get<int64_t>() > 0)
+      os << fmt::format("model: the design changed {} of the model's {} array weights ({:.2f} %)\n",
+                        m["weights_changed"].get<int64_t>(), m["weights_total"].get<int64_t>(),
+                        100.0 * m["weights_changed"].get<double>() / m["weights_total"].get<double>());
+    if (m.contains("vs_unchanged_model")) {
+      const auto& v = m["vs_unchanged_model"];
+      if (v.contains("changed_fraction"))
+        os << fmt::format(
+            "model: final output vs the unchanged model: {:.1f} % of values differ, mean |error| {:.2f} LSB, max {} "
+            "LSB, argmax {}\n",
+            100.0 * v["changed_fraction"].get<double>(), v["mean_abs_error_lsb"].get<double>(),
+            v["max_abs_error_lsb"].get<int64_t>(), v["argmax_same"].get<bool>() ? "same" : "DIFFERENT");
+      else
+        os << "model: final output vs the unchanged model: " << v.dump() << "\n";
+    }
+  }
 }
 
 nlohmann::json to_json(const RunReport& rep) {
@@ -124,6 +162,11 @@ nlohmann::json to_json(const RunReport& rep) {
       l["saturated_fraction"] = st.saturated_fraction;
     else
       l["saturated_fraction"] = nullptr;
+    if (st.input_density >= 0) l["input_density"] = st.input_density;
+    if (st.weights_changed >= 0) {
+      l["weights_changed"] = st.weights_changed;
+      l["weights_total"] = st.weights_total;
+    }
     l["cycles"] = st.cycles;
     l["stall_cycles"] = st.stall_cycles;
     l["prologue_cycles"] = st.prologue_cycles;
@@ -186,6 +229,7 @@ nlohmann::json to_json(const RunReport& rep) {
     j["total"]["lockstep_cycles"] = rep.lockstep_cycles;
     j["total"]["lockstep_blocks"] = rep.lockstep_blocks;
   }
+  if (!rep.model.is_null()) j["model"] = rep.model;
   return j;
 }
 
@@ -205,7 +249,7 @@ void write_csv(const std::string& path, const RunReport& rep) {
     for (const auto& m : mems) f << ",sram_write_" << m << "_bytes";
     f << ",dram_bytes,energy_pj,seed\n";
     for (const auto& st : rep.layers) {
-      f << st.name << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << "," << st.cycles
+      f << csv_quoted(st.name) << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << "," << st.cycles
         << "," << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << "," << verified_cell(st, rep);
       for (const auto& m : mems) f << "," << st.sram_read(m);
       for (const auto& m : mems) f << "," << st.sram_write(m);

@@ -32,6 +32,11 @@ struct LayerStats {
   double energy_total_pj = 0;
   // Share of int8 outputs at the ends of the output range (-1: not computed, e.g. --fast).
   double saturated_fraction = -1;
+  // Share of the layer's input activations that are not the input zero point (real zeros), measured on the
+  // values the layer read (-1: not measured). What zero gating, toggles and DAP see.
+  double input_density = -1;
+  // Weights the family's preparation changed (e.g. DBB pruning of a real model's weights; -1: not measured).
+  int64_t weights_changed = -1, weights_total = 0;
   nlohmann::json family = nlohmann::json::object();  // family-specific figures
   std::string detail;               // short family-specific cell for the table (e.g. "w4/8")
   std::vector<std::string> notes;   // family-specific report lines

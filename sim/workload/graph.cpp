@@ -8,6 +8,7 @@
 namespace npusim::graph {
 
 std::vector<int64_t> input_shape(const Layer& L) {
+  if (!L.model_in_shape.empty()) return L.model_in_shape;
   if (L.is_recurrent()) return {L.batch, L.seq_len, L.input_size};
   if (L.op == OpType::Fc) return {L.batch, L.C};
   if (L.batch == 1) return {L.H, L.W, L.C};
@@ -15,6 +16,7 @@ std::vector<int64_t> input_shape(const Layer& L) {
 }
 
 std::vector<int64_t> output_shape(const Layer& L) {
+  if (!L.model_out_shape.empty()) return L.model_out_shape;
   if (L.is_recurrent()) return {L.batch, L.seq_len, L.hidden_size};
   if (L.op == OpType::Fc) return {L.batch, L.K};
   if (L.batch == 1) return {L.out_h, L.out_w, L.K};

@@ -3,13 +3,19 @@
 // K output channels, R×S kernel, strides, asymmetric padding, groups, dilation. The output size
 // (out_h × out_w) is derived by the loader and checked against the inputs.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 namespace npusim {
 
-enum class OpType { Conv, DwConv, Fc, MaxPool, AvgPool, Add, Lstm, Gru };
+enum class OpType {
+  Conv, DwConv, Fc, MaxPool, AvgPool, Add, Lstm, Gru,
+  // Operators that only real models (.tflite) bring; they run from the model's own description.
+  Sub, Mul, Mean, Pad, Reshape, Squeeze, Concat, StridedSlice, Softmax, Logistic, Tanh, Relu, Relu6,
+  Quantize, Dequantize
+};
 
 const char* to_string(OpType op);
 
@@ -36,7 +42,12 @@ struct Layer {
   // Producers of this layer's input, resolved by the loader (an add has two, every other op one): layer
   // names, or "" (kNetworkInput) for the network input. Empty for SCALE-Sim rows, which have no graph.
   std::vector<std::string> inputs;
+  // Layers of a real model (Network::model): the operator's index there, and the model's own input and
+  // output tensor shapes (graph::input_shape / output_shape of ops without conv-style geometry).
+  int model_op = -1;
+  std::vector<int64_t> model_in_shape, model_out_shape;
 
+  bool from_model() const { return model_op >= 0; }
   bool is_recurrent() const { return op == OpType::Lstm || op == OpType::Gru; }
   // Runs on the array (as a GEMM) rather than on the vector/post-processing unit.
   bool on_array() const { return op == OpType::Conv || op == OpType::DwConv || op == OpType::Fc; }
@@ -48,10 +59,16 @@ struct Layer {
   int64_t gemm_n() const { return filters_per_group(); }
   // Multiply-accumulates of the dense layer (0 for pool/add, which do no MACs).
   int64_t macs() const;
+  // Where it runs: "array" (the family's compute: conv, dwconv, fc, recurrent gate GEMMs), "vector" (the
+  // vector unit: pools, elementwise, activations, data movement) or "host" (no model of its cost:
+  // softmax, quantize, dequantize; reshape and squeeze are views).
+  const char* unit() const;
 };
 
 // Layer::inputs entry that stands for the network input (written `input` in a workload CSV).
 inline const std::string kNetworkInput;
+
+struct TfliteModel;
 
 struct Network {
   std::string name;    // file stem
@@ -63,6 +80,8 @@ struct Network {
   // ...").
   bool chained = false;
   std::string independent_reason;
+  // A real model (.tflite): weights, biases and quantization of every layer come from it.
+  std::shared_ptr<const TfliteModel> model;
 };
 
 }  // namespace npusim

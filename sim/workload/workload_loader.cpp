@@ -1,5 +1,7 @@
 #include "sim/workload/workload_loader.h"
 
+#include "sim/workload/tflite/tflite_network.h"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -395,7 +397,20 @@ Layer gemm_layer(const std::string& name, int64_t M, int64_t K, int64_t N) {
   return L;
 }
 
+namespace {
+
+// A .tflite file: its extension, or the flatbuffer identifier "TFL3" at offset 4.
+bool is_tflite(const std::string& path) {
+  if (fs::path(path).extension() == ".tflite") return true;
+  std::ifstream in(path, std::ios::binary);
+  char head[8] = {};
+  return in.read(head, 8) && std::string(head + 4, 4) == "TFL3";
+}
+
+}  // namespace
+
 Network load_workload(const std::string& path) {
+  if (is_tflite(path)) return load_tflite_network(path);
   int total_lines = 0;
   const std::vector<SourceLine> lines = read_lines(path, &total_lines);
   if (lines.empty()) fail(path, std::max(total_lines, 1), "empty workload file (no header line)");

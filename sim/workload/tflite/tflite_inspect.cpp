@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sim/common/error.h"
+#include "sim/workload/tflite/tflite_network.h"
 
 namespace npusim {
 
@@ -63,27 +64,8 @@ std::string options_text(const TfliteOperator& op) {
 
 }  // namespace
 
-const char* tflite_unit(const TfliteOperator& op) {
-  if (is(op, "CONV_2D") || is(op, "DEPTHWISE_CONV_2D") || is(op, "FULLY_CONNECTED")) return "array";
-  if (is(op, "AVERAGE_POOL_2D") || is(op, "MAX_POOL_2D") || is(op, "ADD") || is(op, "MEAN")) return "vector";
-  return "host";
-}
-
-int64_t tflite_macs(const TfliteModel& m, const TfliteOperator& op) {
-  const bool conv = is(op, "CONV_2D"), dw = is(op, "DEPTHWISE_CONV_2D"), fc = is(op, "FULLY_CONNECTED");
-  if (!conv && !dw && !fc) return 0;
-  const TfliteTensor& w = operand(m, op, 1);
-  const int64_t out = m.tensors.at(static_cast<size_t>(op.outputs.at(0))).elements();
-  const size_t rank = fc ? 2 : 4;
-  if (w.shape.size() != rank)
-    throw InputError(fmt::format("{}: operator {} ({}): weights '{}' have shape {}, expected rank {}", m.path,
-                                 op.index, op.op, w.name, shape_text(w.shape), rank));
-  if (fc) return out * w.shape[1];                                 // [units, in]
-  if (dw) return out * w.shape[1] * w.shape[2];                    // [1, kh, kw, out channels]
-  return out * w.shape[1] * w.shape[2] * w.shape[3];               // [out channels, kh, kw, in channels]
-}
-
-void print_tflite_inspect(const TfliteModel& m, std::ostream& os) {
+void print_tflite_inspect(const Network& net, std::ostream& os) {
+  const TfliteModel& m = *net.model;
   auto names = [&m](const std::vector<int>& ids) {
     std::string s;
     for (int i : ids) s += (s.empty() ? "" : ", ") + (i < 0 ? std::string("-") : short_name(m.tensors[i].name));
@@ -94,12 +76,13 @@ void print_tflite_inspect(const TfliteModel& m, std::ostream& os) {
   os << fmt::format("inputs: {}\noutputs: {}\n", names(m.inputs), names(m.outputs));
   int64_t total = 0;
   int per_unit[3] = {0, 0, 0};
-  for (const TfliteOperator& op : m.operators) {
-    const int64_t macs = tflite_macs(m, op);
+  for (const Layer& l : net.layers) {
+    const TfliteOperator& op = m.operators.at(static_cast<size_t>(l.model_op));
+    const int64_t macs = l.macs();
     total += macs;
-    const std::string unit = tflite_unit(op);
+    const std::string unit = l.unit();
     ++per_unit[unit == "array" ? 0 : unit == "vector" ? 1 : 2];
-    os << fmt::format("[{}] {}  unit {}", op.index, op.op, unit);
+    os << fmt::format("[{}] {} '{}'  unit {}", op.index, op.op, l.name, unit);
     if (macs) os << fmt::format("  MACs {}", macs);
     os << fmt::format("  activation {}", tflite_activation_name(op.options.activation));
     if (const std::string opts = options_text(op); !opts.empty()) os << "  " << opts;

@@ -4,15 +4,12 @@
 #include <cstdint>
 #include <ostream>
 
-#include "sim/workload/tflite/tflite_reader.h"
+#include "sim/workload/layer.h"
 
 namespace npusim {
 
-// "array" (conv, depthwise, fully connected), "vector" (pools, add, mean) or "host" (everything else).
-const char* tflite_unit(const TfliteOperator& op);
-// Multiply-accumulates of a conv/depthwise/fc operator from its output and weight shapes; 0 for others.
-// InputError naming the operator when its weights do not have the rank the op needs.
-int64_t tflite_macs(const TfliteModel& m, const TfliteOperator& op);
-void print_tflite_inspect(const TfliteModel& m, std::ostream& os);
+// `net` from network_from_tflite: per operator (= layer) its name, the unit that runs it (Layer::unit),
+// MACs, fused activation, options, and every operand's shape and quantization.
+void print_tflite_inspect(const Network& net, std::ostream& os);
 
 }  // namespace npusim

@@ -183,8 +183,13 @@ TEST_CASE("npy errors name the file", "[quant][npy]") {
     (void)read_npy_i8(dir.file("f4.npy"));
     FAIL("no exception");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()) == dir.file("f4.npy") + ": unsupported dtype '<f4' (expected int8/int16/int32)");
+    CHECK(std::string(e.what()) == dir.file("f4.npy") + ": dtype float32, expected integers (int8)");
   }
+  // float32 is read as such by read_npy_value (model inputs); float64 is not a model dtype.
+  CHECK(read_npy_value(dir.file("f4.npy")).type == DType::Float32);
+  write_bytes(dir.file("f8.npy"),
+              npy_image("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", std::string(8, '\0')));
+  check_read_error(dir.file("f8.npy"), "unsupported dtype '<f8' (expected int8/int16/int32/float32)");
   write_bytes(dir.file("be.npy"),
               npy_image("{'descr': '>i4', 'fortran_order': False, 'shape': (1,), }", std::string(4, '\0')));
   check_read_error(dir.file("be.npy"), "unsupported dtype '>i4'");

@@ -7,7 +7,7 @@
 #include <map>
 
 #include "sim/common/error.h"
-#include "sim/workload/tflite/tflite_inspect.h"
+#include "sim/workload/tflite/tflite_network.h"
 #include "sim/workload/tflite/tflite_reader.h"
 
 using namespace npusim;
@@ -26,7 +26,7 @@ std::map<std::string, int> op_counts(const TfliteModel& m) {
 
 int64_t total_macs(const TfliteModel& m) {
   int64_t t = 0;
-  for (const auto& op : m.operators) t += tflite_macs(m, op);
+  for (const auto& l : network_from_tflite(std::make_shared<const TfliteModel>(m)).layers) t += l.macs();
   return t;
 }
 
@@ -82,9 +82,9 @@ TEST_CASE("every shipped model reads with its operators and MACs") {
        {{"CONV_2D", 4}, {"DEPTHWISE_CONV_2D", 4}, {"RESHAPE", 1}, {"FULLY_CONNECTED", 1}, {"SOFTMAX", 1}},
        826368},
       {"micro_speech_lstm.tflite", 4,
-       {{"UNIDIRECTIONAL_SEQUENCE_LSTM", 1}, {"RESHAPE", 1}, {"FULLY_CONNECTED", 1}, {"SOFTMAX", 1}}, 11760},
+       {{"UNIDIRECTIONAL_SEQUENCE_LSTM", 1}, {"RESHAPE", 1}, {"FULLY_CONNECTED", 1}, {"SOFTMAX", 1}}, 11760 + 49 * 4 * 80 * (257 + 80)},
       {"trained_lstm_int8.tflite", 4,
-       {{"UNIDIRECTIONAL_SEQUENCE_LSTM", 1}, {"RESHAPE", 1}, {"FULLY_CONNECTED", 1}, {"SOFTMAX", 1}}, 5600},
+       {{"UNIDIRECTIONAL_SEQUENCE_LSTM", 1}, {"RESHAPE", 1}, {"FULLY_CONNECTED", 1}, {"SOFTMAX", 1}}, 5600 + 28 * 4 * 20 * (28 + 20)},
   };
   for (const auto& e : models) {
     INFO(e.file);
@@ -103,7 +103,8 @@ TEST_CASE("KWS DS-CNN: the first conv's geometry, options and per-channel quanti
   const TfliteOperator& conv = m.operators.at(0);
   REQUIRE(conv.op == "CONV_2D");
   CHECK(conv.builtin_code == 3);
-  CHECK(std::string(tflite_unit(conv)) == "array");
+  const Network net = network_from_tflite(std::make_shared<const TfliteModel>(m));
+  CHECK(std::string(net.layers.at(0).unit()) == "array");
   const TfliteTensor& in = m.tensors.at(conv.inputs.at(0));
   const TfliteTensor& w = m.tensors.at(conv.inputs.at(1));
   const TfliteTensor& bias = m.tensors.at(conv.inputs.at(2));
@@ -126,16 +127,16 @@ TEST_CASE("KWS DS-CNN: the first conv's geometry, options and per-channel quanti
   CHECK(w.data.size() == 64 * 10 * 4);
   CHECK(!in.has_data());
   CHECK(!in.quant.per_channel());
-  CHECK(tflite_macs(m, conv) == 25 * 5 * 64 * 10 * 4);
+  CHECK(net.layers.at(0).macs() == 25 * 5 * 64 * 10 * 4);
   // Depthwise weights are per channel along their last dimension.
   const TfliteOperator& dw = m.operators.at(1);
   REQUIRE(dw.op == "DEPTHWISE_CONV_2D");
   CHECK(dw.options.depth_multiplier == 1);
   CHECK(m.tensors.at(dw.inputs.at(1)).quant.quantized_dimension == 3);
   // Units: the pool on the vector unit, reshape and softmax on the host.
-  CHECK(std::string(tflite_unit(m.operators.at(9))) == "vector");
-  CHECK(std::string(tflite_unit(m.operators.at(10))) == "host");
-  CHECK(std::string(tflite_unit(m.operators.at(12))) == "host");
+  CHECK(std::string(net.layers.at(9).unit()) == "vector");
+  CHECK(std::string(net.layers.at(10).unit()) == "host");
+  CHECK(std::string(net.layers.at(12).unit()) == "host");
 }
 
 TEST_CASE("the LSTM keeps its absent optional inputs and its options") {

@@ -1,0 +1,110 @@
+#include "sim/driver/model_layer.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <tuple>
+
+#include "sim/common/error.h"
+#include "sim/driver/golden.h"
+
+namespace npusim {
+
+namespace {
+
+const TfliteTensor& tensor(const TfliteModel& m, int index) {
+  return m.tensors.at(static_cast<size_t>(index));
+}
+
+template <class T>
+std::vector<T> values(const TfliteTensor& t) {
+  std::vector<T> v(t.data.size() / sizeof(T));
+  std::memcpy(v.data(), t.data.data(), v.size() * sizeof(T));
+  return v;
+}
+
+}  // namespace
+
+TensorI8 model_weights(const TfliteModel& m, const TfliteOperator& op, const Layer& l) {
+  const TfliteTensor& w = tensor(m, op.inputs.at(1));
+  TensorI8 t(layer_weight_shape(l));
+  const std::vector<int8_t> raw = values<int8_t>(w);
+  if (static_cast<int64_t>(raw.size()) != t.size())
+    throw InputError(m.path + ": weights '" + w.name + "' have " + std::to_string(raw.size()) +
+                     " values, expected " + std::to_string(t.size()));
+  if (l.op != OpType::DwConv) {
+    t.data = raw;
+    return t;
+  }
+  // [1][R][S][K] -> [K][R][S][1]
+  const int64_t RS = l.R * l.S;
+  for (int64_t rs = 0; rs < RS; ++rs)
+    for (int64_t k = 0; k < l.K; ++k) t[k * RS + rs] = raw[static_cast<size_t>(rs * l.K + k)];
+  return t;
+}
+
+std::pair<int32_t, int32_t> activation_range(TfliteActivation a, float scale, int32_t zp) {
+  // TFLite quantizes the bounds with a float division and TfLiteRound (round half away from zero).
+  auto q = [&](float f) { return zp + static_cast<int32_t>(std::round(f / scale)); };
+  int32_t lo = -128, hi = 127;
+  switch (a) {
+    case TfliteActivation::Relu:
+      lo = std::max(lo, q(0.0f));
+      break;
+    case TfliteActivation::Relu6:
+      lo = std::max(lo, q(0.0f));
+      hi = std::min(hi, q(6.0f));
+      break;
+    case TfliteActivation::ReluN1To1:
+      lo = std::max(lo, q(-1.0f));
+      hi = std::min(hi, q(1.0f));
+      break;
+    case TfliteActivation::None:
+      break;
+    case TfliteActivation::Tanh:
+      throw InputError("fused TANH is only supported inside the LSTM");
+  }
+  return {lo, hi};
+}
+
+quant::Requant model_requant(const TfliteModel& m, const TfliteOperator& op, double input_scale) {
+  const TfliteTensor &w = tensor(m, op.inputs.at(1)), &y = tensor(m, op.outputs.at(0));
+  const double out_scale = y.quant.scales.at(0);
+  std::vector<double> real;
+  for (float ws : w.quant.scales) real.push_back(input_scale * static_cast<double>(ws) / out_scale);
+  quant::Requant rq = quant::make_requant(real, static_cast<int32_t>(y.quant.zero_points.at(0)), 8);
+  std::tie(rq.act_min, rq.act_max) = activation_range(op.options.activation, y.quant.scales[0],
+                                                      static_cast<int32_t>(y.quant.zero_points[0]));
+  return rq;
+}
+
+PreparedLayer prepare_model_layer(const Layer& l, const TfliteModel& m, const LayerMapping& mapping,
+                                  const QTensor& x, int64_t* weights_changed) {
+  const TfliteOperator& op = m.operators.at(static_cast<size_t>(l.model_op));
+  PreparedLayer p;
+  LayerOperands& ops = p.ops;
+  ops.layer = &l;
+  ops.input = x.t;
+  ops.weights = model_weights(m, op, l);
+  if (op.inputs.size() > 2 && op.inputs[2] >= 0)
+    ops.bias = values<int32_t>(tensor(m, op.inputs[2]));
+  else
+    ops.bias.assign(static_cast<size_t>(l.K), 0);
+  const TensorI8 original = ops.weights;
+  mapping.prepare_weights(ops.weights);
+  int64_t changed = 0;
+  for (int64_t i = 0; i < original.size(); ++i) changed += original[i] != ops.weights[i];
+  *weights_changed = changed;
+  ops.input_zero_point = x.zero_point;
+  ops.requant = model_requant(m, op, x.scale);
+  p.golden_acc = golden_acc(l, mapping.transforms_input() ? mapping.hardware_input(x.t) : x.t, ops.weights,
+                            ops.bias, x.zero_point);
+  p.golden_out.t = requantize_all(p.golden_acc, ops.requant);
+  const TfliteTensor& y = tensor(m, op.outputs.at(0));
+  p.golden_out.scale = y.quant.scales.at(0);
+  p.golden_out.zero_point = static_cast<int32_t>(y.quant.zero_points.at(0));
+  p.golden_out.t.shape = layer_output_shape(l);
+  return p;
+}
+
+}  // namespace npusim

@@ -1,0 +1,29 @@
+#pragma once
+// Operands of an array layer of a real model (.tflite): the model's weights (in the executor's layout),
+// bias and quantization, with TFLite's Prepare arithmetic for the requantization (effective scale
+// input * weight / output in double from the stored float32 scales, one per output channel) and the
+// fused-activation clamp (CalculateActivationRangeQuantized).
+#include <cstdint>
+#include <utility>
+
+#include "sim/driver/layer_operands.h"
+#include "sim/workload/tflite/tflite_reader.h"
+
+namespace npusim {
+
+// The model's weights in the executor's layout: conv OHWI [K][R][S][C], depthwise [K][R][S][1] (from
+// TFLite's [1][R][S][K]), fc [K][C].
+TensorI8 model_weights(const TfliteModel& m, const TfliteOperator& op, const Layer& l);
+
+// The int8 clamp of a fused activation for an output of (scale, zero point).
+std::pair<int32_t, int32_t> activation_range(TfliteActivation a, float scale, int32_t zero_point);
+
+// Per-channel (or per-tensor) requantization of the operator's output; `rounding` as --rounding.
+quant::Requant model_requant(const TfliteModel& m, const TfliteOperator& op, double input_scale);
+
+// prepare_layer for a model layer. `x` carries the input's real quantization (the model's). The
+// family's prepare_weights (e.g. DBB pruning) is applied; *weights_changed counts the weights it changed.
+PreparedLayer prepare_model_layer(const Layer& l, const TfliteModel& m, const LayerMapping& mapping,
+                                  const QTensor& x, int64_t* weights_changed);
+
+}  // namespace npusim

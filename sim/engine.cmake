@@ -5,6 +5,7 @@ add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/driver/quant_choice.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/layer_operands.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/model_layer.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/driver/recurrent_cells.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/tflite_golden.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/tensor_source.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/vector_unit.cpp

@@ -72,8 +72,8 @@ void SaLayerMapping::describe(LayerStats& st) const {
                                    w_nnz ? ", channels padded per kernel position" : "", stored, l.K * k_dense));
 }
 
-LayerOutcome SaLayerMapping::estimate(const LayerOperands& /*ops*/) const {
-  if (layer_.is_recurrent()) return estimate_recurrent();
+LayerOutcome SaLayerMapping::estimate(const LayerOperands& ops) const {
+  if (layer_.is_recurrent()) return estimate_recurrent(ops);
   LayerOutcome o;
   o.stats = sa_estimate(arch_, make_array_job(layer_, scheme_, nullptr, nullptr, {}, 0, {}));
   o.stats.unit = "array";

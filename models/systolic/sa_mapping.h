@@ -23,7 +23,7 @@ class SaLayerMapping final : public LayerMapping {
  private:
   // The GEMM layer of one recurrent time step (batch rows, I + H inputs, 4H outputs).
   Layer step_layer() const;
-  LayerOutcome estimate_recurrent() const;
+  LayerOutcome estimate_recurrent(const LayerOperands& ops) const;
   LayerOutcome simulate_recurrent(Hardware& hw, const LayerOperands& ops) const;
   // Family figures, table detail and notes of a layer's stats.
   void describe(LayerStats& st) const;

@@ -4,8 +4,8 @@
 
 #include "sim/quant/conv2d.h"
 #include "sim/quant/fully_connected.h"
-#include "sim/quant/gru.h"
-#include "sim/quant/lstm.h"
+#include "sim/quant/fully_connected.h"
+#include "sim/quant/recurrent.h"
 #include "sim/workload/graph.h"
 
 namespace npusim {
@@ -67,33 +67,41 @@ void split_rows(const TensorI8& a, TensorI8& x, TensorI8& h) {
 }
 
 GoldenRecurrent golden_recurrent(const Layer& l, const LayerOperands& ops, const LayerMapping& mapping) {
-  const bool lstm = l.op == OpType::Lstm;
-  const int64_t I = l.input_size, H = l.hidden_size, T = l.seq_len, batch = l.batch, rows = 4 * H;
-  const quant::LstmParams lp = lstm ? quant::make_lstm_params(I, H, ops.scales) : quant::LstmParams{};
-  const quant::GruParams gp = lstm ? quant::GruParams{} : quant::make_gru_params(I, H, ops.scales);
-  quant::LstmState ls = lstm ? quant::lstm_initial_state(batch, lp) : quant::LstmState{};
-  quant::GruState gs = lstm ? quant::GruState{} : quant::gru_initial_state(batch, gp);
-  GoldenRecurrent g{TensorI32({T, batch, rows}), TensorI8({T, batch, H})};
+  std::unique_ptr<RecurrentCell> cell = ops.cell->fresh();
+  const bool split = cell->split_gates();
+  const int64_t I = l.input_size, H = l.hidden_size, T = l.seq_len, batch = l.batch, G = cell->gate_rows();
+  const int64_t cols = split ? 2 * G : G;
+  GoldenRecurrent g{TensorI32({T, batch, cols}), TensorI8({T, batch, H})};
   TensorI8 x({batch, I}), gx({batch, I}), gh({batch, H});
   const std::string what = l.source + ": " + l.name;
+  const auto& sc = ops.scales;
   for (int64_t t = 0; t < T; ++t) {
     std::copy_n(&ops.input[t * batch * I], batch * I, x.data.begin());
-    const TensorI8& h = lstm ? ls.h : gs.h;
-    if (mapping.transforms_input()) {
-      split_rows(mapping.hardware_input(concat_rows(x, h)), gx, gh);
+    const TensorI8& h = cell->h();
+    if (split) {
+      // Input and recurrent products apart; each operand passes the hardware's input transformation.
+      const TensorI8 hx = mapping.transforms_input() ? mapping.hardware_input(x) : x;
+      const TensorI8 hh = mapping.transforms_input() ? mapping.hardware_input(h) : h;
+      const TensorI32 ax = quant::fc_acc(hx, ops.weights, ops.bias, sc.input_zero_point);
+      const TensorI32 ah = quant::fc_acc(hh, ops.recurrent_weights, {}, sc.hidden_zero_point);
+      for (int64_t b = 0; b < batch; ++b) {
+        std::copy_n(&ax[b * G], G, &g.acc[(t * batch + b) * cols]);
+        std::copy_n(&ah[b * G], G, &g.acc[(t * batch + b) * cols + G]);
+      }
+      cell->step(ax, &ah);
     } else {
-      gx = x;
-      gh = h;
+      if (mapping.transforms_input()) {
+        split_rows(mapping.hardware_input(concat_rows(x, h)), gx, gh);
+      } else {
+        gx = x;
+        gh = h;
+      }
+      const TensorI32 acc = quant::recurrent_gate_gemm(gx, gh, ops.weights, ops.bias, sc.input_zero_point,
+                                                       sc.hidden_zero_point, what);
+      std::copy(acc.data.begin(), acc.data.end(), g.acc.data.begin() + t * batch * G);
+      cell->step(acc, nullptr);
     }
-    const TensorI32 acc = quant::recurrent_gate_gemm(gx, gh, ops.weights, ops.bias, ops.scales.input_zero_point,
-                                                     ops.scales.hidden_zero_point, what);
-    std::copy(acc.data.begin(), acc.data.end(), g.acc.data.begin() + t * batch * rows);
-    if (lstm)
-      quant::lstm_elementwise(acc, lp, ls);
-    else
-      quant::gru_elementwise(acc, gp, gs);
-    const TensorI8& hn = lstm ? ls.h : gs.h;
-    std::copy(hn.data.begin(), hn.data.end(), g.h.data.begin() + t * batch * H);
+    std::copy(cell->h().data.begin(), cell->h().data.end(), g.h.data.begin() + t * batch * H);
   }
   return g;
 }

@@ -5,6 +5,7 @@
 #include "sim/common/rng.h"
 #include "sim/driver/driver.h"
 #include "sim/driver/golden.h"
+#include "sim/driver/recurrent_cells.h"
 #include "sim/driver/tensor_source.h"
 #include "sim/quant/gru.h"
 #include "sim/workload/graph.h"
@@ -39,6 +40,7 @@ PreparedLayer prepare_layer(const Layer& l, const LayerMapping& mapping, const Q
     Rng hz(seed, "qparams:" + l.name);
     ops.scales.hidden_zero_point = symmetric ? 0 : static_cast<int32_t>(hz.uniform(-8, 8));
     ops.scales.gate_scales = {2.0 / (64.0 * 64.0 * std::sqrt(static_cast<double>(l.input_size + l.hidden_size)))};
+    ops.cell = make_table_cell(l, ops.scales);
     GoldenRecurrent g = golden_recurrent(l, ops, mapping);
     p.golden_acc = std::move(g.acc);
     p.golden_out.t = std::move(g.h);

@@ -27,6 +27,7 @@
 #include "sim/config/arch_config.h"
 #include "sim/config/params.h"
 #include "sim/family/backend.h"
+#include "sim/family/recurrent_cell.h"
 #include "sim/cost/cost_model.h"
 #include "sim/cost/synth_area.h"
 #include "sim/quant/recurrent.h"
@@ -52,10 +53,15 @@ struct LayerOperands {
   // After LayerMapping::prepare_weights: OHWI [K][R][S][C/groups], fc [K][C], recurrent the stacked gate
   // matrix [4H][I+H] (GRU: quant::gru_gemm_weights).
   TensorI8 weights;
-  std::vector<int32_t> bias;      // [K] (recurrent [4H])
+  std::vector<int32_t> bias;      // [K] (recurrent [G])
   int32_t input_zero_point = 0;   // conv/fc
   quant::Requant requant;         // conv/fc: per output channel
-  quant::RecurrentScales scales;  // recurrent layers
+  // Recurrent layers: zero points in scales (input_zero_point = z_x, hidden_zero_point = z_h), the
+  // element-wise cell (prototype in the initial state: call fresh()), and with cell->split_gates() the
+  // recurrent weights W_h [G][H] (weights then hold W_x [G][I]).
+  quant::RecurrentScales scales;
+  std::shared_ptr<const RecurrentCell> cell;
+  TensorI8 recurrent_weights;
 };
 
 // What a family's hardware computed for one layer.

@@ -4,7 +4,9 @@
 # Exit status: 0 identical; 1 different or failed; 77 skipped (node, npm or the npm package unavailable).
 set -uo pipefail
 
-root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+here=${BASH_SOURCE[0]%/*}
+[ "$here" = "${BASH_SOURCE[0]}" ] && here=.
+root=$(cd "$here/../.." && pwd)
 
 if ! command -v node >/dev/null 2>&1; then
     echo "SKIPPED: node not found on PATH"; exit 77

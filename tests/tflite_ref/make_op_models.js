@@ -12,23 +12,11 @@
 const fs = require('fs');
 const path = require('path');
 const fb = require('./tflite_fb.js');
+const { splitmix64, fnv1a } = require('./prng.js');
 
 // ---- deterministic constants -----------------------------------------------------------------------------------
-const MASK64 = (1n << 64n) - 1n;
-function fnv1a(s) {
-  let h = 0x811C9DC5;
-  for (const c of Buffer.from(s, 'utf8')) { h ^= c; h = Math.imul(h, 0x01000193) >>> 0; }
-  return h;
-}
 function rng(name) {
-  let state = BigInt(fnv1a(name));
-  const next = () => {
-    state = (state + 0x9E3779B97F4A7C15n) & MASK64;
-    let z = state;
-    z = ((z ^ (z >> 30n)) * 0xBF58476D1CE4E5B9n) & MASK64;
-    z = ((z ^ (z >> 27n)) * 0x94D049BB133111EBn) & MASK64;
-    return z ^ (z >> 31n);
-  };
+  const next = splitmix64(fnv1a(name));
   // integer uniform in [lo, hi]
   const int = (lo, hi) => lo + Number(next() % BigInt(hi - lo + 1));
   return { next, int };

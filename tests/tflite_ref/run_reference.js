@@ -14,6 +14,7 @@ const path = require('path');
 const crypto = require('crypto');
 const fb = require('./tflite_fb.js');
 const { npyBytes } = require('./npy.js');
+const { splitmix64 } = require('./prng.js');
 
 const PKG = '@tensorflow/tfjs-tflite';
 const PKG_VERSION = '0.0.1-alpha.10';
@@ -51,17 +52,6 @@ function parseArgs(argv) {
 //   v(i) = c + a(i) + b(i)                   (within [-128, 127], no clipping)
 // For the k-th input of a model with several inputs, i is replaced by i + 29 k (k = 0 for single-input models).
 // Float32 inputs: v(i) = s * (a(i) + b(i)) / 2 (half-integers in units of s: exercises round-half cases).
-const MASK64 = (1n << 64n) - 1n;
-function splitmix64(seed) {
-  let state = BigInt.asUintN(64, BigInt(seed));
-  return () => {
-    state = (state + 0x9E3779B97F4A7C15n) & MASK64;
-    let z = state;
-    z = ((z ^ (z >> 30n)) * 0xBF58476D1CE4E5B9n) & MASK64;
-    z = ((z ^ (z >> 27n)) * 0x94D049BB133111EBn) & MASK64;
-    return z ^ (z >> 31n);
-  };
-}
 const SEED_BASE = 0x6E7075736Dn;
 const tri = (i) => Math.abs(((3 * i) % 160) - 80) - 40;
 const slow = (i) => Math.abs((Math.floor(i / 16) % 48) - 24) - 12;

@@ -41,7 +41,8 @@ struct OpContext {
   }
   float scale(const TfliteTensor& t, const std::string& what) const {
     if (t.quant.scales.size() != 1) {
-      fail(what + " '" + t.name + "' must have one (per-tensor) scale, has " + std::to_string(t.quant.scales.size()));
+      fail(what + " '" + t.name + "' must have one (per-tensor) scale, has " +
+           std::to_string(t.quant.scales.size()));
     }
     return t.quant.scales[0];
   }
@@ -84,11 +85,13 @@ TfliteLstmSetup prepare_tflite_lstm(const TfliteModel& m, const TfliteOperator& 
     if (ctx.input(s)) ctx.fail("layer normalization is not supported");
   }
   if (op.options.activation != TfliteActivation::Tanh) {
-    ctx.fail(std::string("cell activation ") + tflite_activation_name(op.options.activation) + " is not tanh");
+    ctx.fail(std::string("cell activation ") + tflite_activation_name(op.options.activation) +
+             " is not tanh");
   }
 
   const TfliteTensor& in = ctx.required(kInput, "input");
-  if (in.type != TfliteType::Int8) ctx.fail("input '" + in.name + "' is " + tflite_type_name(in.type) + ", not int8");
+  if (in.type != TfliteType::Int8)
+    ctx.fail("input '" + in.name + "' is " + tflite_type_name(in.type) + ", not int8");
   if (in.shape.size() != 3) ctx.fail("input '" + in.name + "' is not 3-D");
   const TfliteTensor& w_if = ctx.required(kInputWeights + 1, "input-to-forget weights");
   if (w_if.shape.size() != 2) ctx.fail("input-to-forget weights '" + w_if.name + "' are not 2-D");
@@ -117,7 +120,8 @@ TfliteLstmSetup prepare_tflite_lstm(const TfliteModel& m, const TfliteOperator& 
     append_int8_rows(ctx, wh, H, H, "recurrent-to-" + gate + " weights", w.recurrent_weights.data);
     s.input_weight_scales[g] = ctx.scale(wx, "input-to-" + gate + " weights");
     s.recurrent_weight_scales[g] = ctx.scale(wh, "recurrent-to-" + gate + " weights");
-    if (b.type != TfliteType::Int32 || !b.has_data() || b.shape != std::vector<int32_t>{static_cast<int32_t>(H)} ||
+    if (b.type != TfliteType::Int32 || !b.has_data() ||
+        b.shape != std::vector<int32_t>{static_cast<int32_t>(H)} ||
         b.data.size() != static_cast<size_t>(4 * H)) {
       ctx.fail(gate + " gate bias '" + b.name + "' must be constant int32 [" + std::to_string(H) + "]");
     }
@@ -130,10 +134,13 @@ TfliteLstmSetup prepare_tflite_lstm(const TfliteModel& m, const TfliteOperator& 
 
   const TfliteTensor& hs = ctx.required(kOutputState, "output state");
   const TfliteTensor& cs = ctx.required(kCellState, "cell state");
-  if (hs.type != TfliteType::Int8 || !hs.is_variable) ctx.fail("output state '" + hs.name + "' must be an int8 variable");
-  if (cs.type != TfliteType::Int16 || !cs.is_variable) ctx.fail("cell state '" + cs.name + "' must be an int16 variable");
+  if (hs.type != TfliteType::Int8 || !hs.is_variable)
+    ctx.fail("output state '" + hs.name + "' must be an int8 variable");
+  if (cs.type != TfliteType::Int16 || !cs.is_variable)
+    ctx.fail("cell state '" + cs.name + "' must be an int16 variable");
   if (hs.elements() != setup.batch * H || cs.elements() != setup.batch * H) {
-    ctx.fail("state tensors do not hold batch " + std::to_string(setup.batch) + " x " + std::to_string(H) + " values");
+    ctx.fail("state tensors do not hold batch " + std::to_string(setup.batch) + " x " + std::to_string(H) +
+             " values");
   }
   s.output_state_scale = ctx.scale(hs, "output state");
   s.output_state_zero_point = ctx.zero_point(hs);
@@ -157,21 +164,24 @@ TensorValue eval_tflite_lstm_as(const TfliteModel& m, const TfliteOperator& op, 
   const TfliteLstmSetup setup = prepare_tflite_lstm(m, op, reference);
   const TfliteTensor& in = m.tensors.at(static_cast<size_t>(op.inputs[kInput]));
   const std::vector<int64_t> in_shape(in.shape.begin(), in.shape.end());
-  if (input.type != DType::Int8 || input.shape != in_shape || input.i8.size() != static_cast<size_t>(input.elements())) {
-    ctx.fail(std::string("input value is ") + dtype_name(input.type) + " of another shape than the input tensor '" +
-             in.name + "'");
+  if (input.type != DType::Int8 || input.shape != in_shape ||
+      input.i8.size() != static_cast<size_t>(input.elements())) {
+    ctx.fail(std::string("input value is ") + dtype_name(input.type) +
+             " of another shape than the input tensor '" + in.name + "'");
   }
   TensorI8 x;
   x.shape = input.shape;
   x.data = input.i8;
   quant::TflmLstmState state = quant::tflm_lstm_initial_state(setup.batch, setup.params);
-  const quant::TflmLstmRun run = quant::tflm_lstm_sequence(x, setup.time_major, setup.weights, setup.params, state);
+  const quant::TflmLstmRun run =
+      quant::tflm_lstm_sequence(x, setup.time_major, setup.weights, setup.params, state);
 
   const TfliteTensor& out = m.tensors.at(static_cast<size_t>(op.outputs[0]));
   if (out.type != TfliteType::Int8 || out.elements() != run.output.size()) {
     ctx.fail("output '" + out.name + "' is not int8 with " + std::to_string(run.output.size()) + " values");
   }
-  return TensorValue::of_i8(run.output, out.quant.scales.empty() ? 0.0 : out.quant.scales[0], ctx.zero_point(out));
+  return TensorValue::of_i8(run.output, out.quant.scales.empty() ? 0.0 : out.quant.scales[0],
+                            ctx.zero_point(out));
 }
 
 }  // namespace npusim

@@ -92,8 +92,8 @@ void fully_connected(const TensorI8& v, int32_t zp, const TensorI8& weights, con
 TflmLstmParams make_tflm_lstm_params(int64_t input_size, int64_t hidden_size, const TflmLstmScales& s,
                                      LstmReference reference) {
   if (input_size < 1 || hidden_size < 1) {
-    throw InputError("tflm lstm: sizes I " + std::to_string(input_size) + ", H " + std::to_string(hidden_size) +
-                     " must be >= 1");
+    throw InputError("tflm lstm: sizes I " + std::to_string(input_size) + ", H " +
+                     std::to_string(hidden_size) + " must be >= 1");
   }
   check_scale(s.input_scale, "input");
   check_scale(s.output_state_scale, "output state");
@@ -144,9 +144,10 @@ TflmLstmParams make_tflm_lstm_params(int64_t input_size, int64_t hidden_size, co
                        " is not 2^p with p in [-15, -9] (TFLite's integer LSTM)");
     }
     p.clip_cell = s.cell_clip > 0;
-    p.quantized_cell_clip = p.clip_cell ? static_cast<int16_t>(std::min(
-                                              std::max(s.cell_clip / s.cell_state_scale, -32768.0f), 32767.0f))
-                                        : int16_t{0};
+    p.quantized_cell_clip =
+        p.clip_cell
+            ? static_cast<int16_t>(std::min(std::max(s.cell_clip / s.cell_state_scale, -32768.0f), 32767.0f))
+            : int16_t{0};
     if (p.quantized_cell_clip <= 0) p.clip_cell = false;  // TFLite clips only for a positive int16 clip
     // The hidden intermediate's scale (here the output state's): the double 2^-30 / s rounded to float.
     const float hidden = static_cast<float>(q15 / static_cast<double>(s.output_state_scale) * q15);
@@ -185,7 +186,8 @@ int16_t tflm_fc_to_int16(int32_t acc, int32_t multiplier, int shift) {
 int16_t tflm_lstm_gate_input(int32_t acc_x, int32_t acc_h, int gate, const TflmLstmParams& p) {
   const size_t g = static_cast<size_t>(gate);
   const int16_t from_x = tflm_fc_to_int16(acc_x, p.input_multiplier[g], p.input_shift[g]);
-  const int32_t from_h = multiply_by_quantized_multiplier(acc_h, p.recurrent_multiplier[g], p.recurrent_shift[g]);
+  const int32_t from_h =
+      multiply_by_quantized_multiplier(acc_h, p.recurrent_multiplier[g], p.recurrent_shift[g]);
   // TFLM clamps each FC to int16 before the saturating add; TFLite accumulates the recurrent FC
   // onto the (clamped) input FC and clamps once.
   if (p.reference == LstmReference::Tflm) return sat16(int32_t{from_x} + sat16(from_h));
@@ -202,8 +204,10 @@ int16_t tflm_lstm_activation(int16_t pre, int gate, const TflmLstmParams& p) {
 int16_t tflm_lstm_cell_update(int16_t c, int16_t i, int16_t f, int16_t g, const TflmLstmParams& p) {
   int16_t kept, added;
   if (p.reference == LstmReference::Tflm) {
-    kept = sat16(multiply_by_quantized_multiplier(int32_t{f} * c, p.forget_cell_multiplier, p.forget_cell_shift));
-    added = sat16(multiply_by_quantized_multiplier(int32_t{i} * g, p.input_cell_multiplier, p.input_cell_shift));
+    kept = sat16(
+        multiply_by_quantized_multiplier(int32_t{f} * c, p.forget_cell_multiplier, p.forget_cell_shift));
+    added =
+        sat16(multiply_by_quantized_multiplier(int32_t{i} * g, p.input_cell_multiplier, p.input_cell_shift));
   } else {
     // Plain int16 casts as in TFLite's CwiseMul; the products fit (|f c| / 2^15 <= 32767).
     kept = static_cast<int16_t>(rounding_divide_by_pot(int32_t{f} * c, 15));
@@ -221,8 +225,10 @@ int8_t tflm_lstm_hidden(int16_t c, int16_t o, const TflmLstmParams& p) {
   const int16_t tc = p.reference == LstmReference::Tflm
                          ? tflm_tanh_pow2(c, p.cell_state_scale_power)
                          : gemmlowp_tanh_int16(c, 15 + p.cell_state_scale_power);
-  const int32_t scaled = multiply_by_quantized_multiplier(int32_t{tc} * o, p.hidden_multiplier, p.hidden_shift);
-  const int64_t zp = p.reference == LstmReference::TfliteLegacy ? -p.output_state_zero_point : p.output_state_zero_point;
+  const int32_t scaled =
+      multiply_by_quantized_multiplier(int32_t{tc} * o, p.hidden_multiplier, p.hidden_shift);
+  const int64_t zp =
+      p.reference == LstmReference::TfliteLegacy ? -p.output_state_zero_point : p.output_state_zero_point;
   return static_cast<int8_t>(std::clamp<int64_t>(int64_t{scaled} + zp, -128, 127));
 }
 

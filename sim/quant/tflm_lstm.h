@@ -118,9 +118,9 @@ void tflm_lstm_elementwise(const TensorI32& acc_x, const TensorI32& acc_h, const
                            TflmLstmState& state);
 
 struct TflmLstmRun {
-  TensorI8 output;         // same layout as the input: [T][batch][H] or [batch][T][H]
-  TensorI32 input_acc;     // [T][batch][4H] acc_x of every step
-  TensorI32 recurrent_acc; // [T][batch][4H] acc_h of every step
+  TensorI8 output;          // same layout as the input: [T][batch][H] or [batch][T][H]
+  TensorI32 input_acc;      // [T][batch][4H] acc_x of every step
+  TensorI32 recurrent_acc;  // [T][batch][4H] acc_h of every step
 };
 
 // The whole sequence: x is [T][batch][I] when time_major, else [batch][T][I] (TFLite's layouts).

@@ -27,9 +27,10 @@
 
 namespace npusim::quant {
 
-// Tflm: tflite-micro's kernel. Tflite: TFLite's (LiteRT's) integer LSTM. TfliteLegacy: TFLite before
-// its 2022 fix of the hidden zero point (b/246629213), which subtracted z_h instead of adding it (the
-// tfjs-tflite 0.0.1-alpha.10 interpreter that made tests/data/tflite_ref behaves so).
+// Tflm: tflite-micro's kernel. Tflite: TFLite's (LiteRT's) integer LSTM. TfliteLegacy: older TFLite,
+// before the hidden zero-point fix that LiteRT's lstm_eval.cc refers to as b/246629213: its CwiseMul
+// subtracted z_h instead of adding it (the tfjs-tflite 0.0.1-alpha.10 interpreter behind
+// tests/data/tflite_ref does so).
 enum class LstmReference { Tflm, Tflite, TfliteLegacy };
 
 constexpr int kLstmGates = 4;  // i, f, c, o

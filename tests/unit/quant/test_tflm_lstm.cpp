@@ -226,7 +226,7 @@ TEST_CASE("tflm lstm hidden: tanh of the cell times the output gate, requantized
   s.output_state_zero_point = 5;
   CHECK(tflm_lstm_hidden(2048, 32767, make_tflm_lstm_params(4, 2, s)) == 102);
   CHECK(tflm_lstm_hidden(0, 100, make_tflm_lstm_params(4, 2, s)) == 5);
-  // TFLite: gemmlowp's tanh(1.0) = 24964, 817995388 * 2^-23 = 97.51 -> 98, + 5; pre-2022 TFLite
+  // TFLite: gemmlowp's tanh(1.0) = 24964, 817995388 * 2^-23 = 97.51 -> 98, + 5; older TFLite
   // subtracted the zero point instead.
   CHECK(tflm_lstm_hidden(2048, 32767, make_tflm_lstm_params(4, 2, s, LstmReference::Tflite)) == 103);
   CHECK(tflm_lstm_hidden(2048, 32767, make_tflm_lstm_params(4, 2, s, LstmReference::TfliteLegacy)) == 93);

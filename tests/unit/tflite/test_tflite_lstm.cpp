@@ -102,7 +102,8 @@ TEST_CASE("LSTM operator of the shipped models vs the real TFLite interpreter an
     const TensorValue x = input_value(c.model, c.input);
     const RefTensor ref = reference(c.model, input_file);
 
-    // The interpreter (tfjs-tflite 0.0.1-alpha.10) is a 2022 TFLite: TfliteLegacy reproduces it bit for bit.
+    // The interpreter (tfjs-tflite 0.0.1-alpha.10) is an older TFLite: TfliteLegacy reproduces it bit for
+    // bit.
     const TensorValue legacy = eval_tflite_lstm_as(m, op, x, quant::LstmReference::TfliteLegacy);
     CHECK(legacy.shape == ref.shape);
     CHECK(std::vector<int>(legacy.i8.begin(), legacy.i8.begin() + 16) == ref.head);
@@ -124,7 +125,7 @@ TEST_CASE("LSTM operator of the shipped models vs the real TFLite interpreter an
     CHECK(differ > 0);
     CHECK(differ < static_cast<int>(tflm.i8.size()) / 8);
     CHECK(worst <= 2);
-    // With a zero hidden zero point the 2022 fix changes nothing.
+    // With a zero hidden zero point the zero-point fix changes nothing.
     if (m.tensors[static_cast<size_t>(op.inputs[18])].quant.zero_points[0] == 0)
       CHECK(tflite.i8 == legacy.i8);
   }

@@ -31,3 +31,9 @@ target_sources(npusim_sim PRIVATE ${CMAKE_CURRENT_LIST_DIR}/cost/synth_area.cpp)
 # Energy and area model: technology tables, node scaling, pricing (configs/tech/CALIBRATION.md)
 target_sources(npusim_sim PRIVATE ${CMAKE_CURRENT_LIST_DIR}/cost/tech_scaling.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cost/tech_table.cpp ${CMAKE_CURRENT_LIST_DIR}/cost/cost_model.cpp)
+
+# A .tflite model's UNIDIRECTIONAL_SEQUENCE_LSTM with TFLM's kernel (docs/tflm_lstm.md); its own library
+# so the tflite unit tests link it without the rest of the driver.
+add_library(npusim_tflite_lstm STATIC ${CMAKE_CURRENT_LIST_DIR}/driver/tflite_lstm.cpp)
+target_link_libraries(npusim_tflite_lstm PUBLIC npusim_quant npusim_tflite npusim_common)
+target_link_libraries(npusim_sim PUBLIC npusim_tflite_lstm)

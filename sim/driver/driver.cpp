@@ -208,7 +208,7 @@ class Executor {
   QTensor model_input() const;
   // Final output of the model without the family's changes (DBB weights, DAP) against the run's output.
   nlohmann::json compare_with_unchanged_model() const;
-  bool runs_on_array(const Layer& l) const { return l.on_array() || (l.is_recurrent() && !l.from_model()); }
+  bool runs_on_array(const Layer& l) const { return l.on_array() || l.is_recurrent(); }
   void check_memory(const Layer& l, const LayerMapping* m) const;
   void finish(RunReport& rep, const cost::AreaReport& area) const;
 
@@ -303,13 +303,15 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
     LayerOperands ops;
     ops.layer = &l;
     ops.values = false;
+    if (l.from_model() && l.is_recurrent()) ops.cell = model_cell(l, *model_);
     LayerOutcome o = mapping->estimate(ops);
     o.stats.verify_note = "--fast: no values computed";
     return std::move(o.stats);
   }
   int64_t changed = -1;
-  PreparedLayer p = l.from_model() ? prepare_model_layer(l, *model_, *mapping, in.at(0), &changed)
-                                   : prepare_layer(l, *mapping, in.at(0), opts_.seed, symmetric_);
+  PreparedLayer p = !l.from_model()     ? prepare_layer(l, *mapping, in.at(0), opts_.seed, symmetric_)
+                    : l.is_recurrent() ? prepare_model_recurrent(l, *model_, *mapping, in.at(0), &changed)
+                                       : prepare_model_layer(l, *model_, *mapping, in.at(0), &changed);
   // ROUNDING-MERGE: --rounding single goes into p.ops.requant here.
   if (changed >= 0 && report) {
     weights_changed_ += changed;
@@ -428,7 +430,7 @@ LayerStats Executor::run_vector_layer(const Layer& l, const std::vector<QTensor>
 
 LayerStats Executor::run_model_op(const Layer& l, const std::vector<QTensor>& in, QTensor* out) {
   LayerStats st;
-  const std::string unit = l.is_recurrent() ? "host" : l.unit();
+  const std::string unit = l.unit();
   if (unit == "vector") {
     const auto [in_mem, out_mem] = family_.vector_unit_buffers(arch_);
     st = vector_unit_cost(arch_, l, in_mem, out_mem);
@@ -437,8 +439,6 @@ LayerStats Executor::run_model_op(const Layer& l, const std::vector<QTensor>& in
     st.unit = "host";
     st.verify_note = "host: the golden op (TFLite reference kernel); not in the accelerator's cycles or energy";
   }
-  if (l.is_recurrent())
-    st.notes.push_back("TFLM integer LSTM (8x8->16) on the host: its gate GEMMs are not mapped to the array yet");
   if (!values_) return st;
   const TfliteOperator& op = model_->operators.at(static_cast<size_t>(l.model_op));
   std::vector<TensorValue> values;
@@ -599,7 +599,7 @@ RunReport Executor::run() {
     record(i, std::move(st), std::move(out), report, rep);
     ++i;
   }
-  if (model_ && values_) {
+  if (model_ && values_ && only + 1 >= net_.layers.size()) {
     // The final tensor in the model's own output shape.
     std::vector<int64_t> shape = tensor_shape(*model_, model_->outputs.at(0));
     as_input(net_.layers.back(), last_, shape, net_.layers.back().name);

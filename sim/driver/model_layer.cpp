@@ -7,6 +7,8 @@
 
 #include "sim/common/error.h"
 #include "sim/driver/golden.h"
+#include "sim/driver/recurrent_cells.h"
+#include "sim/driver/tflite_lstm.h"
 
 namespace npusim {
 
@@ -100,6 +102,44 @@ PreparedLayer prepare_model_layer(const Layer& l, const TfliteModel& m, const La
   p.golden_acc = golden_acc(l, mapping.transforms_input() ? mapping.hardware_input(x.t) : x.t, ops.weights,
                             ops.bias, x.zero_point);
   p.golden_out.t = requantize_all(p.golden_acc, ops.requant);
+  const TfliteTensor& y = tensor(m, op.outputs.at(0));
+  p.golden_out.scale = y.quant.scales.at(0);
+  p.golden_out.zero_point = static_cast<int32_t>(y.quant.zero_points.at(0));
+  p.golden_out.t.shape = layer_output_shape(l);
+  return p;
+}
+
+std::shared_ptr<const RecurrentCell> model_cell(const Layer& l, const TfliteModel& m) {
+  const TfliteLstmSetup s = prepare_tflite_lstm(m, m.operators.at(static_cast<size_t>(l.model_op)));
+  return make_tflm_cell(s.params, s.batch);
+}
+
+PreparedLayer prepare_model_recurrent(const Layer& l, const TfliteModel& m, const LayerMapping& mapping,
+                                      const QTensor& x, int64_t* weights_changed) {
+  const TfliteOperator& op = m.operators.at(static_cast<size_t>(l.model_op));
+  const TfliteLstmSetup s = prepare_tflite_lstm(m, op);
+  PreparedLayer p;
+  LayerOperands& ops = p.ops;
+  ops.layer = &l;
+  ops.input = x.t;
+  ops.input.shape = layer_input_shape(l);
+  ops.weights = s.weights.input_weights;
+  ops.recurrent_weights = s.weights.recurrent_weights;
+  ops.bias = s.weights.bias;
+  ops.scales.input_scale = x.scale;
+  ops.scales.input_zero_point = s.params.input_zero_point;
+  ops.scales.hidden_zero_point = s.params.output_state_zero_point;
+  ops.cell = make_tflm_cell(s.params, s.batch);
+  int64_t changed = 0;
+  for (TensorI8* w : {&ops.weights, &ops.recurrent_weights}) {
+    const TensorI8 original = *w;
+    mapping.prepare_weights(*w);
+    for (int64_t i = 0; i < original.size(); ++i) changed += original[i] != (*w)[i];
+  }
+  *weights_changed = changed;
+  GoldenRecurrent g = golden_recurrent(l, ops, mapping);
+  p.golden_acc = std::move(g.acc);
+  p.golden_out.t = std::move(g.h);
   const TfliteTensor& y = tensor(m, op.outputs.at(0));
   p.golden_out.scale = y.quant.scales.at(0);
   p.golden_out.zero_point = static_cast<int32_t>(y.quant.zero_points.at(0));

@@ -26,4 +26,12 @@ quant::Requant model_requant(const TfliteModel& m, const TfliteOperator& op, dou
 PreparedLayer prepare_model_layer(const Layer& l, const TfliteModel& m, const LayerMapping& mapping,
                                   const QTensor& x, int64_t* weights_changed);
 
+// The same for a model's UNIDIRECTIONAL_SEQUENCE_LSTM: TFLM's kernel with split gates (W_x and W_h, each
+// through prepare_weights), golden from golden_recurrent.
+PreparedLayer prepare_model_recurrent(const Layer& l, const TfliteModel& m, const LayerMapping& mapping,
+                                      const QTensor& x, int64_t* weights_changed);
+
+// The cell of a model's LSTM (for --fast runs, which prepare no operands).
+std::shared_ptr<const RecurrentCell> model_cell(const Layer& l, const TfliteModel& m);
+
 }  // namespace npusim

@@ -51,7 +51,36 @@ class TableGruCell : public RecurrentCell {
   quant::GruState state_;
 };
 
+// Lane operations per hidden unit and step: 8 FC requantizations to int16, 4 saturating gate adds,
+// 3 sigmoids and 2 tanh (table + interpolation), 2 cell multiplies with their requantizations, the cell
+// add and clip, the output multiply and its requantization.
+constexpr int64_t kTflmLstmOpsPerUnit = 24;
+
+class TflmLstmCell : public RecurrentCell {
+ public:
+  TflmLstmCell(const quant::TflmLstmParams& p, int64_t batch)
+      : p_(p), batch_(batch), state_(quant::tflm_lstm_initial_state(batch, p)) {}
+  bool split_gates() const override { return true; }
+  int64_t gate_rows() const override { return quant::kLstmGates * p_.hidden_size; }
+  const TensorI8& h() const override { return state_.h; }
+  void step(const TensorI32& acc, const TensorI32* acc_h) override {
+    quant::tflm_lstm_elementwise(acc, *acc_h, p_, state_);
+  }
+  int64_t ops_per_unit() const override { return kTflmLstmOpsPerUnit; }
+  std::unique_ptr<RecurrentCell> fresh() const override { return std::make_unique<TflmLstmCell>(p_, batch_); }
+  std::string semantics() const override { return "TFLM integer LSTM 8x8->16 (docs/tflm_lstm.md)"; }
+
+ private:
+  quant::TflmLstmParams p_;
+  int64_t batch_;
+  quant::TflmLstmState state_;
+};
+
 }  // namespace
+
+std::shared_ptr<const RecurrentCell> make_tflm_cell(const quant::TflmLstmParams& p, int64_t batch) {
+  return std::make_shared<TflmLstmCell>(p, batch);
+}
 
 std::shared_ptr<const RecurrentCell> make_table_cell(const Layer& l, const quant::RecurrentScales& scales) {
   if (l.op == OpType::Lstm)

@@ -7,11 +7,15 @@
 
 #include "sim/family/recurrent_cell.h"
 #include "sim/quant/recurrent.h"
+#include "sim/quant/tflm_lstm.h"
 #include "sim/workload/layer.h"
 
 namespace npusim {
 
 // Self-defined LSTM or GRU (by l.op) of a layer table, from its float scales.
 std::shared_ptr<const RecurrentCell> make_table_cell(const Layer& l, const quant::RecurrentScales& scales);
+
+// TFLM's integer LSTM (split gates) of a real model's operator.
+std::shared_ptr<const RecurrentCell> make_tflm_cell(const quant::TflmLstmParams& p, int64_t batch);
 
 }  // namespace npusim

@@ -184,7 +184,7 @@ struct Importer {
     l.input_size = x.shape[2];
     l.hidden_size = w.shape[0];
     if (w.shape[1] != l.input_size) fail("input-to-forget weights do not match the input size");
-    if (time_major && l.batch != 1) fail("time-major LSTM with batch > 1 is not supported");
+    if (!time_major && l.batch != 1) fail("batch-major LSTM with batch > 1 is not supported (time-major is)");
     l.model_in_shape = dims(x);
     l.model_out_shape = dims(out());
   }

@@ -373,6 +373,7 @@ TfliteModel parse_tflite(const std::vector<uint8_t>& bytes, const std::string& p
     o.inputs = tensor_indices(op->inputs(), n_tensors, true, r, at, "input");
     o.outputs = tensor_indices(op->outputs(), n_tensors, false, r, at, "output");
     if (o.outputs.empty()) r.fail(at + ": no output tensor");
+    o.intermediates = tensor_indices(op->intermediates(), n_tensors, false, r, at, "intermediate");
     const size_t need = min_inputs(code);
     if (o.inputs.size() < need) r.fail(fmt::format("{}: {} inputs, needs at least {}", at, o.inputs.size(), need));
     for (size_t j = 0; j < need; ++j)

@@ -56,6 +56,7 @@ struct TfliteOperator {
   std::string op;          // its name, e.g. "CONV_2D"
   std::vector<int> inputs;   // tensor indices; -1 = optional input absent
   std::vector<int> outputs;
+  std::vector<int> intermediates;  // tensors the op's kernel reads quantization from (the integer LSTM's)
   TfliteOptions options;
 };
 

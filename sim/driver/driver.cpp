@@ -29,6 +29,7 @@
 #include "sim/quant/pool.h"
 #include "sim/quant/tensor_gen.h"
 #include "sim/workload/graph.h"
+#include "sim/workload/tflite/symmetric_model.h"
 #include "sim/workload/tflite/tflite_reader.h"
 
 namespace npusim {
@@ -106,6 +107,20 @@ QTensor from_value(const TensorValue& v, const std::string& where) {
     q.t = v.as_i8();
   } else {
     throw InputError(where + ": produces " + dtype_name(v.type) + "; tensors between layers must be int8 or float32");
+  }
+  return q;
+}
+
+// `q` moved to the quantization of tensor `index` of `m` (int8 codes re-quantized when it differs).
+QTensor in_quantization(QTensor q, const TfliteModel& m, int index) {
+  const TfliteTensor& t = m.tensors.at(static_cast<size_t>(index));
+  if (q.is_float || t.quant.scales.size() != 1) return q;
+  const double s = t.quant.scales[0];
+  const auto zp = static_cast<int32_t>(t.quant.zero_points[0]);
+  if (s != q.scale || zp != q.zero_point) {
+    q.t.data = requantize_codes(q.t.data, q.scale, q.zero_point, s, zp);
+    q.scale = s;
+    q.zero_point = zp;
   }
   return q;
 }
@@ -216,8 +231,10 @@ class Executor {
   const Network& net_;
   const RunOptions& opts_;
   const Family& family_;
-  const TfliteModel* model_ = nullptr;
-  QTensor network_input_;
+  const TfliteModel* model_ = nullptr;     // the model the run executes
+  const TfliteModel* original_ = nullptr;  // the file's model (differs when re-quantized to symmetric)
+  std::shared_ptr<const TfliteModel> symmetric_model_;
+  QTensor network_input_;  // in the file's quantization
   int64_t weights_changed_ = 0, weights_total_ = 0;
   bool inputs_transformed_ = false;  // the family changes activations on the way in (e.g. DAP)
   bool chained_ = false, values_ = true, symmetric_ = false;
@@ -453,9 +470,9 @@ LayerStats Executor::run_model_op(const Layer& l, const std::vector<QTensor>& in
 }
 
 QTensor Executor::model_input() const {
-  const int index = model_->inputs.at(0);
-  const TfliteTensor& T = model_->tensors.at(static_cast<size_t>(index));
-  const std::vector<int64_t> shape = tensor_shape(*model_, index);
+  const int index = original_->inputs.at(0);
+  const TfliteTensor& T = original_->tensors.at(static_cast<size_t>(index));
+  const std::vector<int64_t> shape = tensor_shape(*original_, index);
   const bool is_float = T.type == TfliteType::Float32;
   QTensor x;
   x.scale = T.quant.scales.empty() ? 0.0 : T.quant.scales[0];
@@ -476,7 +493,7 @@ QTensor Executor::model_input() const {
   const DType want = is_float ? DType::Float32 : DType::Int8;
   if (v.type != want || v.shape != shape)
     throw InputError(fmt::format("{}: --input must be {} {} (the input '{}' of {}), got {} {}", opts_.input_npy,
-                                 dtype_name(want), quant::shape_str(shape), T.name, model_->path, dtype_name(v.type),
+                                 dtype_name(want), quant::shape_str(shape), T.name, original_->path, dtype_name(v.type),
                                  quant::shape_str(v.shape)));
   if (is_float) {
     x.real.shape = shape;
@@ -489,8 +506,8 @@ QTensor Executor::model_input() const {
 
 nlohmann::json Executor::compare_with_unchanged_model() const {
   const quant::Rounding r = opts_.rounding == "single" ? quant::Rounding::Single : quant::Rounding::Double;
-  const std::vector<TensorValue> all = eval_tflite_model(*model_, {to_value(network_input_)}, r);
-  const QTensor ref = from_value(all.at(static_cast<size_t>(model_->outputs.at(0))), model_->path);
+  const std::vector<TensorValue> all = eval_tflite_model(*original_, {to_value(network_input_)}, r);
+  const QTensor ref = from_value(all.at(static_cast<size_t>(original_->outputs.at(0))), original_->path);
   nlohmann::json j;
   if (ref.is_float || last_.is_float) {
     double max = 0;
@@ -521,7 +538,18 @@ RunReport Executor::run() {
       if (net_.layers[i].name == opts_.only_layer) only = i;
     if (only == net_.layers.size()) throw InputError(net_.source + ": no layer named '" + opts_.only_layer + "'");
   }
-  model_ = net_.model.get();
+  model_ = original_ = net_.model.get();
+  symmetric_ = family_.symmetric_activations(arch_);
+  if (model_ && symmetric_) {
+    // Code 0 must be the real zero on this design (e.g. DAP prunes by magnitude): the model re-quantized
+    // to symmetric activations, as a converter would; the report compares with the file's model.
+    SymmetricReport sr;
+    symmetric_model_ = std::make_shared<const TfliteModel>(symmetric_activations(*original_, &sr));
+    model_ = symmetric_model_.get();
+    rep.model["symmetric_requantization"] = {{"tensors_changed", sr.tensors_changed},
+                                             {"biases_requantized", sr.biases_requantized},
+                                             {"kept_asymmetric", sr.kept}};
+  }
   if (model_ && opts_.independent)
     throw InputError("--independent: " + net_.source + " is a real model; its layers run chained on the model's tensors");
   if (opts_.rounding != "double" && opts_.rounding != "single")
@@ -532,7 +560,6 @@ RunReport Executor::run() {
                                       : net_.independent_reason;
   values_ = !opts_.fast || !opts_.output_npy.empty() || !opts_.dump_dir.empty();
   rep.values = values_;
-  symmetric_ = family_.symmetric_activations(arch_);
   if (!opts_.input_npy.empty() && !chained_)
     throw InputError("--input: " + net_.source + " runs as independent layers (" + rep.execution_reason +
                      "); a network input needs a chained workload");
@@ -559,7 +586,7 @@ RunReport Executor::run() {
     const Layer& first = net_.layers.front();
     if (model_) {
       network_input_ = model_input();
-      tensors_[""] = network_input_;
+      tensors_[""] = in_quantization(network_input_, *model_, model_->inputs.at(0));
     }
     QTensor x;
     x.t = opts_.input_npy.empty()
@@ -600,9 +627,10 @@ RunReport Executor::run() {
     ++i;
   }
   if (model_ && values_ && only + 1 >= net_.layers.size()) {
-    // The final tensor in the model's own output shape.
+    // The final tensor in the model's own output shape and quantization.
     std::vector<int64_t> shape = tensor_shape(*model_, model_->outputs.at(0));
     as_input(net_.layers.back(), last_, shape, net_.layers.back().name);
+    last_ = in_quantization(last_, *original_, original_->outputs.at(0));
   }
   if (!opts_.output_npy.empty()) {
     if (last_.is_float)
@@ -611,11 +639,12 @@ RunReport Executor::run() {
       quant::write_npy(opts_.output_npy, last_.t);
   }
   if (model_) {
-    rep.model = {{"file", model_->path},
-                 {"semantics", "TFLite reference kernels, int8 (LSTM: TFLM integer 8x8->16)"},
-                 {"rounding", opts_.rounding},
-                 {"input", opts_.input_npy.empty() ? "uniform int8 from seed stream 'input'" : opts_.input_npy}};
-    if (values_ && (weights_changed_ > 0 || inputs_transformed_)) rep.model["vs_unchanged_model"] = compare_with_unchanged_model();
+    rep.model["file"] = model_->path;
+    rep.model["semantics"] = "TFLite reference kernels, int8 (LSTM: TFLM integer 8x8->16)";
+    rep.model["rounding"] = opts_.rounding;
+    rep.model["input"] = opts_.input_npy.empty() ? "uniform int8 from seed stream 'input'" : opts_.input_npy;
+    if (values_ && only + 1 >= net_.layers.size() && (weights_changed_ > 0 || inputs_transformed_ || symmetric_model_))
+      rep.model["vs_unchanged_model"] = compare_with_unchanged_model();
     if (weights_total_ > 0) {
       rep.model["weights_changed"] = weights_changed_;
       rep.model["weights_total"] = weights_total_;

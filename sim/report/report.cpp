@@ -117,6 +117,13 @@ void print_table(std::ostream& os, const RunReport& rep) {
     const auto& m = rep.model;
     os << "model: " << m.value("file", "") << ": " << m.value("semantics", "") << ", " << m.value("rounding", "")
        << " rounding; input " << m.value("input", "") << "\n";
+    if (m.contains("symmetric_requantization")) {
+      const auto& q = m["symmetric_requantization"];
+      os << fmt::format(
+          "model: re-quantized to symmetric activations for this design (code 0 must be the real zero): {} tensors, "
+          "{} biases; {} kept asymmetric (fixed output quantization)\n",
+          q["tensors_changed"].get<int>(), q["biases_requantized"].get<int>(), q["kept_asymmetric"].size());
+    }
     if (m.contains("weights_changed") && m["weights_changed"].get<int64_t>() > 0)
       os << fmt::format("model: the design changed {} of the model's {} array weights ({:.2f} %)\n",
                         m["weights_changed"].get<int64_t>(), m["weights_total"].get<int64_t>(),

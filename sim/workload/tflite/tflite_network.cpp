@@ -217,7 +217,9 @@ Network network_from_tflite(std::shared_ptr<const TfliteModel> model) {
     l.op = op_type(op.op);
     l.model_op = op.index;
     const TfliteTensor& y = im.out();
-    l.name = y.name.empty() ? fmt::format("op{}", op.index) : y.name;
+    // Converters join the names of fused ops with ';': the first says enough.
+    const std::string base = y.name.substr(0, y.name.find(';'));
+    l.name = base.empty() ? fmt::format("op{}", op.index) : base;
     if (!names.insert(l.name).second) l.name = fmt::format("{}#{}", l.name, op.index);
     l.source = fmt::format("{}: {}", m.path, tflite_op_where(op));
     for (int t : op.inputs) {

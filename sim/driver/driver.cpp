@@ -263,6 +263,7 @@ void Executor::record(size_t i, LayerStats st, QTensor out, bool report, RunRepo
   if (!report) return;
   st.name = l.name;
   st.op = to_string(l.op);
+  st.model_operator = l.model_op;
   st.shape = shape_string(l);
   st.macs = l.macs();
   if (st.unit.empty()) st.unit = "array";

@@ -158,6 +158,7 @@ nlohmann::json to_json(const RunReport& rep) {
     nlohmann::json l;
     l["name"] = st.name;
     l["op"] = st.op;
+    if (st.model_operator >= 0) l["model_operator"] = st.model_operator;
     l["shape"] = st.shape;
     l["unit"] = st.unit;
     l["macs"] = st.macs;

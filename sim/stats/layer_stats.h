@@ -37,6 +37,7 @@ struct LayerStats {
   double input_density = -1;
   // Weights the family's preparation changed (e.g. DBB pruning of a real model's weights; -1: not measured).
   int64_t weights_changed = -1, weights_total = 0;
+  int model_operator = -1;  // the operator's index in a real model (-1: a layer table's layer)
   nlohmann::json family = nlohmann::json::object();  // family-specific figures
   std::string detail;               // short family-specific cell for the table (e.g. "w4/8")
   std::vector<std::string> notes;   // family-specific report lines

@@ -9,18 +9,19 @@
 
 namespace npusim::quant {
 
-int8_t quantize_float(float x, float scale, int32_t zero_point) {
-  const float r = std::round(x / scale);
+int8_t quantize_float(float x, float scale, int32_t zero_point, bool double_division) {
+  const double r = double_division ? std::round(static_cast<double>(x) / static_cast<double>(scale))
+                                   : static_cast<double>(std::round(x / scale));
   if (std::isnan(r)) return -128;
   // Saturate before the int32 conversion; anything beyond +-2^31 clamps to the int8 range anyway.
-  const float lim = 2147483520.0f;  // largest float below 2^31
-  const int64_t q = static_cast<int64_t>(std::clamp(r, -lim, lim)) + zero_point;
+  const int64_t q = static_cast<int64_t>(std::clamp(r, -2147483648.0, 2147483647.0)) + zero_point;
   return static_cast<int8_t>(std::clamp<int64_t>(q, -128, 127));
 }
 
-std::vector<int8_t> quantize_floats(const std::vector<float>& x, float scale, int32_t zero_point) {
+std::vector<int8_t> quantize_floats(const std::vector<float>& x, float scale, int32_t zero_point,
+                                    bool double_division) {
   std::vector<int8_t> out(x.size());
-  for (size_t i = 0; i < x.size(); ++i) out[i] = quantize_float(x[i], scale, zero_point);
+  for (size_t i = 0; i < x.size(); ++i) out[i] = quantize_float(x[i], scale, zero_point, double_division);
   return out;
 }
 

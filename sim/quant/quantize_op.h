@@ -15,9 +15,12 @@
 namespace npusim::quant {
 
 // Inputs beyond int32 after the division (undefined in TFLite's cast) saturate; NaN gives -128 (what
-// x86's conversion of NaN to INT32_MIN then clamps to).
-int8_t quantize_float(float x, float scale, int32_t zero_point);
-std::vector<int8_t> quantize_floats(const std::vector<float>& x, float scale, int32_t zero_point);
+// x86's conversion of NaN to INT32_MIN then clamps to). `double_division` selects the default
+// (optimized) kernel's scalar path, optimized_ops::AffineQuantize<int8_t>, which divides by the scale
+// held as a double and rounds the double.
+int8_t quantize_float(float x, float scale, int32_t zero_point, bool double_division = false);
+std::vector<int8_t> quantize_floats(const std::vector<float>& x, float scale, int32_t zero_point,
+                                    bool double_division = false);
 
 struct RequantizeParams {
   int32_t input_zero_point = 0, output_zero_point = 0;

@@ -30,17 +30,25 @@ using quant::FusedActivation;
 
 DType dtype_of(TfliteType t) {
   switch (t) {
-    case TfliteType::Float32: return DType::Float32;
-    case TfliteType::Int32: return DType::Int32;
-    case TfliteType::Int16: return DType::Int16;
-    case TfliteType::Int8: return DType::Int8;
+    case TfliteType::Float32:
+      return DType::Float32;
+    case TfliteType::Int32:
+      return DType::Int32;
+    case TfliteType::Int16:
+      return DType::Int16;
+    case TfliteType::Int8:
+      return DType::Int8;
   }
   return DType::Int8;
 }
 
-std::vector<int64_t> shape64(const std::vector<int32_t>& s) { return {s.begin(), s.end()}; }
+std::vector<int64_t> shape64(const std::vector<int32_t>& s) {
+  return {s.begin(), s.end()};
+}
 
-bool holds_data(const TensorValue& v) { return !v.i8.empty() || !v.i16.empty() || !v.i32.empty() || !v.f32.empty(); }
+bool holds_data(const TensorValue& v) {
+  return !v.i8.empty() || !v.i16.empty() || !v.i32.empty() || !v.f32.empty();
+}
 
 // One operator's evaluation context: resolved inputs, the model's tensors, and error prefixes.
 struct OpEval {
@@ -78,10 +86,10 @@ struct OpEval {
       fail("input " + std::to_string(k) + " '" + t.name + "' is " + tflite_type_name(t.type) + ", expected " +
            dtype_name(want));
     }
-    if (v.elements() != static_cast<int64_t>(want == DType::Int8      ? v.i8.size()
-                                             : want == DType::Int16   ? v.i16.size()
-                                             : want == DType::Int32   ? v.i32.size()
-                                                                      : v.f32.size())) {
+    if (v.elements() != static_cast<int64_t>(want == DType::Int8    ? v.i8.size()
+                                             : want == DType::Int16 ? v.i16.size()
+                                             : want == DType::Int32 ? v.i32.size()
+                                                                    : v.f32.size())) {
       fail("input " + std::to_string(k) + " '" + t.name + "' holds a different element count than its shape");
     }
     return v;
@@ -91,8 +99,8 @@ struct OpEval {
 
   void want_out(DType d) const {
     if (dtype_of(tensor_out().type) != d) {
-      fail(std::string("output '") + tensor_out().name + "' is " + tflite_type_name(tensor_out().type) + ", expected " +
-           dtype_name(d));
+      fail(std::string("output '") + tensor_out().name + "' is " + tflite_type_name(tensor_out().type) +
+           ", expected " + dtype_name(d));
     }
   }
 
@@ -105,13 +113,19 @@ struct OpEval {
 
   FusedActivation activation() const {
     switch (op.options.activation) {
-      case TfliteActivation::None: return FusedActivation::None;
-      case TfliteActivation::Relu: return FusedActivation::Relu;
-      case TfliteActivation::ReluN1To1: return FusedActivation::ReluN1To1;
-      case TfliteActivation::Relu6: return FusedActivation::Relu6;
-      case TfliteActivation::Tanh: break;
+      case TfliteActivation::None:
+        return FusedActivation::None;
+      case TfliteActivation::Relu:
+        return FusedActivation::Relu;
+      case TfliteActivation::ReluN1To1:
+        return FusedActivation::ReluN1To1;
+      case TfliteActivation::Relu6:
+        return FusedActivation::Relu6;
+      case TfliteActivation::Tanh:
+        break;
     }
-    fail(std::string("fused activation '") + tflite_activation_name(op.options.activation) + "' is not supported");
+    fail(std::string("fused activation '") + tflite_activation_name(op.options.activation) +
+         "' is not supported");
   }
   std::pair<int32_t, int32_t> act_range() const {
     const TfliteTensor& o = tensor_out();
@@ -126,7 +140,8 @@ struct OpEval {
     const TfliteOptions& o = op.options;
     auto one_axis = [&](int64_t in, int64_t filter, int stride, int dil, int64_t* before, int64_t* after) {
       const int64_t eff = (filter - 1) * dil + 1;
-      const int64_t out = o.padding == TflitePadding::Same ? (in + stride - 1) / stride : (in + stride - eff) / stride;
+      const int64_t out =
+          o.padding == TflitePadding::Same ? (in + stride - 1) / stride : (in + stride - eff) / stride;
       if (out < 1) fail("the filter is larger than the input (empty output)");
       const int64_t total = std::max<int64_t>((out - 1) * stride + eff - in, 0);
       *before = total / 2;
@@ -143,7 +158,8 @@ struct OpEval {
 
   const TensorValue& nhwc(size_t k) const {
     const TensorValue& v = value(k, DType::Int8);
-    if (v.shape.size() != 4) fail("input " + std::to_string(k) + " must be 4-D NHWC, has rank " + std::to_string(v.shape.size()));
+    if (v.shape.size() != 4)
+      fail("input " + std::to_string(k) + " must be 4-D NHWC, has rank " + std::to_string(v.shape.size()));
     return v;
   }
 
@@ -163,7 +179,8 @@ struct OpEval {
     const float s_in = scale(input, "input"), s_out = scale(output, "output");
     if (filter.quant.scales.empty()) fail("filter '" + filter.name + "' is not quantized");
     for (int64_t zp : filter.quant.zero_points) {
-      if (zp != 0) fail("filter '" + filter.name + "' has a non-zero zero point (int8 weights must be symmetric)");
+      if (zp != 0)
+        fail("filter '" + filter.name + "' has a non-zero zero point (int8 weights must be symmetric)");
     }
     const bool per_channel = filter.quant.scales.size() > 1;
     if (per_channel && static_cast<int64_t>(filter.quant.scales.size()) != channels) {
@@ -179,7 +196,8 @@ struct OpEval {
                     ? static_cast<double>(s_in * s_w) / static_cast<double>(s_out)
                     : static_cast<double>(s_in) * static_cast<double>(s_w) / static_cast<double>(s_out);
     }
-    quant::Requant rq = quant::make_requant(real, zero_point(output), 8, gemm_rounding(kind != Gemm::Depthwise));
+    quant::Requant rq =
+        quant::make_requant(real, zero_point(output), 8, gemm_rounding(kind != Gemm::Depthwise));
     std::tie(rq.act_min, rq.act_max) = act_range();
     if (rq.act_min > rq.act_max) fail("empty fused activation range");
     return rq;
@@ -189,7 +207,8 @@ struct OpEval {
     if (!present(k)) return {};
     std::vector<int32_t> b = i32(k);
     if (static_cast<int64_t>(b.size()) != channels) {
-      fail("bias has " + std::to_string(b.size()) + " values for " + std::to_string(channels) + " output channels");
+      fail("bias has " + std::to_string(b.size()) + " values for " + std::to_string(channels) +
+           " output channels");
     }
     return b;
   }
@@ -200,7 +219,8 @@ struct OpEval {
     const TfliteTensor& filter = tensor_in(1);
     if (wv.shape.size() != 4) fail("filter must be 4-D");
     const TfliteOptions& o = op.options;
-    if (o.dilation_h != o.dilation_w) fail("different dilation factors for height and width are not supported");
+    if (o.dilation_h != o.dilation_w)
+      fail("different dilation factors for height and width are not supported");
     const int64_t N = x.shape[0];
     quant::ConvGeom g;
     g.H = x.shape[1], g.W = x.shape[2], g.C = x.shape[3];
@@ -226,7 +246,8 @@ struct OpEval {
     } else {
       g.K = wv.shape[0];
       if (wv.shape[3] < 1 || g.C % wv.shape[3] != 0) {
-        fail("filter depth " + std::to_string(wv.shape[3]) + " does not divide the input depth " + std::to_string(g.C));
+        fail("filter depth " + std::to_string(wv.shape[3]) + " does not divide the input depth " +
+             std::to_string(g.C));
       }
       g.groups = g.C / wv.shape[3];
     }
@@ -252,7 +273,8 @@ struct OpEval {
     const TensorValue& wv = value(1, DType::Int8);
     if (wv.shape.size() != 2) fail("weights must be 2-D [units][depth]");
     const int64_t N = wv.shape[0], K = wv.shape[1];
-    if (K == 0 || x.elements() % K != 0) fail("input size " + std::to_string(x.elements()) + " is not a multiple of depth " + std::to_string(K));
+    if (K == 0 || x.elements() % K != 0)
+      fail("input size " + std::to_string(x.elements()) + " is not a multiple of depth " + std::to_string(K));
     const int64_t batch = x.elements() / K;
     TensorI8 in2({batch, K});
     in2.data = x.i8;
@@ -321,18 +343,20 @@ struct OpEval {
       // reduce.cc takes optimized_integer_ops::Mean when the resolved axes are exactly {1, 2}.
       const std::vector<int> r = quant::resolve_axes(axes, 4);
       if (r.size() == 2 && ((r[0] == 1 && r[1] == 2) || (r[0] == 2 && r[1] == 1))) {
-        return out_i8(quant::mean_int8_hw_optimized(x, scale(ti, "input"), zero_point(ti), scale(to, "output"),
-                                                    zero_point(to)));
+        return out_i8(quant::mean_int8_hw_optimized(x, scale(ti, "input"), zero_point(ti),
+                                                    scale(to, "output"), zero_point(to)));
       }
     }
-    return out_i8(quant::mean_int8_reference(x, axes, op.options.keep_dims, scale(ti, "input"), zero_point(ti),
-                                             scale(to, "output"), zero_point(to)));
+    return out_i8(quant::mean_int8_reference(x, axes, op.options.keep_dims, scale(ti, "input"),
+                                             zero_point(ti), scale(to, "output"), zero_point(to)));
   }
 
   TensorValue pad() const {
     const TensorI8 x = i8(0);
     const std::vector<int32_t> p = i32(1);
-    if (p.size() != 2 * x.shape.size()) fail("paddings hold " + std::to_string(p.size()) + " values for rank " + std::to_string(x.shape.size()));
+    if (p.size() != 2 * x.shape.size())
+      fail("paddings hold " + std::to_string(p.size()) + " values for rank " +
+           std::to_string(x.shape.size()));
     std::vector<std::pair<int64_t, int64_t>> pairs;
     for (size_t k = 0; k < x.shape.size(); ++k) pairs.emplace_back(p[2 * k], p[2 * k + 1]);
     const int32_t zo = zero_point(tensor_out());
@@ -342,7 +366,8 @@ struct OpEval {
 
   TensorValue reshape(bool squeeze) const {
     const TensorValue& x = in[0];
-    if (x.type != DType::Int8 || dtype_of(tensor_in(0).type) != DType::Int8) fail("only int8 tensors are supported");
+    if (x.type != DType::Int8 || dtype_of(tensor_in(0).type) != DType::Int8)
+      fail("only int8 tensors are supported");
     std::vector<int64_t> shape;
     if (squeeze) {
       shape = quant::squeeze_shape(x.shape, op.options.squeeze_dims);
@@ -359,7 +384,8 @@ struct OpEval {
   }
 
   TensorValue concatenation() const {
-    if (activation() != FusedActivation::None) fail("a fused activation is not supported (TFLite requires none)");
+    if (activation() != FusedActivation::None)
+      fail("a fused activation is not supported (TFLite requires none)");
     std::vector<TensorI8> vals;
     for (size_t k = 0; k < op.inputs.size(); ++k) vals.push_back(i8(k));
     std::vector<quant::ConcatInput> ins;
@@ -401,8 +427,8 @@ struct OpEval {
 
   TensorValue relu(float lo, float hi) const {
     const TfliteTensor &ti = tensor_in(0), &to = tensor_out();
-    const quant::ReluParams p =
-        quant::make_relu_params(scale(ti, "input"), zero_point(ti), scale(to, "output"), zero_point(to), lo, hi);
+    const quant::ReluParams p = quant::make_relu_params(scale(ti, "input"), zero_point(ti),
+                                                        scale(to, "output"), zero_point(to), lo, hi);
     return out_i8(quant::relu_int8(i8(0), p));
   }
 
@@ -418,7 +444,8 @@ struct OpEval {
       t.data = quant::quantize_floats(x.f32, so, zo, kernels == TfliteKernels::Builtin);
       return out_i8(std::move(t));
     }
-    const quant::RequantizeParams p = quant::make_requantize_params(scale(ti, "input"), zero_point(ti), so, zo);
+    const quant::RequantizeParams p =
+        quant::make_requantize_params(scale(ti, "input"), zero_point(ti), so, zo);
     return out_i8(quant::requantize_int8(i8(0), p));
   }
 
@@ -473,17 +500,30 @@ TensorValue tflite_constant(const TfliteModel& m, int tensor_index) {
     throw InputError(m.path + ": tensor " + std::to_string(tensor_index) + " does not exist");
   }
   const TfliteTensor& t = m.tensors[static_cast<size_t>(tensor_index)];
-  if (!t.has_data()) throw InputError(m.path + ": tensor " + std::to_string(tensor_index) + " '" + t.name + "' holds no data");
+  if (!t.has_data())
+    throw InputError(m.path + ": tensor " + std::to_string(tensor_index) + " '" + t.name + "' holds no data");
   TensorValue v;
   v.type = dtype_of(t.type);
   v.shape = shape64(t.shape);
   const auto n = static_cast<size_t>(t.elements());
   // The reader checked the byte count; .tflite buffers are little-endian like this host.
   switch (v.type) {
-    case DType::Int8: v.i8.resize(n); std::memcpy(v.i8.data(), t.data.data(), n); break;
-    case DType::Int16: v.i16.resize(n); std::memcpy(v.i16.data(), t.data.data(), 2 * n); break;
-    case DType::Int32: v.i32.resize(n); std::memcpy(v.i32.data(), t.data.data(), 4 * n); break;
-    case DType::Float32: v.f32.resize(n); std::memcpy(v.f32.data(), t.data.data(), 4 * n); break;
+    case DType::Int8:
+      v.i8.resize(n);
+      std::memcpy(v.i8.data(), t.data.data(), n);
+      break;
+    case DType::Int16:
+      v.i16.resize(n);
+      std::memcpy(v.i16.data(), t.data.data(), 2 * n);
+      break;
+    case DType::Int32:
+      v.i32.resize(n);
+      std::memcpy(v.i32.data(), t.data.data(), 4 * n);
+      break;
+    case DType::Float32:
+      v.f32.resize(n);
+      std::memcpy(v.f32.data(), t.data.data(), 4 * n);
+      break;
   }
   if (t.quant.scales.size() == 1) {
     v.scale = t.quant.scales[0];
@@ -492,13 +532,14 @@ TensorValue tflite_constant(const TfliteModel& m, int tensor_index) {
   return v;
 }
 
-TensorValue eval_tflite_op(const TfliteModel& m, const TfliteOperator& op, const std::vector<TensorValue>& inputs,
-                           quant::Rounding rounding) {
+TensorValue eval_tflite_op(const TfliteModel& m, const TfliteOperator& op,
+                           const std::vector<TensorValue>& inputs, quant::Rounding rounding) {
   return eval_tflite_op(m, op, inputs, rounding, TfliteKernels::Reference);
 }
 
-TensorValue eval_tflite_op(const TfliteModel& m, const TfliteOperator& op, const std::vector<TensorValue>& inputs,
-                           quant::Rounding rounding, TfliteKernels kernels) {
+TensorValue eval_tflite_op(const TfliteModel& m, const TfliteOperator& op,
+                           const std::vector<TensorValue>& inputs, quant::Rounding rounding,
+                           TfliteKernels kernels) {
   OpEval e{m, op, {}, rounding, kernels};
   try {
     for (size_t k = 0; k < op.inputs.size(); ++k) {

@@ -28,10 +28,11 @@ enum class TfliteKernels { Reference, Builtin };
 // for an optional input (-1). Quantization always comes from the model's tensors (float32 scales),
 // not from the TensorValues. Returns the value of op.outputs[0] with the output tensor's quantization.
 // InputError "model.tflite: operator 7 (MEAN): ..." for any unsupported type or option combination.
-TensorValue eval_tflite_op(const TfliteModel& m, const TfliteOperator& op, const std::vector<TensorValue>& inputs,
-                           quant::Rounding rounding);
-TensorValue eval_tflite_op(const TfliteModel& m, const TfliteOperator& op, const std::vector<TensorValue>& inputs,
-                           quant::Rounding rounding, TfliteKernels kernels);
+TensorValue eval_tflite_op(const TfliteModel& m, const TfliteOperator& op,
+                           const std::vector<TensorValue>& inputs, quant::Rounding rounding);
+TensorValue eval_tflite_op(const TfliteModel& m, const TfliteOperator& op,
+                           const std::vector<TensorValue>& inputs, quant::Rounding rounding,
+                           TfliteKernels kernels);
 
 // Runs the whole model: every tensor's value by tensor index (constants included as loaded; tensors
 // no operator writes and that are neither inputs nor constants stay empty). `model_inputs[i]` is the

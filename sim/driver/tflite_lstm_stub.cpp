@@ -5,7 +5,8 @@
 
 namespace npusim {
 
-__attribute__((weak)) TensorValue eval_tflite_lstm(const TfliteModel&, const TfliteOperator&, const TensorValue&) {
+__attribute__((weak)) TensorValue eval_tflite_lstm(const TfliteModel&, const TfliteOperator&,
+                                                   const TensorValue&) {
   throw InputError("UNIDIRECTIONAL_SEQUENCE_LSTM: not built in");
 }
 

@@ -21,7 +21,7 @@ Lut8 make_lut_int8(float input_scale, int32_t input_zero_point, float output_sca
     // TFLite converts rescaled + zp (a float) to int32; clamp in float first so a huge value or NaN
     // does not hit the undefined conversion (the result saturates either way).
     const float shifted = rescaled + static_cast<float>(output_zero_point);
-    const int32_t quantized = std::isnan(shifted) ? -128
+    const int32_t quantized = std::isnan(shifted)  ? -128
                               : shifted <= -128.0f ? -128
                               : shifted >= 127.0f  ? 127
                                                    : static_cast<int32_t>(shifted);
@@ -30,15 +30,18 @@ Lut8 make_lut_int8(float input_scale, int32_t input_zero_point, float output_sca
   return lut;
 }
 
-Lut8 logistic_lut_int8(float input_scale, int32_t input_zero_point, float output_scale, int32_t output_zero_point) {
+Lut8 logistic_lut_int8(float input_scale, int32_t input_zero_point, float output_scale,
+                       int32_t output_zero_point) {
   if (output_scale != 1.0f / 256) {
-    throw InputError("logistic: int8 output scale " + std::to_string(output_scale) + " (TFLite requires 1/256)");
+    throw InputError("logistic: int8 output scale " + std::to_string(output_scale) +
+                     " (TFLite requires 1/256)");
   }
   return make_lut_int8(input_scale, input_zero_point, output_scale, output_zero_point,
                        [](float v) { return 1.0f / (1.0f + std::exp(-v)); });
 }
 
-Lut8 tanh_lut_int8(float input_scale, int32_t input_zero_point, float output_scale, int32_t output_zero_point) {
+Lut8 tanh_lut_int8(float input_scale, int32_t input_zero_point, float output_scale,
+                   int32_t output_zero_point) {
   return make_lut_int8(input_scale, input_zero_point, output_scale, output_zero_point,
                        [](float v) { return std::tanh(v); });
 }
@@ -60,10 +63,12 @@ ReluParams make_relu_params(float input_scale, int32_t input_zero_point, float o
   // ReluPrepare: `double real_multiplier = input->params.scale / output->params.scale;` (float division).
   const double real_multiplier = input_scale / output_scale;
   quantize_multiplier(real_multiplier, &p.output_multiplier, &p.output_shift);
-  p.act_min = std::max<int32_t>(-128, output_zero_point + static_cast<int32_t>(std::round(lo / output_scale)));
-  p.act_max = hi == std::numeric_limits<float>::infinity()
-                  ? 127
-                  : std::min<int32_t>(127, output_zero_point + static_cast<int32_t>(std::round(hi / output_scale)));
+  p.act_min =
+      std::max<int32_t>(-128, output_zero_point + static_cast<int32_t>(std::round(lo / output_scale)));
+  p.act_max =
+      hi == std::numeric_limits<float>::infinity()
+          ? 127
+          : std::min<int32_t>(127, output_zero_point + static_cast<int32_t>(std::round(hi / output_scale)));
   return p;
 }
 
@@ -73,9 +78,11 @@ TensorI8 relu_int8(const TensorI8& input, const ReluParams& p) {
   }
   TensorI8 out(input.shape);
   for (int64_t i = 0; i < input.size(); ++i) {
-    const int32_t v = p.output_zero_point + multiply_by_quantized_multiplier(int32_t{input[i]} - p.input_zero_point,
-                                                                            p.output_multiplier, p.output_shift);
-    out[i] = static_cast<int8_t>(std::clamp(std::max(p.act_min, v), std::numeric_limits<int32_t>::min(), p.act_max));
+    const int32_t v =
+        p.output_zero_point + multiply_by_quantized_multiplier(int32_t{input[i]} - p.input_zero_point,
+                                                               p.output_multiplier, p.output_shift);
+    out[i] = static_cast<int8_t>(
+        std::clamp(std::max(p.act_min, v), std::numeric_limits<int32_t>::min(), p.act_max));
   }
   return out;
 }

@@ -25,8 +25,10 @@ Lut8 make_lut_int8(float input_scale, int32_t input_zero_point, float output_sca
                    const std::function<float(float)>& f);
 
 // The LOGISTIC / TANH tables. Logistic throws InputError unless output_scale == 1/256 exactly.
-Lut8 logistic_lut_int8(float input_scale, int32_t input_zero_point, float output_scale, int32_t output_zero_point);
-Lut8 tanh_lut_int8(float input_scale, int32_t input_zero_point, float output_scale, int32_t output_zero_point);
+Lut8 logistic_lut_int8(float input_scale, int32_t input_zero_point, float output_scale,
+                       int32_t output_zero_point);
+Lut8 tanh_lut_int8(float input_scale, int32_t input_zero_point, float output_scale,
+                   int32_t output_zero_point);
 
 TensorI8 apply_lut(const TensorI8& input, const Lut8& lut);
 

@@ -10,7 +10,8 @@ namespace npusim::quant {
 std::vector<int64_t> broadcast_shape(const std::vector<int64_t>& a, const std::vector<int64_t>& b,
                                      const std::string& what) {
   const size_t rank = std::max(a.size(), b.size());
-  if (rank > 6) throw InputError(what + ": broadcasting supports at most 6 dimensions, got " + std::to_string(rank));
+  if (rank > 6)
+    throw InputError(what + ": broadcasting supports at most 6 dimensions, got " + std::to_string(rank));
   std::vector<int64_t> out(rank);
   for (size_t k = 0; k < rank; ++k) {
     // Aligned at the trailing axis; a missing leading axis counts as 1.

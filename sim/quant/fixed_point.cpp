@@ -10,7 +10,9 @@
 
 namespace npusim::quant {
 
-const char* rounding_name(Rounding r) { return r == Rounding::Single ? "single" : "double"; }
+const char* rounding_name(Rounding r) {
+  return r == Rounding::Single ? "single" : "double";
+}
 
 Rounding parse_rounding(const std::string& name) {
   if (name == "double") return Rounding::Double;
@@ -47,8 +49,7 @@ int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shif
   const int right_shift = shift > 0 ? 0 : -shift;
   // TFLite computes x * (1 << left_shift) in int32; do it unsigned so overflow wraps (two's
   // complement) instead of being undefined behaviour.
-  const int32_t shifted =
-      static_cast<int32_t>(static_cast<uint32_t>(x) << static_cast<uint32_t>(left_shift));
+  const int32_t shifted = static_cast<int32_t>(static_cast<uint32_t>(x) << static_cast<uint32_t>(left_shift));
   return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, multiplier), right_shift);
 }
 
@@ -62,8 +63,8 @@ int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shif
   const int64_t round = int64_t{1} << (total_shift - 1);
   // |x * multiplier| < 2^62, so adding the rounding term cannot overflow int64.
   const int64_t result = (static_cast<int64_t>(x) * multiplier + round) >> total_shift;
-  return static_cast<int32_t>(std::clamp<int64_t>(result, std::numeric_limits<int32_t>::min(),
-                                                  std::numeric_limits<int32_t>::max()));
+  return static_cast<int32_t>(
+      std::clamp<int64_t>(result, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
 }
 
 void quantize_multiplier(double real, int32_t* multiplier, int* shift, Rounding rounding) {

@@ -20,7 +20,9 @@ int32_t wrap_add(int32_t a, int32_t b) {
 int32_t wrap_sub(int32_t a, int32_t b) {
   return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
 }
-int32_t mul(int32_t a, int32_t b) { return saturating_rounding_doubling_high_mul(a, b); }
+int32_t mul(int32_t a, int32_t b) {
+  return saturating_rounding_doubling_high_mul(a, b);
+}
 
 }  // namespace
 
@@ -66,8 +68,8 @@ int32_t exp_on_negative_values(int32_t a, int integer_bits) {
   const int32_t one_quarter = int32_t{1} << (fractional_bits - 2);
   const int32_t mask = one_quarter - 1;
   const int32_t a_mod_quarter_minus_one_quarter = wrap_sub(a & mask, one_quarter);
-  int32_t result =
-      exp_on_interval_between_negative_one_quarter_and_0_excl(rescale(a_mod_quarter_minus_one_quarter, integer_bits, 0));
+  int32_t result = exp_on_interval_between_negative_one_quarter_and_0_excl(
+      rescale(a_mod_quarter_minus_one_quarter, integer_bits, 0));
   const int32_t remainder = wrap_sub(a_mod_quarter_minus_one_quarter, a);
   // Barrel shifter: multiply by exp(-2^k) for every bit of the whole-quarters remainder.
   struct Step {
@@ -91,9 +93,9 @@ int32_t exp_on_negative_values(int32_t a, int integer_bits) {
 }
 
 int32_t one_over_one_plus_x_for_x_in_0_1(int32_t a) {
-  constexpr int32_t kOneQ229 = int32_t{1} << 29;           // 1.0 in Q2.29
-  constexpr int32_t k48Over17 = 1515870810;                // 48/17 in Q2.29
-  constexpr int32_t kNeg32Over17 = -1010580540;            // -32/17 in Q2.29
+  constexpr int32_t kOneQ229 = int32_t{1} << 29;                     // 1.0 in Q2.29
+  constexpr int32_t k48Over17 = 1515870810;                          // 48/17 in Q2.29
+  constexpr int32_t kNeg32Over17 = -1010580540;                      // -32/17 in Q2.29
   const int32_t half_denominator = rounding_half_sum(a, kInt32Max);  // (1 + a) / 2 in Q0.31
   int32_t x = wrap_add(k48Over17, mul(half_denominator, kNeg32Over17));
   for (int i = 0; i < 3; ++i) {

@@ -31,7 +31,8 @@ RequantizeParams make_requantize_params(float input_scale, int32_t input_zero_po
   RequantizeParams p;
   p.input_zero_point = input_zero_point;
   p.output_zero_point = output_zero_point;
-  quantize_multiplier(static_cast<double>(input_scale) / static_cast<double>(output_scale), &p.multiplier, &p.shift);
+  quantize_multiplier(static_cast<double>(input_scale) / static_cast<double>(output_scale), &p.multiplier,
+                      &p.shift);
   return p;
 }
 
@@ -41,8 +42,9 @@ TensorI8 requantize_int8(const TensorI8& input, const RequantizeParams& p) {
   }
   TensorI8 out(input.shape);
   for (int64_t i = 0; i < input.size(); ++i) {
-    const int32_t v = multiply_by_quantized_multiplier(int32_t{input[i]} - p.input_zero_point, p.multiplier, p.shift) +
-                      p.output_zero_point;
+    const int32_t v =
+        multiply_by_quantized_multiplier(int32_t{input[i]} - p.input_zero_point, p.multiplier, p.shift) +
+        p.output_zero_point;
     out[i] = static_cast<int8_t>(std::clamp(v, -128, 127));
   }
   return out;

@@ -9,11 +9,14 @@
 namespace npusim::quant {
 namespace {
 
-int8_t clamp8(int64_t v) { return static_cast<int8_t>(std::clamp<int64_t>(v, -128, 127)); }
+int8_t clamp8(int64_t v) {
+  return static_cast<int8_t>(std::clamp<int64_t>(v, -128, 127));
+}
 
 void check_nhwc(const TensorI8& input, const char* what) {
   if (input.shape.size() != 4) {
-    throw InputError(std::string(what) + ": needs a 4-D input, got rank " + std::to_string(input.shape.size()));
+    throw InputError(std::string(what) + ": needs a 4-D input, got rank " +
+                     std::to_string(input.shape.size()));
   }
 }
 
@@ -33,7 +36,8 @@ std::vector<int> resolve_axes(const std::vector<int32_t>& axes, size_t rank) {
   return out;
 }
 
-std::vector<int64_t> reduced_shape(const std::vector<int64_t>& shape, const std::vector<int>& axes, bool keep_dims) {
+std::vector<int64_t> reduced_shape(const std::vector<int64_t>& shape, const std::vector<int>& axes,
+                                   bool keep_dims) {
   std::vector<int64_t> out;
   for (size_t k = 0; k < shape.size(); ++k) {
     const bool reduced = std::find(axes.begin(), axes.end(), static_cast<int>(k)) != axes.end();
@@ -72,17 +76,20 @@ TensorI8 mean_int8_reference(const TensorI8& input, const std::vector<int32_t>& 
   // PrepareMeanOrSum: QuantizeMultiplier((double)in_scale / (double)out_scale).
   int32_t multiplier = 0;
   int shift = 0;
-  quantize_multiplier(static_cast<double>(input_scale) / static_cast<double>(output_scale), &multiplier, &shift);
+  quantize_multiplier(static_cast<double>(input_scale) / static_cast<double>(output_scale), &multiplier,
+                      &shift);
   // QuantizedMeanOrSum folds 1/n into the multiplier.
   int s = 63 - __builtin_clzll(static_cast<uint64_t>(n));
   s = std::min(s, 32);
   s = std::min(s, 31 + shift);
   multiplier = static_cast<int32_t>((static_cast<int64_t>(multiplier) << s) / n);
   shift -= s;
-  if (shift < -31 || shift > 30) throw InputError("mean: multiplier shift " + std::to_string(shift) + " out of range");
+  if (shift < -31 || shift > 30)
+    throw InputError("mean: multiplier shift " + std::to_string(shift) + " out of range");
   for (size_t j = 0; j < sum.size(); ++j) {
     const auto shifted_sum = static_cast<int32_t>(int64_t{sum[j]} - int64_t{input_zero_point} * n);
-    out.data[j] = clamp8(int64_t{multiply_by_quantized_multiplier(shifted_sum, multiplier, shift)} + output_zero_point);
+    out.data[j] =
+        clamp8(int64_t{multiply_by_quantized_multiplier(shifted_sum, multiplier, shift)} + output_zero_point);
   }
   return out;
 }
@@ -96,7 +103,8 @@ TensorI8 mean_int8_hw_legacy(const TensorI8& input, float input_scale, int32_t i
   if (n == 0) return out;
   int32_t multiplier = 0;
   int shift = 0;
-  quantize_multiplier(static_cast<double>(input_scale) / static_cast<double>(output_scale), &multiplier, &shift);
+  quantize_multiplier(static_cast<double>(input_scale) / static_cast<double>(output_scale), &multiplier,
+                      &shift);
   const auto count = static_cast<int32_t>(n);
   for (int64_t b = 0; b < N; ++b) {
     for (int64_t c = 0; c < C; ++c) {

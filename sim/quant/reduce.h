@@ -24,7 +24,8 @@ namespace npusim::quant {
 std::vector<int> resolve_axes(const std::vector<int32_t>& axes, size_t rank);
 
 // Output shape of a reduction: reduced axes become 1 with keep_dims, vanish without.
-std::vector<int64_t> reduced_shape(const std::vector<int64_t>& shape, const std::vector<int>& axes, bool keep_dims);
+std::vector<int64_t> reduced_shape(const std::vector<int64_t>& shape, const std::vector<int>& axes,
+                                   bool keep_dims);
 
 TensorI8 mean_int8_reference(const TensorI8& input, const std::vector<int32_t>& axes, bool keep_dims,
                              float input_scale, int32_t input_zero_point, float output_scale,

@@ -20,7 +20,8 @@ std::vector<int64_t> strides_of(const std::vector<int64_t>& shape) {
 
 }  // namespace
 
-TensorI8 pad_int8(const TensorI8& input, const std::vector<std::pair<int64_t, int64_t>>& paddings, int8_t pad_value) {
+TensorI8 pad_int8(const TensorI8& input, const std::vector<std::pair<int64_t, int64_t>>& paddings,
+                  int8_t pad_value) {
   const size_t rank = input.shape.size();
   if (paddings.size() != rank) {
     throw InputError("pad: " + std::to_string(paddings.size()) + " padding pairs for a rank-" +
@@ -28,7 +29,8 @@ TensorI8 pad_int8(const TensorI8& input, const std::vector<std::pair<int64_t, in
   }
   std::vector<int64_t> out_shape(rank);
   for (size_t k = 0; k < rank; ++k) {
-    if (paddings[k].first < 0 || paddings[k].second < 0) throw InputError("pad: negative padding on axis " + std::to_string(k));
+    if (paddings[k].first < 0 || paddings[k].second < 0)
+      throw InputError("pad: negative padding on axis " + std::to_string(k));
     out_shape[k] = input.shape[k] + paddings[k].first + paddings[k].second;
   }
   TensorI8 out(out_shape, pad_value);
@@ -46,19 +48,24 @@ TensorI8 pad_int8(const TensorI8& input, const std::vector<std::pair<int64_t, in
   return out;
 }
 
-TensorI8 concat_int8(const std::vector<ConcatInput>& inputs, int axis, float output_scale, int32_t output_zero_point) {
+TensorI8 concat_int8(const std::vector<ConcatInput>& inputs, int axis, float output_scale,
+                     int32_t output_zero_point) {
   if (inputs.empty()) throw InputError("concatenation: no inputs");
   const std::vector<int64_t>& s0 = inputs[0].tensor->shape;
   const int rank = static_cast<int>(s0.size());
   if (axis < 0) axis += rank;
-  if (axis < 0 || axis >= rank) throw InputError("concatenation: axis outside the rank " + std::to_string(rank));
+  if (axis < 0 || axis >= rank)
+    throw InputError("concatenation: axis outside the rank " + std::to_string(rank));
   std::vector<int64_t> out_shape = s0;
   out_shape[static_cast<size_t>(axis)] = 0;
   for (const ConcatInput& in : inputs) {
     const std::vector<int64_t>& s = in.tensor->shape;
     bool ok = static_cast<int>(s.size()) == rank;
-    for (int k = 0; ok && k < rank; ++k) ok = k == axis || s[static_cast<size_t>(k)] == s0[static_cast<size_t>(k)];
-    if (!ok) throw InputError("concatenation: input shapes " + shape_str(s0) + " and " + shape_str(s) + " differ off the axis");
+    for (int k = 0; ok && k < rank; ++k)
+      ok = k == axis || s[static_cast<size_t>(k)] == s0[static_cast<size_t>(k)];
+    if (!ok)
+      throw InputError("concatenation: input shapes " + shape_str(s0) + " and " + shape_str(s) +
+                       " differ off the axis");
     out_shape[static_cast<size_t>(axis)] += s[static_cast<size_t>(axis)];
   }
   int64_t outer = 1, inner = 1;
@@ -97,7 +104,9 @@ TensorI8 strided_slice_int8(const TensorI8& input, const StridedSliceSpec& spec)
   if (spec.end.size() != n || spec.strides.size() != n) {
     throw InputError("strided_slice: begin, end and strides have different lengths");
   }
-  if (n > rank) throw InputError("strided_slice: " + std::to_string(n) + " begin values for rank " + std::to_string(rank));
+  if (n > rank)
+    throw InputError("strided_slice: " + std::to_string(n) + " begin values for rank " +
+                     std::to_string(rank));
   // Axes past the given ones are taken whole (BuildStridedSliceParams sets both masks there).
   std::vector<int64_t> start(rank), stop(rank), stride(rank);
   std::vector<int64_t> out_shape, full_shape(rank);
@@ -168,7 +177,8 @@ std::vector<int64_t> reshape_shape(const std::vector<int64_t>& in, const std::ve
     }
   }
   if (infer >= 0) {
-    if (known == 0 || count % known != 0) throw InputError("reshape: cannot infer the -1 dimension of " + shape_str(out));
+    if (known == 0 || count % known != 0)
+      throw InputError("reshape: cannot infer the -1 dimension of " + shape_str(out));
     out[static_cast<size_t>(infer)] = count / known;
   }
   if (Tensor<int8_t>::count(out) != count) {
@@ -188,7 +198,8 @@ std::vector<int64_t> squeeze_shape(const std::vector<int64_t>& in, const std::ve
     const int k = a < 0 ? a + rank : a;
     if (k < 0 || k >= rank) throw InputError("squeeze: axis " + std::to_string(a) + " outside the rank");
     if (in[static_cast<size_t>(k)] != 1) {
-      throw InputError("squeeze: axis " + std::to_string(a) + " has size " + std::to_string(in[static_cast<size_t>(k)]));
+      throw InputError("squeeze: axis " + std::to_string(a) + " has size " +
+                       std::to_string(in[static_cast<size_t>(k)]));
     }
     drop[static_cast<size_t>(k)] = true;
   }

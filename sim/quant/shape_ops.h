@@ -18,7 +18,8 @@
 namespace npusim::quant {
 
 // paddings: one (before, after) pair per axis, each >= 0. Throws InputError otherwise.
-TensorI8 pad_int8(const TensorI8& input, const std::vector<std::pair<int64_t, int64_t>>& paddings, int8_t pad_value);
+TensorI8 pad_int8(const TensorI8& input, const std::vector<std::pair<int64_t, int64_t>>& paddings,
+                  int8_t pad_value);
 
 struct ConcatInput {
   const TensorI8* tensor = nullptr;
@@ -26,7 +27,8 @@ struct ConcatInput {
   int32_t zero_point = 0;
 };
 // axis may be negative (counts from the back). Throws InputError for mismatched ranks / sizes.
-TensorI8 concat_int8(const std::vector<ConcatInput>& inputs, int axis, float output_scale, int32_t output_zero_point);
+TensorI8 concat_int8(const std::vector<ConcatInput>& inputs, int axis, float output_scale,
+                     int32_t output_zero_point);
 
 struct StridedSliceSpec {
   std::vector<int32_t> begin, end, strides;  // one per leading axis (fewer than rank: rest taken whole)

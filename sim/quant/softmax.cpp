@@ -29,8 +29,8 @@ SoftmaxParams make_softmax_params(float beta, float input_scale) {
   // TFLite: min(beta * input_scale * 2^(31 - 5), 2^31 - 1), then QuantizeMultiplierGreaterThanOne.
   const double max_real_multiplier = static_cast<double>((int64_t{1} << 31) - 1);
   const double real = std::min<double>(static_cast<double>(beta) * static_cast<double>(input_scale) *
-                                            static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits)),
-                                        max_real_multiplier);
+                                           static_cast<double>(int64_t{1} << (31 - kScaledDiffIntegerBits)),
+                                       max_real_multiplier);
   if (!(real > 1.0) || !std::isfinite(real)) {
     throw InputError("softmax: beta * input_scale * 2^26 = " + std::to_string(real) +
                      " must be a finite value above 1 (TFLite's int8 softmax cannot represent it)");
@@ -77,8 +77,9 @@ TensorI8 softmax_int8_reference(const TensorI8& input, const SoftmaxParams& p) {
     for (int64_t c = 0; c < depth; ++c) {
       const int32_t diff = int32_t{x[c]} - max_in_row;
       if (diff >= p.diff_min) {
-        sum_of_exps = static_cast<int32_t>(static_cast<uint32_t>(sum_of_exps) +
-                                           static_cast<uint32_t>(rescale(exp_of_diff(diff), 0, kAccumulationIntegerBits)));
+        sum_of_exps = static_cast<int32_t>(
+            static_cast<uint32_t>(sum_of_exps) +
+            static_cast<uint32_t>(rescale(exp_of_diff(diff), 0, kAccumulationIntegerBits)));
       }
     }
     int num_bits_over_unit = 0;
@@ -90,8 +91,8 @@ TensorI8 softmax_int8_reference(const TensorI8& input, const SoftmaxParams& p) {
     for (int64_t c = 0; c < depth; ++c) {
       const int32_t diff = int32_t{x[c]} - max_in_row;
       if (diff >= p.diff_min) {
-        const int32_t unsat =
-            rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted_scale, exp_of_diff(diff)), exponent);
+        const int32_t unsat = rounding_divide_by_pot(
+            saturating_rounding_doubling_high_mul(shifted_scale, exp_of_diff(diff)), exponent);
         y[c] = static_cast<int8_t>(std::clamp<int32_t>(unsat - 128, -128, 127));
       } else {
         y[c] = -128;

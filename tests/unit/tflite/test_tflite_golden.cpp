@@ -1,8 +1,7 @@
 // The TFLite golden evaluator (sim/driver/tflite_golden.h) on the seven shipped models, and against
 // the outputs of a real TFLite interpreter when tests/data/tflite_ref holds them.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -24,8 +23,8 @@ using Catch::Contains;
 namespace {
 
 const std::string kData = std::string(NPUSIM_SOURCE_DIR) + "/tests/data/";
-const std::vector<std::string> kModels = {"kws_ref_model",       "vww_96_int8",       "pretrainedResnet_quant",
-                                          "ad01_int8",           "str_ww_ref_model",  "micro_speech_lstm",
+const std::vector<std::string> kModels = {"kws_ref_model",    "vww_96_int8",      "pretrainedResnet_quant",
+                                          "ad01_int8",        "str_ww_ref_model", "micro_speech_lstm",
                                           "trained_lstm_int8"};
 
 bool has_lstm(const TfliteModel& m) {
@@ -50,18 +49,22 @@ std::vector<TensorValue> fixed_inputs(const TfliteModel& m, uint64_t seed) {
 
 std::string digest(const TensorValue& v) {
   switch (v.type) {
-    case DType::Int8: return test::sha256_hex(reinterpret_cast<const uint8_t*>(v.i8.data()), v.i8.size());
-    case DType::Int16: return test::sha256_hex(reinterpret_cast<const uint8_t*>(v.i16.data()), 2 * v.i16.size());
-    case DType::Int32: return test::sha256_hex(reinterpret_cast<const uint8_t*>(v.i32.data()), 4 * v.i32.size());
-    case DType::Float32: return test::sha256_hex(reinterpret_cast<const uint8_t*>(v.f32.data()), 4 * v.f32.size());
+    case DType::Int8:
+      return test::sha256_hex(reinterpret_cast<const uint8_t*>(v.i8.data()), v.i8.size());
+    case DType::Int16:
+      return test::sha256_hex(reinterpret_cast<const uint8_t*>(v.i16.data()), 2 * v.i16.size());
+    case DType::Int32:
+      return test::sha256_hex(reinterpret_cast<const uint8_t*>(v.i32.data()), 4 * v.i32.size());
+    case DType::Float32:
+      return test::sha256_hex(reinterpret_cast<const uint8_t*>(v.f32.data()), 4 * v.f32.size());
   }
   return "";
 }
 
 // One model's comparison with the interpreter's recorded tensors (tests/data/tflite_ref/<model>.ref.json).
 struct RefComparison {
-  bool available = false;      // reference data present
-  std::string skipped;         // why the model could not be evaluated (LSTM stub), else empty
+  bool available = false;  // reference data present
+  std::string skipped;     // why the model could not be evaluated (LSTM stub), else empty
   int equal = 0, differing = 0;
   std::vector<std::string> diffs;  // "run r: operator k (OP) tensor t: ..." per differing tensor
 };
@@ -86,8 +89,8 @@ RefComparison compare_with_reference(const std::string& name, TfliteKernels kern
     }
     for (size_t k = 0; k < files.size(); ++k) {
       const TfliteTensor& t = m.tensors[static_cast<size_t>(m.inputs.at(k))];
-      in.push_back(TensorValue::of_i8(quant::read_npy_i8(kData + "tflite_ref/" + files[k]), t.quant.scales.at(0),
-                                      static_cast<int32_t>(t.quant.zero_points.at(0))));
+      in.push_back(TensorValue::of_i8(quant::read_npy_i8(kData + "tflite_ref/" + files[k]),
+                                      t.quant.scales.at(0), static_cast<int32_t>(t.quant.zero_points.at(0))));
     }
     std::vector<TensorValue> values;
     try {
@@ -99,8 +102,9 @@ RefComparison compare_with_reference(const std::string& name, TfliteKernels kern
     }
     for (const auto& t : run.at("tensors")) {
       const TensorValue& v = values.at(t.at("tensor").get<size_t>());
-      const std::string at = "run " + std::to_string(r) + ": operator " + std::to_string(t.at("operator").get<int>()) +
-                             " (" + t.at("op").get<std::string>() + ") tensor " + std::to_string(t["tensor"].get<int>());
+      const std::string at =
+          "run " + std::to_string(r) + ": operator " + std::to_string(t.at("operator").get<int>()) + " (" +
+          t.at("op").get<std::string>() + ") tensor " + std::to_string(t["tensor"].get<int>());
       if (digest(v) == t.at("sha256").get<std::string>()) {
         ++c.equal;
         continue;
@@ -113,8 +117,9 @@ RefComparison compare_with_reference(const std::string& name, TfliteKernels kern
       const auto& rh = t.at("head");
       int head_diffs = 0;
       for (size_t i = 0; i < rh.size() && i < v.i8.size(); ++i) head_diffs += rh[i].get<int>() != v.i8[i];
-      c.diffs.push_back(at + ": sum " + std::to_string(sum) + " vs " + std::to_string(t.at("sum").get<int64_t>()) +
-                        ", " + std::to_string(head_diffs) + " of the first " + std::to_string(rh.size()) + " differ");
+      c.diffs.push_back(at + ": sum " + std::to_string(sum) + " vs " +
+                        std::to_string(t.at("sum").get<int64_t>()) + ", " + std::to_string(head_diffs) +
+                        " of the first " + std::to_string(rh.size()) + " differ");
     }
   }
   return c;
@@ -140,7 +145,8 @@ TEST_CASE("every shipped model evaluates with the model's shapes, deterministica
     } catch (const InputError& e) {
       // Until the LSTM golden is linked, its stub names the operator and nothing else fails.
       REQUIRE(has_lstm(m));
-      CHECK_THAT(std::string(e.what()), Contains("(UNIDIRECTIONAL_SEQUENCE_LSTM): UNIDIRECTIONAL_SEQUENCE_LSTM: not built in"));
+      CHECK_THAT(std::string(e.what()),
+                 Contains("(UNIDIRECTIONAL_SEQUENCE_LSTM): UNIDIRECTIONAL_SEQUENCE_LSTM: not built in"));
       continue;
     }
     b = eval_tflite_model(m, in, quant::Rounding::Double);
@@ -200,7 +206,8 @@ TEST_CASE("reference kernels differ from the builtin ones only where TFLite's ar
           eval_tflite_op(m, op, ins, quant::Rounding::Single, TfliteKernels::Reference).i8;
       REQUIRE(ref_double.size() == builtin.size());
       int max_diff = 0;
-      for (size_t i = 0; i < builtin.size(); ++i) max_diff = std::max(max_diff, std::abs(ref_double[i] - builtin[i]));
+      for (size_t i = 0; i < builtin.size(); ++i)
+        max_diff = std::max(max_diff, std::abs(ref_double[i] - builtin[i]));
       CHECK(max_diff <= 1);  // one rounding step at most
       if (op.op == "CONV_2D" || op.op == "FULLY_CONNECTED") {
         CHECK(ref_single == builtin);

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -17,14 +18,18 @@ namespace {
 const char kMagic[] = "\x93NUMPY";
 constexpr size_t kMagicLen = 6;
 
-enum class DType { I8, U8, I16, I32 };
+enum class DType { I8, U8, I16, I32, F32 };
 
 size_t item_size(DType t) {
   switch (t) {
     case DType::I8:
-    case DType::U8: return 1;
-    case DType::I16: return 2;
-    case DType::I32: return 4;
+    case DType::U8:
+      return 1;
+    case DType::I16:
+      return 2;
+    case DType::I32:
+    case DType::F32:
+      return 4;
   }
   return 0;
 }
@@ -53,7 +58,9 @@ struct Header {
 // {'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }
 class HeaderParser {
  public:
-  HeaderParser(const std::string& path, const std::string& text) : path_(path), s_(text) {}
+  // float32 ('<f4') is accepted only when `float_ok` (read_npy_f32); the integer readers reject it.
+  HeaderParser(const std::string& path, const std::string& text, bool float_ok)
+      : path_(path), s_(text), float_ok_(float_ok) {}
 
   Header parse() {
     std::optional<std::string> descr;
@@ -94,6 +101,8 @@ class HeaderParser {
       h.dtype = DType::I16;
     } else if (d == "<i4") {
       h.dtype = DType::I32;
+    } else if (d == "<f4" && float_ok_) {
+      h.dtype = DType::F32;
     } else {
       fail("unsupported dtype '" + printable(d) + "' (expected int8/int16/int32)");
     }
@@ -160,6 +169,7 @@ class HeaderParser {
 
   const std::string& path_;
   const std::string& s_;
+  bool float_ok_ = false;
   size_t pos_ = 0;
 };
 
@@ -173,8 +183,10 @@ uint32_t read_le(const unsigned char* p, size_t n) {
   return v;
 }
 
-// Parses the file and returns its values widened to int64 (callers narrow with range checks).
-std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* shape, DType* dtype) {
+// Parses the file and returns its values widened to int64 (callers narrow with range checks); float32
+// elements are returned as their raw bit patterns.
+std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* shape, DType* dtype,
+                              bool float_ok = false) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open file");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -201,11 +213,12 @@ std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* sha
   const size_t header_len = read_le(u + kMagicLen + 2, len_bytes);
   if (bytes.size() - header_start < header_len) fail("truncated header");
   const std::string header_text = bytes.substr(header_start, header_len);
-  const Header h = HeaderParser(path, header_text).parse();
+  const Header h = HeaderParser(path, header_text, float_ok).parse();
 
   int64_t count = 1;
   for (int64_t d : h.shape) {
-    if (d != 0 && count > std::numeric_limits<int64_t>::max() / 8 / d) fail("shape " + shape_tuple(h.shape) + " too large");
+    if (d != 0 && count > std::numeric_limits<int64_t>::max() / 8 / d)
+      fail("shape " + shape_tuple(h.shape) + " too large");
     count *= d;
   }
   const size_t isz = item_size(h.dtype);
@@ -213,8 +226,8 @@ std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* sha
   const uint64_t needed = static_cast<uint64_t>(count) * isz;
   const uint64_t have = bytes.size() - data_start;
   if (have < needed) {
-    fail("truncated data (shape " + shape_tuple(h.shape) + " needs " + std::to_string(needed) + " bytes, file has " +
-         std::to_string(have) + ")");
+    fail("truncated data (shape " + shape_tuple(h.shape) + " needs " + std::to_string(needed) +
+         " bytes, file has " + std::to_string(have) + ")");
   }
   if (have > needed) {
     fail("shape " + shape_tuple(h.shape) + " does not match data size (" + std::to_string(have) +
@@ -226,10 +239,21 @@ std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* sha
   for (size_t i = 0; i < values.size(); ++i, p += isz) {
     const uint32_t raw = read_le(p, isz);
     switch (h.dtype) {
-      case DType::I8: values[i] = static_cast<int8_t>(static_cast<uint8_t>(raw)); break;
-      case DType::U8: values[i] = static_cast<uint8_t>(raw); break;
-      case DType::I16: values[i] = static_cast<int16_t>(static_cast<uint16_t>(raw)); break;
-      case DType::I32: values[i] = static_cast<int32_t>(raw); break;
+      case DType::I8:
+        values[i] = static_cast<int8_t>(static_cast<uint8_t>(raw));
+        break;
+      case DType::U8:
+        values[i] = static_cast<uint8_t>(raw);
+        break;
+      case DType::I16:
+        values[i] = static_cast<int16_t>(static_cast<uint16_t>(raw));
+        break;
+      case DType::I32:
+        values[i] = static_cast<int32_t>(raw);
+        break;
+      case DType::F32:
+        values[i] = raw;
+        break;
     }
   }
   *shape = h.shape;
@@ -241,10 +265,11 @@ template <class T>
 void write_impl(const std::string& path, const Tensor<T>& t, const char* descr) {
   if (Tensor<T>::count(t.shape) != t.size()) {
     throw InputError(path + ": tensor shape " + shape_tuple(t.shape) + " has " +
-                     std::to_string(Tensor<T>::count(t.shape)) + " elements but data has " + std::to_string(t.size()));
+                     std::to_string(Tensor<T>::count(t.shape)) + " elements but data has " +
+                     std::to_string(t.size()));
   }
-  std::string dict =
-      std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shape_tuple(t.shape) + ", }";
+  std::string dict = std::string("{'descr': '") + descr +
+                     "', 'fortran_order': False, 'shape': " + shape_tuple(t.shape) + ", }";
   // numpy pads the header with spaces and a final '\n' so the data starts 64-byte aligned.
   auto padded = [&](size_t preamble) {
     std::string h = dict;
@@ -298,7 +323,24 @@ TensorI32 read_npy_i32(const std::string& path) {
   return t;
 }
 
-void write_npy(const std::string& path, const TensorI8& t) { write_impl(path, t, "|i1"); }
-void write_npy(const std::string& path, const TensorI32& t) { write_impl(path, t, "<i4"); }
+Tensor<float> read_npy_f32(const std::string& path) {
+  std::vector<int64_t> shape;
+  DType dtype;
+  const std::vector<int64_t> values = read_npy(path, &shape, &dtype, true);
+  if (dtype != DType::F32) throw InputError(path + ": integer data, expected float32 ('<f4')");
+  Tensor<float> t(shape);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const auto bits = static_cast<uint32_t>(values[i]);
+    std::memcpy(&t.data[i], &bits, sizeof bits);
+  }
+  return t;
+}
+
+void write_npy(const std::string& path, const TensorI8& t) {
+  write_impl(path, t, "|i1");
+}
+void write_npy(const std::string& path, const TensorI32& t) {
+  write_impl(path, t, "<i4");
+}
 
 }  // namespace npusim::quant

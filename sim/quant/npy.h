@@ -16,6 +16,10 @@ TensorI8 read_npy_i8(const std::string& path);
 // Reads an int32 tensor from any supported dtype (values are widened).
 TensorI32 read_npy_i32(const std::string& path);
 
+// Reads a little-endian float32 ('<f4') tensor (a QUANTIZE op's float input); the integer readers
+// reject float data, and this one rejects integer data.
+Tensor<float> read_npy_f32(const std::string& path);
+
 // Writes a version 1.0 file (2.0 if the header needs more than 65535 bytes), dtype '|i1' / '<i4'.
 void write_npy(const std::string& path, const TensorI8& t);
 void write_npy(const std::string& path, const TensorI32& t);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,31 +68,45 @@ struct RefComparison {
   std::string skipped;     // why the model could not be evaluated (LSTM stub), else empty
   int equal = 0, differing = 0;
   std::vector<std::string> diffs;  // "run r: operator k (OP) tensor t: ..." per differing tensor
+  std::set<std::string> differing_ops;
 };
 
-RefComparison compare_with_reference(const std::string& name, TfliteKernels kernels) {
+// The value of model input `k` from an .npy file of the input tensor's type.
+TensorValue load_input(const TfliteModel& m, size_t k, const std::string& path) {
+  const TfliteTensor& t = m.tensors[static_cast<size_t>(m.inputs.at(k))];
+  if (t.type == TfliteType::Float32) {
+    const Tensor<float> f = quant::read_npy_f32(path);
+    TensorValue v;
+    v.type = DType::Float32;
+    v.shape = f.shape;
+    v.f32 = f.data;
+    return v;
+  }
+  return TensorValue::of_i8(quant::read_npy_i8(path), t.quant.scales.at(0),
+                            static_cast<int32_t>(t.quant.zero_points.at(0)));
+}
+
+// `dir` is tflite_ref (shipped models in models/) or tflite_ops (models beside their data).
+RefComparison compare_with_reference(const std::string& dir, const std::string& name, TfliteKernels kernels) {
   RefComparison c;
-  const std::string json_path = kData + "tflite_ref/" + name + ".ref.json";
+  const std::string json_path = kData + dir + "/" + name + ".ref.json";
   if (!std::filesystem::exists(json_path)) return c;
   c.available = true;
   std::ifstream f(json_path);
   const nlohmann::json ref = nlohmann::json::parse(f);
-  const TfliteModel m = read_tflite(kData + "models/" + name + ".tflite");
+  const std::string model_dir = dir == "tflite_ref" ? kData + "models/" : kData + dir + "/";
+  const TfliteModel m = read_tflite(model_dir + name + ".tflite");
   for (size_t r = 0; r < ref.at("runs").size(); ++r) {
     const nlohmann::json& run = ref["runs"][r];
     // The run's input file(s) feed the model inputs in order.
-    std::vector<TensorValue> in;
     std::vector<std::string> files;
     if (run.at("input").is_array()) {
       for (const auto& fname : run["input"]) files.push_back(fname.get<std::string>());
     } else {
       files.push_back(run["input"].get<std::string>());
     }
-    for (size_t k = 0; k < files.size(); ++k) {
-      const TfliteTensor& t = m.tensors[static_cast<size_t>(m.inputs.at(k))];
-      in.push_back(TensorValue::of_i8(quant::read_npy_i8(kData + "tflite_ref/" + files[k]),
-                                      t.quant.scales.at(0), static_cast<int32_t>(t.quant.zero_points.at(0))));
-    }
+    std::vector<TensorValue> in;
+    for (size_t k = 0; k < files.size(); ++k) in.push_back(load_input(m, k, kData + dir + "/" + files[k]));
     std::vector<TensorValue> values;
     try {
       values = eval_tflite_model(m, in, quant::Rounding::Double, kernels);
@@ -110,6 +125,7 @@ RefComparison compare_with_reference(const std::string& name, TfliteKernels kern
         continue;
       }
       ++c.differing;
+      c.differing_ops.insert(t.at("op").get<std::string>());
       // Summarise the difference from the recorded head and sum.
       int64_t sum = 0;
       for (int8_t x : v.i8) sum += x;
@@ -168,7 +184,7 @@ TEST_CASE("every shipped model evaluates with the model's shapes, deterministica
 TEST_CASE("every tensor equals the real TFLite interpreter's (builtin kernels), when reference data exist") {
   for (const std::string& name : kModels) {
     INFO(name);
-    const RefComparison c = compare_with_reference(name, TfliteKernels::Builtin);
+    const RefComparison c = compare_with_reference("tflite_ref", name, TfliteKernels::Builtin);
     if (!c.available) continue;
     if (!c.skipped.empty()) {
       WARN(name << ": not compared: " << c.skipped);
@@ -216,4 +232,35 @@ TEST_CASE("reference kernels differ from the builtin ones only where TFLite's ar
       }
     }
   }
+}
+
+TEST_CASE("single-operator models equal the real TFLite interpreter's outputs, when reference data exist") {
+  const std::string dir = kData + "tflite_ops";
+  if (!std::filesystem::exists(dir)) return;
+  int models = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string file = entry.path().filename().string();
+    const std::string suffix = ".ref.json";
+    if (file.size() <= suffix.size() || file.compare(file.size() - suffix.size(), suffix.size(), suffix) != 0)
+      continue;
+    const std::string name = file.substr(0, file.size() - suffix.size());
+    INFO(name);
+    const RefComparison c = compare_with_reference("tflite_ops", name, TfliteKernels::Builtin);
+    std::string all;
+    for (const std::string& d : c.diffs) all += "\n  " + d;
+    INFO(name << ": " << c.equal << " tensors equal, " << c.differing << " differ" << all);
+    CHECK(c.skipped.empty());
+    CHECK(c.differing == 0);
+    CHECK(c.equal > 0);
+    ++models;
+    // The reference kernels may differ from the interpreter's builtin ones only in the ops whose
+    // arithmetic TFLite implements differently there (see TfliteKernels).
+    const RefComparison r = compare_with_reference("tflite_ops", name, TfliteKernels::Reference);
+    for (const std::string& op : r.differing_ops) {
+      INFO("reference kernel differs in " << op);
+      CHECK(std::set<std::string>{"CONV_2D", "FULLY_CONNECTED", "SOFTMAX", "MEAN", "QUANTIZE"}.count(op) ==
+            1);
+    }
+  }
+  CHECK(models > 0);
 }

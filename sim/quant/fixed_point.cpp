@@ -49,7 +49,8 @@ int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shif
   const int right_shift = shift > 0 ? 0 : -shift;
   // TFLite computes x * (1 << left_shift) in int32; do it unsigned so overflow wraps (two's
   // complement) instead of being undefined behaviour.
-  const int32_t shifted = static_cast<int32_t>(static_cast<uint32_t>(x) << static_cast<uint32_t>(left_shift));
+  const int32_t shifted =
+      static_cast<int32_t>(static_cast<uint32_t>(x) << static_cast<uint32_t>(left_shift));
   return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, multiplier), right_shift);
 }
 

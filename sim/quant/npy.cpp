@@ -23,13 +23,10 @@ enum class DType { I8, U8, I16, I32, F32 };
 size_t item_size(DType t) {
   switch (t) {
     case DType::I8:
-    case DType::U8:
-      return 1;
-    case DType::I16:
-      return 2;
+    case DType::U8: return 1;
+    case DType::I16: return 2;
     case DType::I32:
-    case DType::F32:
-      return 4;
+    case DType::F32: return 4;
   }
   return 0;
 }
@@ -217,8 +214,7 @@ std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* sha
 
   int64_t count = 1;
   for (int64_t d : h.shape) {
-    if (d != 0 && count > std::numeric_limits<int64_t>::max() / 8 / d)
-      fail("shape " + shape_tuple(h.shape) + " too large");
+    if (d != 0 && count > std::numeric_limits<int64_t>::max() / 8 / d) fail("shape " + shape_tuple(h.shape) + " too large");
     count *= d;
   }
   const size_t isz = item_size(h.dtype);
@@ -226,8 +222,8 @@ std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* sha
   const uint64_t needed = static_cast<uint64_t>(count) * isz;
   const uint64_t have = bytes.size() - data_start;
   if (have < needed) {
-    fail("truncated data (shape " + shape_tuple(h.shape) + " needs " + std::to_string(needed) +
-         " bytes, file has " + std::to_string(have) + ")");
+    fail("truncated data (shape " + shape_tuple(h.shape) + " needs " + std::to_string(needed) + " bytes, file has " +
+         std::to_string(have) + ")");
   }
   if (have > needed) {
     fail("shape " + shape_tuple(h.shape) + " does not match data size (" + std::to_string(have) +
@@ -239,21 +235,11 @@ std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* sha
   for (size_t i = 0; i < values.size(); ++i, p += isz) {
     const uint32_t raw = read_le(p, isz);
     switch (h.dtype) {
-      case DType::I8:
-        values[i] = static_cast<int8_t>(static_cast<uint8_t>(raw));
-        break;
-      case DType::U8:
-        values[i] = static_cast<uint8_t>(raw);
-        break;
-      case DType::I16:
-        values[i] = static_cast<int16_t>(static_cast<uint16_t>(raw));
-        break;
-      case DType::I32:
-        values[i] = static_cast<int32_t>(raw);
-        break;
-      case DType::F32:
-        values[i] = raw;
-        break;
+      case DType::I8: values[i] = static_cast<int8_t>(static_cast<uint8_t>(raw)); break;
+      case DType::U8: values[i] = static_cast<uint8_t>(raw); break;
+      case DType::I16: values[i] = static_cast<int16_t>(static_cast<uint16_t>(raw)); break;
+      case DType::I32: values[i] = static_cast<int32_t>(raw); break;
+      case DType::F32: values[i] = raw; break;
     }
   }
   *shape = h.shape;
@@ -265,11 +251,10 @@ template <class T>
 void write_impl(const std::string& path, const Tensor<T>& t, const char* descr) {
   if (Tensor<T>::count(t.shape) != t.size()) {
     throw InputError(path + ": tensor shape " + shape_tuple(t.shape) + " has " +
-                     std::to_string(Tensor<T>::count(t.shape)) + " elements but data has " +
-                     std::to_string(t.size()));
+                     std::to_string(Tensor<T>::count(t.shape)) + " elements but data has " + std::to_string(t.size()));
   }
-  std::string dict = std::string("{'descr': '") + descr +
-                     "', 'fortran_order': False, 'shape': " + shape_tuple(t.shape) + ", }";
+  std::string dict =
+      std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': " + shape_tuple(t.shape) + ", }";
   // numpy pads the header with spaces and a final '\n' so the data starts 64-byte aligned.
   auto padded = [&](size_t preamble) {
     std::string h = dict;
@@ -336,11 +321,7 @@ Tensor<float> read_npy_f32(const std::string& path) {
   return t;
 }
 
-void write_npy(const std::string& path, const TensorI8& t) {
-  write_impl(path, t, "|i1");
-}
-void write_npy(const std::string& path, const TensorI32& t) {
-  write_impl(path, t, "<i4");
-}
+void write_npy(const std::string& path, const TensorI8& t) { write_impl(path, t, "|i1"); }
+void write_npy(const std::string& path, const TensorI32& t) { write_impl(path, t, "<i4"); }
 
 }  // namespace npusim::quant

@@ -1,14 +1,15 @@
 // .npy read/write: round trips, byte-level format, and every error path (bad files are written
 // by hand into a temporary directory).
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
+
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 #include "sim/common/error.h"
 #include "sim/quant/npy.h"
@@ -140,27 +141,26 @@ TEST_CASE("npy int32 round trip", "[quant][npy]") {
 TEST_CASE("npy reads other integer dtypes and version 2.0", "[quant][npy]") {
   TempDir dir;
   // int16 within int8 range -> int8.
-  write_bytes(dir.file("i16.npy"), npy_image("{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }",
-                                             le_bytes({-128, 127, 0, -5}, 2)));
+  write_bytes(dir.file("i16.npy"),
+              npy_image("{'descr': '<i2', 'fortran_order': False, 'shape': (2, 2), }", le_bytes({-128, 127, 0, -5}, 2)));
   CHECK(read_npy_i8(dir.file("i16.npy")).data == std::vector<int8_t>{-128, 127, 0, -5});
   CHECK(read_npy_i32(dir.file("i16.npy")).data == std::vector<int32_t>{-128, 127, 0, -5});
   // int16 outside int8 range: fine as int32, an error as int8.
-  write_bytes(dir.file("i16big.npy"), npy_image("{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }",
-                                                le_bytes({300, -300}, 2)));
+  write_bytes(dir.file("i16big.npy"),
+              npy_image("{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }", le_bytes({300, -300}, 2)));
   CHECK(read_npy_i32(dir.file("i16big.npy")).data == std::vector<int32_t>{300, -300});
   check_read_error(dir.file("i16big.npy"), "value 300 at flat index 0 does not fit int8");
   // uint8: accepted as int8 only when every value is < 128.
-  write_bytes(dir.file("u8.npy"), npy_image("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }",
-                                            le_bytes({0, 5, 127}, 1)));
+  write_bytes(dir.file("u8.npy"),
+              npy_image("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", le_bytes({0, 5, 127}, 1)));
   CHECK(read_npy_i8(dir.file("u8.npy")).data == std::vector<int8_t>{0, 5, 127});
-  write_bytes(dir.file("u8big.npy"), npy_image("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }",
-                                               le_bytes({0, 200, 1}, 1)));
+  write_bytes(dir.file("u8big.npy"),
+              npy_image("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }", le_bytes({0, 200, 1}, 1)));
   check_read_error(dir.file("u8big.npy"), "uint8");
   CHECK(read_npy_i32(dir.file("u8big.npy")).data == std::vector<int32_t>{0, 200, 1});
   // Version 2.0 header, double quotes and no trailing comma are valid Python too.
   write_bytes(dir.file("v2.npy"),
-              npy_image("{\"descr\": \"|i1\", \"shape\": (1, 2), \"fortran_order\": False}",
-                        le_bytes({-3, 4}, 1), 2));
+              npy_image("{\"descr\": \"|i1\", \"shape\": (1, 2), \"fortran_order\": False}", le_bytes({-3, 4}, 1), 2));
   const TensorI8 v2 = read_npy_i8(dir.file("v2.npy"));
   CHECK(v2.shape == std::vector<int64_t>{1, 2});
   CHECK(v2.data == std::vector<int8_t>{-3, 4});
@@ -183,15 +183,14 @@ TEST_CASE("npy errors name the file", "[quant][npy]") {
     (void)read_npy_i8(dir.file("f4.npy"));
     FAIL("no exception");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()) ==
-          dir.file("f4.npy") + ": unsupported dtype '<f4' (expected int8/int16/int32)");
+    CHECK(std::string(e.what()) == dir.file("f4.npy") + ": unsupported dtype '<f4' (expected int8/int16/int32)");
   }
   write_bytes(dir.file("be.npy"),
               npy_image("{'descr': '>i4', 'fortran_order': False, 'shape': (1,), }", std::string(4, '\0')));
   check_read_error(dir.file("be.npy"), "unsupported dtype '>i4'");
 
-  write_bytes(dir.file("fortran.npy"), npy_image("{'descr': '|i1', 'fortran_order': True, 'shape': (2, 2), }",
-                                                 le_bytes({1, 2, 3, 4}, 1)));
+  write_bytes(dir.file("fortran.npy"),
+              npy_image("{'descr': '|i1', 'fortran_order': True, 'shape': (2, 2), }", le_bytes({1, 2, 3, 4}, 1)));
   check_read_error(dir.file("fortran.npy"), "fortran_order");
 
   write_bytes(dir.file("trunc.npy"), npy_image(ok_dict, le_bytes({1, 2, 3}, 1)));
@@ -233,13 +232,11 @@ TEST_CASE("npy errors name the file", "[quant][npy]") {
 TEST_CASE("npy float32 reads", "[quant][npy]") {
   TempDir dir;
   const float vals[2] = {1.5f, -0.25f};
-  std::string data(reinterpret_cast<const char*>(vals), sizeof vals);
-  write_bytes(dir.file("f.npy"),
-              npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }", data));
+  const std::string data(reinterpret_cast<const char*>(vals), sizeof vals);
+  write_bytes(dir.file("f.npy"), npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }", data));
   const Tensor<float> t = read_npy_f32(dir.file("f.npy"));
   CHECK(t.shape == std::vector<int64_t>{1, 2});
   CHECK(t.data == std::vector<float>{1.5f, -0.25f});
-  write_bytes(dir.file("i.npy"),
-              npy_image("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", "ab"));
+  write_bytes(dir.file("i.npy"), npy_image("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", "ab"));
   CHECK_THROWS_AS(read_npy_f32(dir.file("i.npy")), InputError);
 }

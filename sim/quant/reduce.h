@@ -1,17 +1,20 @@
 #pragma once
 // Golden int8 MEAN over a set of axes. TFLite's int8 MEAN has changed between versions and differs
 // between its kernel registrations, so three exact variants are kept, each named for its source:
-//  - mean_int8_reference: the current REFERENCE kernel for every axis set (LiteRT / TF >= 2.14
-//    reduce.cc EvalMean<kReference> -> reference_ops::QuantizedMeanOrSum): integer sum of q, minus
+//  - mean_int8_reference: the current REFERENCE kernel for every axis set (reduce.cc
+//    EvalMean<kReference> -> reference_ops::QuantizedMeanOrSum, TensorFlow since early 2023 (the
+//    change reached TFLite Micro in its 2023-03-01 sync) and LiteRT today): integer sum of q, minus
 //    zp_in * n, times a multiplier folded with 1/n (multiplier << s) / n, s = min(floor(log2 n), 32,
 //    31 + shift), then + zp_out and clamp. The multiplier is QuantizeMultiplier(in_scale / out_scale).
-//  - mean_int8_hw_legacy: the TF 2.x (<= 2.13) REFERENCE kernel's special case for a 4-D input with
+//  - mean_int8_hw_legacy: the earlier TF 2.x REFERENCE kernel's special case for a 4-D input with
 //    keep_dims reduced over H and W (reference_integer_ops::Mean): sum of (q - zp_in), times the
 //    in/out multiplier, then a rounded integer division by H*W, + zp_out, clamp.
 //  - mean_int8_hw_optimized: the default (optimized) kernel's case for the same shape
 //    (optimized_integer_ops::Mean): sum of q times QuantizeMultiplier(in_scale / (n * out_scale))
 //    computed in float, plus bias = zp_out - (int)(zp_in * in_scale / out_scale +- 0.5f).
-// The golden evaluator uses mean_int8_reference (the reference semantics this simulator follows).
+// The golden evaluator uses mean_int8_reference with TfliteKernels::Reference (the current reference
+// semantics) and mean_int8_hw_optimized for that shape with TfliteKernels::Builtin, which is what the
+// real interpreter of tests/data/tflite_ops computed bit for bit.
 #include <cstdint>
 #include <vector>
 

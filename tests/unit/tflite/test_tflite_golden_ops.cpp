@@ -80,7 +80,7 @@ TEST_CASE("depthwise filters [1][R][S][C*m] map output channel k to input channe
   CHECK(out.i8 == std::vector<int8_t>{1, 2, 6, 8});  // x0 w0, x0 w1, x1 w2, x1 w3
 }
 
-TEST_CASE("conv requantization follows the rounding mode; fused RELU6 clamps from the output scale") {
+TEST_CASE("conv requantization follows the rounding mode, fused RELU6 clamps from the output scale") {
   OneOp o("CONV_2D", 3);
   const int x = o.tensor("x", TfliteType::Int8, {1, 1, 2, 1}, {1.0f});
   const int w = o.tensor("w", TfliteType::Int8, {1, 1, 1, 1}, {0.25f}, {0}, bytes_of<int8_t>({1}));

@@ -47,8 +47,9 @@ std::vector<TensorValue> eval_tflite_model(const TfliteModel& m, const std::vect
 // InputError if it holds none.
 TensorValue tflite_constant(const TfliteModel& m, int tensor_index);
 
-// UNIDIRECTIONAL_SEQUENCE_LSTM, implemented in sim/driver/tflite_lstm.cpp (branch tflm-lstm); this
-// branch links a stub that throws InputError (sim/driver/tflite_lstm_stub.cpp).
+// UNIDIRECTIONAL_SEQUENCE_LSTM, implemented by branch tflm-lstm (sim/driver/tflite_lstm.h declares it
+// there); until that merge a weak stub that throws InputError links (sim/driver/tflite_lstm_stub.cpp,
+// to be deleted on the merge, with this declaration if tflite_lstm.h keeps the same signature).
 TensorValue eval_tflite_lstm(const TfliteModel& m, const TfliteOperator& op, const TensorValue& input);
 
 }  // namespace npusim

@@ -1,4 +1,11 @@
 # Framework libraries of sim/ that know no accelerator family.
+# Golden evaluation of real .tflite models (TFLite reference-kernel semantics); its own library so the
+# tflite unit tests link it without the rest of the driver.
+# A .tflite model's UNIDIRECTIONAL_SEQUENCE_LSTM with TFLM's kernel (docs/tflm_lstm.md).
+add_library(npusim_tflite_lstm STATIC ${CMAKE_CURRENT_LIST_DIR}/driver/tflite_lstm.cpp)
+target_link_libraries(npusim_tflite_lstm PUBLIC npusim_quant npusim_tflite npusim_common)
+add_library(npusim_tflite_golden STATIC ${CMAKE_CURRENT_LIST_DIR}/driver/tflite_golden.cpp)
+target_link_libraries(npusim_tflite_golden PUBLIC npusim_tflite_lstm npusim_quant npusim_tflite npusim_common)
 add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/driver/driver.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/golden.cpp
@@ -6,7 +13,6 @@ add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/driver/layer_operands.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/model_layer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/recurrent_cells.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/driver/tflite_golden.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/tensor_source.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/vector_unit.cpp
   ${CMAKE_CURRENT_LIST_DIR}/report/report.cpp
@@ -17,7 +23,7 @@ add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/cosim/port_trace.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cosim/vcd_writer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/app/commands.cpp)
-target_link_libraries(npusim_sim PUBLIC npusim_quant npusim_workload npusim_tflite npusim_config npusim_common
+target_link_libraries(npusim_sim PUBLIC npusim_tflite_golden npusim_quant npusim_workload npusim_tflite npusim_config npusim_common
   fmt::fmt nlohmann_json::nlohmann_json CLI11::CLI11 ${CMAKE_DL_LIBS})
 
 target_compile_definitions(npusim_sim PUBLIC
@@ -32,8 +38,3 @@ target_sources(npusim_sim PRIVATE ${CMAKE_CURRENT_LIST_DIR}/cost/synth_area.cpp)
 target_sources(npusim_sim PRIVATE ${CMAKE_CURRENT_LIST_DIR}/cost/tech_scaling.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cost/tech_table.cpp ${CMAKE_CURRENT_LIST_DIR}/cost/cost_model.cpp)
 
-# A .tflite model's UNIDIRECTIONAL_SEQUENCE_LSTM with TFLM's kernel (docs/tflm_lstm.md); its own library
-# so the tflite unit tests link it without the rest of the driver.
-add_library(npusim_tflite_lstm STATIC ${CMAKE_CURRENT_LIST_DIR}/driver/tflite_lstm.cpp)
-target_link_libraries(npusim_tflite_lstm PUBLIC npusim_quant npusim_tflite npusim_common)
-target_link_libraries(npusim_sim PUBLIC npusim_tflite_lstm)

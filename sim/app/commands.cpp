@@ -202,6 +202,15 @@ int main(int argc, char** argv) {
                   "conv/fc requantization: double (TFLite reference kernels) or single (runtimes built with "
                   "TFLITE_SINGLE_ROUNDING)")
       ->check(CLI::IsMember({"single", "double"}));
+  std::string kernels = "reference", lstm = "tflm";
+  run->add_option("--kernels", kernels,
+                  "a model's golden kernels where TFLite's differ: reference (register_ref) or builtin (the default "
+                  "optimized kernels on x86/wasm: conv/fc round once through ruy, table softmax)")
+      ->check(CLI::IsMember({"reference", "builtin"}));
+  run->add_option("--lstm", lstm,
+                  "a model's integer LSTM: tflm (TFLite Micro), tflite, or tflite-2021 (before TFLite's hidden "
+                  "zero-point fix)")
+      ->check(CLI::IsMember({"tflm", "tflite", "tflite-2021"}));
   run->add_option("--output", output_npy, "write the network's final tensor here (.npy)");
   bool independent = false;
   run->add_flag("--independent", independent,
@@ -277,6 +286,8 @@ int main(int argc, char** argv) {
   opts.dump_dir = dump_dir;
   opts.independent = independent;
   opts.rounding = rounding;
+  opts.kernels = kernels;
+  opts.lstm = lstm;
   if (!dump_dir.empty()) {
     std::error_code ec;
     std::filesystem::create_directories(dump_dir, ec);

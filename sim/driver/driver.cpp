@@ -1,5 +1,6 @@
 #include "sim/driver/driver.h"
 
+#include <fmt/format.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -8,8 +9,6 @@
 #include <cmath>
 #include <filesystem>
 
-#include <fmt/format.h>
-
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
 #include "sim/cost/cost_model.h"
@@ -17,9 +16,9 @@
 #include "sim/driver/golden.h"
 #include "sim/driver/layer_operands.h"
 #include "sim/driver/model_layer.h"
-#include "sim/driver/tflite_golden.h"
-#include "sim/driver/tensor_source.h"
 #include "sim/driver/quant_choice.h"
+#include "sim/driver/tensor_source.h"
+#include "sim/driver/tflite_golden.h"
 #include "sim/driver/vector_unit.h"
 #include "sim/family/registry.h"
 #include "sim/quant/accumulate.h"
@@ -38,9 +37,12 @@ namespace {
 
 // Memory a layer's tensors need (input, output, weights, int32 accumulators, the family's operands).
 int64_t layer_bytes(const Layer& l, int64_t family_bytes) {
-  const int64_t in = Tensor<int8_t>::count(layer_input_shape(l)), out = Tensor<int8_t>::count(layer_output_shape(l));
+  const int64_t in = Tensor<int8_t>::count(layer_input_shape(l)),
+                out = Tensor<int8_t>::count(layer_output_shape(l));
   const int64_t w = l.on_array() || l.is_recurrent() ? Tensor<int8_t>::count(layer_weight_shape(l)) : 0;
-  const int64_t acc = l.on_array() ? 4 * out : l.is_recurrent() ? 16 * l.seq_len * l.batch * l.hidden_size : 0;
+  const int64_t acc = l.on_array()       ? 4 * out
+                      : l.is_recurrent() ? 16 * l.seq_len * l.batch * l.hidden_size
+                                         : 0;
   return in + 2 * out + w + 2 * acc + family_bytes;
 }
 
@@ -56,13 +58,14 @@ int64_t memory_limit_bytes() {
 void as_input(const Layer& l, QTensor& q, const std::vector<int64_t>& shape, const std::string& producer) {
   std::vector<int64_t>& have = q.is_float ? q.real.shape : q.t.shape;
   if (Tensor<int8_t>::count(shape) != Tensor<int8_t>::count(have))
-    throw InputError(layer_where(l) + ": reads " + quant::shape_str(shape) + " but '" + producer + "' wrote " +
-                     quant::shape_str(have));
+    throw InputError(layer_where(l) + ": reads " + quant::shape_str(shape) + " but '" + producer +
+                     "' wrote " + quant::shape_str(have));
   have = shape;
 }
 
 bool is_activation(const TfliteModel& m, int t) {
-  return t >= 0 && !m.tensors[static_cast<size_t>(t)].has_data() && !m.tensors[static_cast<size_t>(t)].is_variable;
+  return t >= 0 && !m.tensors[static_cast<size_t>(t)].has_data() &&
+         !m.tensors[static_cast<size_t>(t)].is_variable;
 }
 
 std::vector<int64_t> tensor_shape(const TfliteModel& m, int t) {
@@ -106,7 +109,8 @@ QTensor from_value(const TensorValue& v, const std::string& where) {
   } else if (v.type == DType::Int8) {
     q.t = v.as_i8();
   } else {
-    throw InputError(where + ": produces " + dtype_name(v.type) + "; tensors between layers must be int8 or float32");
+    throw InputError(where + ": produces " + dtype_name(v.type) +
+                     "; tensors between layers must be int8 or float32");
   }
   return q;
 }
@@ -135,7 +139,8 @@ double density(const QTensor& q) {
 
 std::string npy_name(const std::string& dir, const std::string& layer) {
   std::string f;
-  for (char c : layer) f += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') ? c : '_';
+  for (char c : layer)
+    f += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-') ? c : '_';
   return (std::filesystem::path(dir) / (f + ".npy")).string();
 }
 
@@ -151,22 +156,24 @@ nlohmann::json error_statistics(const TensorI8& out, const TensorI8& golden) {
     changed += d != 0;
   }
   const double count = static_cast<double>(std::max<int64_t>(n, 1));
-  return {{"mean_abs_error_lsb", sum / count}, {"max_abs_error_lsb", max}, {"changed_fraction", changed / count}};
+  return {
+      {"mean_abs_error_lsb", sum / count}, {"max_abs_error_lsb", max}, {"changed_fraction", changed / count}};
 }
 
 bool compare_outputs(const TensorI32& acc, const TensorI8& out, const TensorI32& golden_acc,
                      const TensorI8& golden_out, std::string* note) {
   if (acc.size() != golden_acc.size() || out.size() != golden_out.size()) {
     *note = "MISMATCH: the accelerator returned " + std::to_string(acc.size()) + " accumulators and " +
-            std::to_string(out.size()) + " outputs, golden has " + std::to_string(golden_acc.size()) + " and " +
-            std::to_string(golden_out.size());
+            std::to_string(out.size()) + " outputs, golden has " + std::to_string(golden_acc.size()) +
+            " and " + std::to_string(golden_out.size());
     return false;
   }
   const int64_t K = golden_acc.shape.empty() ? 1 : golden_acc.shape.back();
   for (int64_t i = 0; i < golden_acc.size(); ++i)
     if (acc[i] != golden_acc[i]) {
-      *note = "MISMATCH: accumulator of output row " + std::to_string(i / K) + " channel " + std::to_string(i % K) +
-              ": golden " + std::to_string(golden_acc[i]) + ", accelerator " + std::to_string(acc[i]);
+      *note = "MISMATCH: accumulator of output row " + std::to_string(i / K) + " channel " +
+              std::to_string(i % K) + ": golden " + std::to_string(golden_acc[i]) + ", accelerator " +
+              std::to_string(acc[i]);
       return false;
     }
   for (int64_t i = 0; i < golden_out.size(); ++i)
@@ -189,7 +196,8 @@ std::string shape_string(const Layer& l) {
     case OpType::Gru:
       return s(l.input_size) + "->" + s(l.hidden_size) + " x" + s(l.seq_len);
     default: {
-      std::string r = s(l.H) + "x" + s(l.W) + "x" + s(l.C) + "->" + s(l.out_h) + "x" + s(l.out_w) + "x" + s(l.K);
+      std::string r =
+          s(l.H) + "x" + s(l.W) + "x" + s(l.C) + "->" + s(l.out_h) + "x" + s(l.out_w) + "x" + s(l.K);
       if (l.op != OpType::Add) r += " k" + s(l.R) + "x" + s(l.S) + "/" + s(l.stride_h);
       if (l.groups > 1) r += " g" + s(l.groups);
       return r;
@@ -224,6 +232,22 @@ class Executor {
   // Final output of the model without the family's changes (DBB weights, DAP) against the run's output.
   nlohmann::json compare_with_unchanged_model() const;
   bool runs_on_array(const Layer& l) const { return l.on_array() || l.is_recurrent(); }
+  // The golden semantics options (--rounding, --kernels, --lstm).
+  quant::Rounding rounding() const {
+    return opts_.rounding == "single" ? quant::Rounding::Single : quant::Rounding::Double;
+  }
+  TfliteKernels kernels() const {
+    return opts_.kernels == "builtin" ? TfliteKernels::Builtin : TfliteKernels::Reference;
+  }
+  quant::LstmReference lstm() const {
+    return opts_.lstm == "tflite"        ? quant::LstmReference::Tflite
+           : opts_.lstm == "tflite-2021" ? quant::LstmReference::TfliteLegacy
+                                         : quant::LstmReference::Tflm;
+  }
+  quant::Requant model_requant(const Layer& l) const {
+    return tflite_gemm_requant(*model_, model_->operators.at(static_cast<size_t>(l.model_op)), rounding(),
+                               kernels());
+  }
   void check_memory(const Layer& l, const LayerMapping* m) const;
   void finish(RunReport& rep, const cost::AreaReport& area) const;
 
@@ -310,27 +334,34 @@ void Executor::check_memory(const Layer& l, const LayerMapping* m) const {
   if (!values_) return;
   const int64_t need = layer_bytes(l, m ? m->working_bytes() : 0), have = memory_limit_bytes();
   if (need > have)
-    throw InputError(layer_where(l) + ": its tensors need about " + std::to_string(need) + " bytes, more than the " +
-                     std::to_string(have) + " bytes available; run it with --fast (closed forms, no tensors)");
+    throw InputError(layer_where(l) + ": its tensors need about " + std::to_string(need) +
+                     " bytes, more than the " + std::to_string(have) +
+                     " bytes available; run it with --fast (closed forms, no tensors)");
 }
 
-LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out, bool simulate) {
+LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>& in, QTensor* out,
+                                     bool simulate) {
   const bool report = simulate;
   const auto mapping = family_.map_layer(arch_, l, opts_.mapping);
   if (!values_) {
     LayerOperands ops;
     ops.layer = &l;
     ops.values = false;
-    if (l.from_model() && l.is_recurrent()) ops.cell = model_cell(l, *model_);
+    if (l.from_model() && l.is_recurrent()) ops.cell = model_cell(l, *model_, lstm());
     LayerOutcome o = mapping->estimate(ops);
     o.stats.verify_note = "--fast: no values computed";
     return std::move(o.stats);
   }
   int64_t changed = -1;
-  PreparedLayer p = !l.from_model()     ? prepare_layer(l, *mapping, in.at(0), opts_.seed, symmetric_)
-                    : l.is_recurrent() ? prepare_model_recurrent(l, *model_, *mapping, in.at(0), &changed)
-                                       : prepare_model_layer(l, *model_, *mapping, in.at(0), &changed);
-  // ROUNDING-MERGE: --rounding single goes into p.ops.requant here.
+  PreparedLayer p = !l.from_model() ? prepare_layer(l, *mapping, in.at(0), opts_.seed, symmetric_)
+                    : l.is_recurrent()
+                        ? prepare_model_recurrent(l, *model_, *mapping, in.at(0), lstm(), &changed)
+                        : prepare_model_layer(l, *model_, *mapping, in.at(0), model_requant(l), &changed);
+  if (!l.from_model() && opts_.rounding == "single") {
+    p.ops.requant.rounding = quant::Rounding::Single;
+    p.golden_out.t = requantize_all(p.golden_acc, p.ops.requant);
+    p.golden_out.t.shape = layer_output_shape(l);
+  }
   if (changed >= 0 && report) {
     weights_changed_ += changed;
     weights_total_ += p.ops.weights.size();
@@ -348,8 +379,8 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
     out->t = std::move(o.out);  // what the accelerator computed flows on
     out->t.shape = layer_output_shape(l);
   }
-  st.saturated_fraction = saturated_fraction(out->t, l.a_bits,
-                                             l.from_model() ? std::optional<int32_t>(out->zero_point) : std::nullopt);
+  st.saturated_fraction = saturated_fraction(
+      out->t, l.a_bits, l.from_model() ? std::optional<int32_t>(out->zero_point) : std::nullopt);
   st.input_density = density(in.at(0));
   st.weights_changed = changed;
   st.weights_total = changed >= 0 ? p.ops.weights.size() : 0;
@@ -359,12 +390,13 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
   return st;
 }
 
-std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping& seg, const std::vector<QTensor>& in,
-                                              std::vector<QTensor>* outs) {
+std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping& seg,
+                                              const std::vector<QTensor>& in, std::vector<QTensor>* outs) {
   const size_t n = seg.size();
   for (size_t j = 1; j < n; ++j) {
     const Layer& l = net_.layers[first + j];
-    if (first + j >= net_.layers.size() || l.inputs != std::vector<std::string>{net_.layers[first + j - 1].name})
+    if (first + j >= net_.layers.size() ||
+        l.inputs != std::vector<std::string>{net_.layers[first + j - 1].name})
       throw InputError(layer_where(l) + ": family " + arch_.family + " fuses it into a segment with '" +
                        net_.layers[first].name + "', but it does not read the layer before it");
   }
@@ -375,21 +407,24 @@ std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping
     ops[j].values = values_;
     if (!values_) continue;
     // Inside the segment each layer's operands follow from its predecessor's golden output.
-    prepared.push_back(prepare_layer(net_.layers[first + j], seg.layer(j), j == 0 ? in.at(0) : prepared.back().golden_out,
-                                     opts_.seed, symmetric_));
+    prepared.push_back(prepare_layer(net_.layers[first + j], seg.layer(j),
+                                     j == 0 ? in.at(0) : prepared.back().golden_out, opts_.seed, symmetric_));
     ops[j] = prepared.back().ops;
   }
   const bool simulate = values_ && !opts_.fast;
   std::vector<LayerOutcome> outcomes = simulate ? seg.simulate(*hw_, ops) : seg.estimate(ops);
-  if (outcomes.size() != n) throw std::logic_error("segment returned " + std::to_string(outcomes.size()) + " outcomes");
-  if (simulate && outcomes.back().out.size() == 0) throw std::logic_error("segment did not return its output");
+  if (outcomes.size() != n)
+    throw std::logic_error("segment returned " + std::to_string(outcomes.size()) + " outcomes");
+  if (simulate && outcomes.back().out.size() == 0)
+    throw std::logic_error("segment did not return its output");
   std::vector<LayerStats> stats;
   outs->assign(n, QTensor{});
   for (size_t j = n; j-- > 0;) {
     const Layer& l = net_.layers[first + j];
     LayerOutcome& o = outcomes[j];
     if (!simulate) {
-      o.stats.verify_note = values_ ? "--fast: values from the golden ops, not simulated" : "--fast: no values computed";
+      o.stats.verify_note =
+          values_ ? "--fast: values from the golden ops, not simulated" : "--fast: no values computed";
       if (values_) (*outs)[j] = prepared[j].golden_out;
     } else if (o.out.size() > 0) {
       const QTensor q = prepared[j].golden_out;
@@ -401,10 +436,12 @@ std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping
       // Not exposed: checked through the segment's output, which depends on it.
       const bool last_ok = stats.empty() ? false : stats.front().verified;
       o.stats.verified = last_ok;
-      o.stats.verify_note = "inside segment " + net_.layers[first].name + ".." + net_.layers[first + n - 1].name +
-                            ": checked through the segment's output";
+      o.stats.verify_note = "inside segment " + net_.layers[first].name + ".." +
+                            net_.layers[first + n - 1].name + ": checked through the segment's output";
       o.stats.notes.push_back(o.stats.verify_note);
-      (*outs)[j] = prepared[j].golden_out;  // only used if another layer reads it (it cannot differ if the output matches)
+      (*outs)[j] =
+          prepared[j]
+              .golden_out;  // only used if another layer reads it (it cannot differ if the output matches)
     }
     o.stats.family["segment"] = {{"first", net_.layers[first].name}, {"layers", n}, {"index", j}};
     if (values_) o.stats.saturated_fraction = saturated_fraction((*outs)[j].t, l.a_bits);
@@ -429,14 +466,16 @@ LayerStats Executor::run_vector_layer(const Layer& l, const std::vector<QTensor>
     out->zero_point = in[0].zero_point;
     const quant::ConvGeom g = quant::conv_geom(l);
     if (l.batch == 1) {
-      out->t = l.op == OpType::MaxPool ? quant::max_pool(in[0].t, g, lo, hi) : quant::avg_pool(in[0].t, g, lo, hi);
+      out->t =
+          l.op == OpType::MaxPool ? quant::max_pool(in[0].t, g, lo, hi) : quant::avg_pool(in[0].t, g, lo, hi);
     } else {
       out->t = TensorI8(layer_output_shape(l));
       const int64_t img = l.H * l.W * l.C, o = l.out_h * l.out_w * l.K;
       for (int64_t b = 0; b < l.batch; ++b) {
         TensorI8 one({l.H, l.W, l.C});
         std::copy_n(&in[0].t[b * img], img, one.data.begin());
-        const TensorI8 r = l.op == OpType::MaxPool ? quant::max_pool(one, g, lo, hi) : quant::avg_pool(one, g, lo, hi);
+        const TensorI8 r =
+            l.op == OpType::MaxPool ? quant::max_pool(one, g, lo, hi) : quant::avg_pool(one, g, lo, hi);
         std::copy_n(r.data.begin(), o, out->t.data.begin() + b * o);
       }
     }
@@ -455,15 +494,15 @@ LayerStats Executor::run_model_op(const Layer& l, const std::vector<QTensor>& in
     st.verify_note = "vector unit: values are the golden op's (TFLite reference kernel)";
   } else {
     st.unit = "host";
-    st.verify_note = "host: the golden op (TFLite reference kernel); not in the accelerator's cycles or energy";
+    st.verify_note =
+        "host: the golden op (TFLite reference kernel); not in the accelerator's cycles or energy";
   }
   if (!values_) return st;
   const TfliteOperator& op = model_->operators.at(static_cast<size_t>(l.model_op));
   std::vector<TensorValue> values;
   size_t k = 0;
   for (int t : op.inputs) values.push_back(is_activation(*model_, t) ? to_value(in.at(k++)) : TensorValue{});
-  const quant::Rounding r = opts_.rounding == "single" ? quant::Rounding::Single : quant::Rounding::Double;
-  *out = from_value(eval_tflite_op(*model_, op, values, r), layer_where(l));
+  *out = from_value(eval_tflite_op(*model_, op, values, rounding(), kernels(), lstm()), layer_where(l));
   as_input(l, *out, graph::output_shape(l), l.name);
   if (!out->is_float) st.saturated_fraction = saturated_fraction(out->t, 8, out->zero_point);
   if (!in.empty()) st.input_density = density(in[0]);
@@ -493,9 +532,9 @@ QTensor Executor::model_input() const {
   const TensorValue v = quant::read_npy_value(opts_.input_npy);
   const DType want = is_float ? DType::Float32 : DType::Int8;
   if (v.type != want || v.shape != shape)
-    throw InputError(fmt::format("{}: --input must be {} {} (the input '{}' of {}), got {} {}", opts_.input_npy,
-                                 dtype_name(want), quant::shape_str(shape), T.name, original_->path, dtype_name(v.type),
-                                 quant::shape_str(v.shape)));
+    throw InputError(fmt::format("{}: --input must be {} {} (the input '{}' of {}), got {} {}",
+                                 opts_.input_npy, dtype_name(want), quant::shape_str(shape), T.name,
+                                 original_->path, dtype_name(v.type), quant::shape_str(v.shape)));
   if (is_float) {
     x.real.shape = shape;
     x.real.data = v.f32;
@@ -506,13 +545,14 @@ QTensor Executor::model_input() const {
 }
 
 nlohmann::json Executor::compare_with_unchanged_model() const {
-  const quant::Rounding r = opts_.rounding == "single" ? quant::Rounding::Single : quant::Rounding::Double;
-  const std::vector<TensorValue> all = eval_tflite_model(*original_, {to_value(network_input_)}, r);
+  const std::vector<TensorValue> all =
+      eval_tflite_model(*original_, {to_value(network_input_)}, rounding(), kernels(), lstm());
   const QTensor ref = from_value(all.at(static_cast<size_t>(original_->outputs.at(0))), original_->path);
   nlohmann::json j;
   if (ref.is_float || last_.is_float) {
     double max = 0;
-    for (int64_t i = 0; i < ref.real.size(); ++i) max = std::max(max, std::fabs(double{ref.real[i]} - last_.real[i]));
+    for (int64_t i = 0; i < ref.real.size(); ++i)
+      max = std::max(max, std::fabs(double{ref.real[i]} - last_.real[i]));
     j["max_abs_difference"] = max;
     return j;
   }
@@ -537,7 +577,8 @@ RunReport Executor::run() {
   if (!opts_.only_layer.empty()) {
     for (size_t i = 0; i < net_.layers.size(); ++i)
       if (net_.layers[i].name == opts_.only_layer) only = i;
-    if (only == net_.layers.size()) throw InputError(net_.source + ": no layer named '" + opts_.only_layer + "'");
+    if (only == net_.layers.size())
+      throw InputError(net_.source + ": no layer named '" + opts_.only_layer + "'");
   }
   model_ = original_ = net_.model.get();
   symmetric_ = family_.symmetric_activations(arch_);
@@ -552,13 +593,18 @@ RunReport Executor::run() {
                                              {"kept_asymmetric", sr.kept}};
   }
   if (model_ && opts_.independent)
-    throw InputError("--independent: " + net_.source + " is a real model; its layers run chained on the model's tensors");
+    throw InputError("--independent: " + net_.source +
+                     " is a real model; its layers run chained on the model's tensors");
   if (opts_.rounding != "double" && opts_.rounding != "single")
     throw InputError("--rounding: '" + opts_.rounding + "' (expected single or double)");
+  if (opts_.kernels != "reference" && opts_.kernels != "builtin")
+    throw InputError("--kernels: '" + opts_.kernels + "' (expected reference or builtin)");
+  if (opts_.lstm != "tflm" && opts_.lstm != "tflite" && opts_.lstm != "tflite-2021")
+    throw InputError("--lstm: '" + opts_.lstm + "' (expected tflm, tflite or tflite-2021)");
   chained_ = net_.chained && !opts_.independent;
   rep.execution = chained_ ? "chained" : "independent";
-  rep.execution_reason = net_.chained ? "--independent: every layer on tensors drawn from the seed"
-                                      : net_.independent_reason;
+  rep.execution_reason =
+      net_.chained ? "--independent: every layer on tensors drawn from the seed" : net_.independent_reason;
   values_ = !opts_.fast || !opts_.output_npy.empty() || !opts_.dump_dir.empty();
   rep.values = values_;
   if (!opts_.input_npy.empty() && !chained_)
@@ -589,16 +635,18 @@ RunReport Executor::run() {
       network_input_ = model_input();
       tensors_[""] = in_quantization(network_input_, *model_, model_->inputs.at(0));
     }
-    QTensor x;
-    x.t = opts_.input_npy.empty()
-              ? load_or_generate(first.act_file, layer_input_shape(first), first.a_bits, first.a_density,
-                                 opts_.seed, "act:" + first.name, first, "network input")
-              : load_or_generate(opts_.input_npy, layer_input_shape(first), first.a_bits, 1.0, opts_.seed, "", first,
-                                 "network input (--input)");
-    Rng z(opts_.seed, "in_zp:input");
-    const auto [lo, hi] = quant::int_range(first.a_bits);
-    x.zero_point = symmetric_ ? 0 : static_cast<int32_t>(z.uniform(lo / 2, hi / 2));
-    if (!model_) tensors_[""] = std::move(x);
+    if (!model_) {
+      QTensor x;
+      x.t = opts_.input_npy.empty()
+                ? load_or_generate(first.act_file, layer_input_shape(first), first.a_bits, first.a_density,
+                                   opts_.seed, "act:" + first.name, first, "network input")
+                : load_or_generate(opts_.input_npy, layer_input_shape(first), first.a_bits, 1.0, opts_.seed,
+                                   "", first, "network input (--input)");
+      Rng z(opts_.seed, "in_zp:input");
+      const auto [lo, hi] = quant::int_range(first.a_bits);
+      x.zero_point = symmetric_ ? 0 : static_cast<int32_t>(z.uniform(lo / 2, hi / 2));
+      tensors_[""] = std::move(x);
+    }
   }
   for (size_t i = 0; i < net_.layers.size() && i <= only;) {
     const Layer& l = net_.layers[i];
@@ -614,14 +662,15 @@ RunReport Executor::run() {
       std::vector<QTensor> outs;
       std::vector<LayerStats> stats = run_segment(i, *seg, in, &outs);
       for (size_t j = 0; j < stats.size(); ++j) {
-        if (values_ && j + 1 < stats.size()) --readers_left_[net_.layers[i + j].name];  // read inside the segment
+        if (values_ && j + 1 < stats.size())
+          --readers_left_[net_.layers[i + j].name];  // read inside the segment
         record(i + j, std::move(stats[j]), std::move(outs[j]), true, rep);
       }
       i += stats.size();
       continue;
     }
     QTensor out;
-    LayerStats st = runs_on_array(l)  ? run_array_layer(l, in, &out, report)
+    LayerStats st = runs_on_array(l) ? run_array_layer(l, in, &out, report)
                     : l.from_model() ? run_model_op(l, in, &out)
                                      : run_vector_layer(l, in, &out);
     record(i, std::move(st), std::move(out), report, rep);
@@ -641,10 +690,16 @@ RunReport Executor::run() {
   }
   if (model_) {
     rep.model["file"] = model_->path;
-    rep.model["semantics"] = "TFLite reference kernels, int8 (LSTM: TFLM integer 8x8->16)";
-    rep.model["rounding"] = opts_.rounding;
+    rep.model["semantics"] = std::string(opts_.kernels == "builtin" ? "TFLite builtin (optimized) kernels"
+                                                                    : "TFLite reference kernels") +
+                             ", int8; LSTM: " + quant::lstm_reference_name(lstm());
+    rep.model["kernels"] = opts_.kernels;
+    rep.model["lstm"] = opts_.lstm;
+    rep.model["rounding"] =
+        opts_.kernels == "builtin" ? "conv/fc single (ruy), depthwise " + opts_.rounding : opts_.rounding;
     rep.model["input"] = opts_.input_npy.empty() ? "uniform int8 from seed stream 'input'" : opts_.input_npy;
-    if (values_ && only + 1 >= net_.layers.size() && (weights_changed_ > 0 || inputs_transformed_ || symmetric_model_))
+    if (values_ && only + 1 >= net_.layers.size() &&
+        (weights_changed_ > 0 || inputs_transformed_ || symmetric_model_))
       rep.model["vs_unchanged_model"] = compare_with_unchanged_model();
     if (weights_total_ > 0) {
       rep.model["weights_changed"] = weights_changed_;
@@ -678,11 +733,13 @@ void Executor::finish(RunReport& rep, const cost::AreaReport& area) const {
       t.not_checked++;
   }
   const int64_t peak = family_.peak_macs_per_cycle(arch_);
-  t.utilization = t.cycles ? static_cast<double>(t.executed_macs) / (static_cast<double>(t.cycles) * peak) : 0.0;
+  t.utilization =
+      t.cycles ? static_cast<double>(t.executed_macs) / (static_cast<double>(t.cycles) * peak) : 0.0;
   t.latency_s = t.cycles / (arch_.clock_mhz * 1e6);
   t.tops = t.latency_s > 0 ? 2.0 * t.macs / t.latency_s / 1e12 : 0.0;
   t.energy_estimated = opts_.fast;
-  t.energy_core_pj = t.energy_pj - (t.energy_by_category_pj.count("DRAM") ? t.energy_by_category_pj.at("DRAM") : 0.0);
+  t.energy_core_pj =
+      t.energy_pj - (t.energy_by_category_pj.count("DRAM") ? t.energy_by_category_pj.at("DRAM") : 0.0);
   // ops per pJ = TOPS/W (1 op/pJ = 1e12 op/J).
   auto per_w = [](double ops, double pj) { return pj > 0 ? ops / pj : 0.0; };
   t.tops_per_w_effective = per_w(2.0 * t.macs, t.energy_pj);

@@ -32,6 +32,12 @@ struct RunOptions {
   // multiply, then rounding right shift) or "single" (one rounding of the 64-bit product, as runtimes built
   // with TFLITE_SINGLE_ROUNDING do).
   std::string rounding = "double";
+  // A real model's golden kernels where TFLite's differ (sim/driver/tflite_golden.h): "reference"
+  // (register_ref.cc) or "builtin" (the default resolver's optimized kernels on x86/wasm: conv/fc requantize
+  // once through ruy, softmax from a float table, ...), and the integer LSTM's arithmetic: "tflm" (TFLM),
+  // "tflite" (TFLite today) or "tflite-2021" (TFLite before its hidden zero-point fix; docs/tflm_lstm.md).
+  std::string kernels = "reference";
+  std::string lstm = "tflm";
 };
 
 struct RunTotals {

@@ -45,43 +45,8 @@ TensorI8 model_weights(const TfliteModel& m, const TfliteOperator& op, const Lay
   return t;
 }
 
-std::pair<int32_t, int32_t> activation_range(TfliteActivation a, float scale, int32_t zp) {
-  // TFLite quantizes the bounds with a float division and TfLiteRound (round half away from zero).
-  auto q = [&](float f) { return zp + static_cast<int32_t>(std::round(f / scale)); };
-  int32_t lo = -128, hi = 127;
-  switch (a) {
-    case TfliteActivation::Relu:
-      lo = std::max(lo, q(0.0f));
-      break;
-    case TfliteActivation::Relu6:
-      lo = std::max(lo, q(0.0f));
-      hi = std::min(hi, q(6.0f));
-      break;
-    case TfliteActivation::ReluN1To1:
-      lo = std::max(lo, q(-1.0f));
-      hi = std::min(hi, q(1.0f));
-      break;
-    case TfliteActivation::None:
-      break;
-    case TfliteActivation::Tanh:
-      throw InputError("fused TANH is only supported inside the LSTM");
-  }
-  return {lo, hi};
-}
-
-quant::Requant model_requant(const TfliteModel& m, const TfliteOperator& op, double input_scale) {
-  const TfliteTensor &w = tensor(m, op.inputs.at(1)), &y = tensor(m, op.outputs.at(0));
-  const double out_scale = y.quant.scales.at(0);
-  std::vector<double> real;
-  for (float ws : w.quant.scales) real.push_back(input_scale * static_cast<double>(ws) / out_scale);
-  quant::Requant rq = quant::make_requant(real, static_cast<int32_t>(y.quant.zero_points.at(0)), 8);
-  std::tie(rq.act_min, rq.act_max) = activation_range(op.options.activation, y.quant.scales[0],
-                                                      static_cast<int32_t>(y.quant.zero_points[0]));
-  return rq;
-}
-
 PreparedLayer prepare_model_layer(const Layer& l, const TfliteModel& m, const LayerMapping& mapping,
-                                  const QTensor& x, int64_t* weights_changed) {
+                                  const QTensor& x, const quant::Requant& rq, int64_t* weights_changed) {
   const TfliteOperator& op = m.operators.at(static_cast<size_t>(l.model_op));
   PreparedLayer p;
   LayerOperands& ops = p.ops;
@@ -98,7 +63,7 @@ PreparedLayer prepare_model_layer(const Layer& l, const TfliteModel& m, const La
   for (int64_t i = 0; i < original.size(); ++i) changed += original[i] != ops.weights[i];
   *weights_changed = changed;
   ops.input_zero_point = x.zero_point;
-  ops.requant = model_requant(m, op, x.scale);
+  ops.requant = rq;
   p.golden_acc = golden_acc(l, mapping.transforms_input() ? mapping.hardware_input(x.t) : x.t, ops.weights,
                             ops.bias, x.zero_point);
   p.golden_out.t = requantize_all(p.golden_acc, ops.requant);
@@ -109,15 +74,18 @@ PreparedLayer prepare_model_layer(const Layer& l, const TfliteModel& m, const La
   return p;
 }
 
-std::shared_ptr<const RecurrentCell> model_cell(const Layer& l, const TfliteModel& m) {
-  const TfliteLstmSetup s = prepare_tflite_lstm(m, m.operators.at(static_cast<size_t>(l.model_op)));
+std::shared_ptr<const RecurrentCell> model_cell(const Layer& l, const TfliteModel& m,
+                                                quant::LstmReference reference) {
+  const TfliteLstmSetup s =
+      prepare_tflite_lstm(m, m.operators.at(static_cast<size_t>(l.model_op)), reference);
   return make_tflm_cell(s.params, s.batch);
 }
 
 PreparedLayer prepare_model_recurrent(const Layer& l, const TfliteModel& m, const LayerMapping& mapping,
-                                      const QTensor& x, int64_t* weights_changed) {
+                                      const QTensor& x, quant::LstmReference reference,
+                                      int64_t* weights_changed) {
   const TfliteOperator& op = m.operators.at(static_cast<size_t>(l.model_op));
-  const TfliteLstmSetup s = prepare_tflite_lstm(m, op);
+  const TfliteLstmSetup s = prepare_tflite_lstm(m, op, reference);
   PreparedLayer p;
   LayerOperands& ops = p.ops;
   ops.layer = &l;

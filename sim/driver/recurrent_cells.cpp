@@ -68,7 +68,9 @@ class TflmLstmCell : public RecurrentCell {
   }
   int64_t ops_per_unit() const override { return kTflmLstmOpsPerUnit; }
   std::unique_ptr<RecurrentCell> fresh() const override { return std::make_unique<TflmLstmCell>(p_, batch_); }
-  std::string semantics() const override { return "TFLM integer LSTM 8x8->16 (docs/tflm_lstm.md)"; }
+  std::string semantics() const override {
+    return std::string(quant::lstm_reference_name(p_.reference)) + " (docs/tflm_lstm.md)";
+  }
 
  private:
   quant::TflmLstmParams p_;

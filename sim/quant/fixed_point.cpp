@@ -1,5 +1,6 @@
 #include "sim/quant/fixed_point.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -8,6 +9,16 @@
 #include "sim/common/error.h"
 
 namespace npusim::quant {
+
+const char* rounding_name(Rounding r) {
+  return r == Rounding::Single ? "single" : "double";
+}
+
+Rounding parse_rounding(const std::string& name) {
+  if (name == "double") return Rounding::Double;
+  if (name == "single") return Rounding::Single;
+  throw InputError("unknown rounding '" + name + "' (expected double or single)");
+}
 
 int32_t saturating_rounding_doubling_high_mul(int32_t a, int32_t b) {
   const bool overflow = a == b && a == std::numeric_limits<int32_t>::min();
@@ -41,6 +52,28 @@ int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shif
   const int32_t shifted =
       static_cast<int32_t>(static_cast<uint32_t>(x) << static_cast<uint32_t>(left_shift));
   return rounding_divide_by_pot(saturating_rounding_doubling_high_mul(shifted, multiplier), right_shift);
+}
+
+int32_t multiply_by_quantized_multiplier(int32_t x, int32_t multiplier, int shift, Rounding rounding) {
+  if (rounding == Rounding::Double) return multiply_by_quantized_multiplier(x, multiplier, shift);
+  if (shift < -31 || shift > 30) {
+    throw std::invalid_argument("multiply_by_quantized_multiplier: single-rounding shift " +
+                                std::to_string(shift) + " outside [-31, 30]");
+  }
+  const int total_shift = 31 - shift;  // in [1, 62]
+  const int64_t round = int64_t{1} << (total_shift - 1);
+  // |x * multiplier| < 2^62, so adding the rounding term cannot overflow int64.
+  const int64_t result = (static_cast<int64_t>(x) * multiplier + round) >> total_shift;
+  return static_cast<int32_t>(
+      std::clamp<int64_t>(result, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
+}
+
+void quantize_multiplier(double real, int32_t* multiplier, int* shift, Rounding rounding) {
+  quantize_multiplier(real, multiplier, shift);
+  if (rounding == Rounding::Single && *shift > 30) {
+    *shift = 30;
+    *multiplier = std::numeric_limits<int32_t>::max();
+  }
 }
 
 void quantize_multiplier(double real, int32_t* multiplier, int* shift) {

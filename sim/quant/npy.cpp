@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <iterator>
 #include <limits>
@@ -55,7 +56,9 @@ struct Header {
 // {'descr': '<i4', 'fortran_order': False, 'shape': (2, 3), }
 class HeaderParser {
  public:
-  HeaderParser(const std::string& path, const std::string& text) : path_(path), s_(text) {}
+  // float32 ('<f4') is accepted only when `float_ok` (read_npy_f32); the integer readers reject it.
+  HeaderParser(const std::string& path, const std::string& text, bool float_ok)
+      : path_(path), s_(text), float_ok_(float_ok) {}
 
   Header parse() {
     std::optional<std::string> descr;
@@ -97,6 +100,7 @@ class HeaderParser {
     } else if (d == "<i4") {
       h.dtype = DType::I32;
     } else if (d == "<f4") {
+      if (!float_ok_) fail("dtype float32, expected integers (int8/int16/int32)");
       h.dtype = DType::F32;
     } else {
       fail("unsupported dtype '" + printable(d) + "' (expected int8/int16/int32/float32)");
@@ -164,6 +168,7 @@ class HeaderParser {
 
   const std::string& path_;
   const std::string& s_;
+  bool float_ok_ = false;
   size_t pos_ = 0;
 };
 
@@ -177,8 +182,10 @@ uint32_t read_le(const unsigned char* p, size_t n) {
   return v;
 }
 
-// Parses the file and returns its values widened to int64 (callers narrow with range checks).
-std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* shape, DType* dtype) {
+// Parses the file and returns its values widened to int64 (callers narrow with range checks); float32
+// elements are returned as their raw bit patterns.
+std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* shape, DType* dtype,
+                              bool float_ok = false) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open file");
   const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -205,7 +212,7 @@ std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* sha
   const size_t header_len = read_le(u + kMagicLen + 2, len_bytes);
   if (bytes.size() - header_start < header_len) fail("truncated header");
   const std::string header_text = bytes.substr(header_start, header_len);
-  const Header h = HeaderParser(path, header_text).parse();
+  const Header h = HeaderParser(path, header_text, float_ok).parse();
 
   int64_t count = 1;
   for (int64_t d : h.shape) {
@@ -234,7 +241,7 @@ std::vector<int64_t> read_npy(const std::string& path, std::vector<int64_t>* sha
       case DType::U8: values[i] = static_cast<uint8_t>(raw); break;
       case DType::I16: values[i] = static_cast<int16_t>(static_cast<uint16_t>(raw)); break;
       case DType::I32: values[i] = static_cast<int32_t>(raw); break;
-      case DType::F32: values[i] = raw; break;  // the bits; read_npy_value reinterprets them
+      case DType::F32: values[i] = raw; break;
     }
   }
   *shape = h.shape;
@@ -282,7 +289,6 @@ TensorI8 read_npy_i8(const std::string& path) {
   std::vector<int64_t> shape;
   DType dtype;
   const std::vector<int64_t> values = read_npy(path, &shape, &dtype);
-  if (dtype == DType::F32) throw InputError(path + ": dtype float32, expected integers (int8)");
   TensorI8 t(shape);
   for (size_t i = 0; i < values.size(); ++i) {
     const int64_t v = values[i];
@@ -299,9 +305,21 @@ TensorI32 read_npy_i32(const std::string& path) {
   std::vector<int64_t> shape;
   DType dtype;
   const std::vector<int64_t> values = read_npy(path, &shape, &dtype);
-  if (dtype == DType::F32) throw InputError(path + ": dtype float32, expected integers");
   TensorI32 t(shape);
   for (size_t i = 0; i < values.size(); ++i) t.data[i] = static_cast<int32_t>(values[i]);
+  return t;
+}
+
+Tensor<float> read_npy_f32(const std::string& path) {
+  std::vector<int64_t> shape;
+  DType dtype;
+  const std::vector<int64_t> values = read_npy(path, &shape, &dtype, true);
+  if (dtype != DType::F32) throw InputError(path + ": integer data, expected float32 ('<f4')");
+  Tensor<float> t(shape);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const auto bits = static_cast<uint32_t>(values[i]);
+    std::memcpy(&t.data[i], &bits, sizeof bits);
+  }
   return t;
 }
 
@@ -318,7 +336,7 @@ void write_npy(const std::string& path, const Tensor<float>& t) {
 TensorValue read_npy_value(const std::string& path) {
   std::vector<int64_t> shape;
   DType dtype;
-  const std::vector<int64_t> values = read_npy(path, &shape, &dtype);
+  const std::vector<int64_t> values = read_npy(path, &shape, &dtype, true);
   TensorValue v;
   v.shape = shape;
   switch (dtype) {

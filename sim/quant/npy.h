@@ -20,6 +20,9 @@ TensorI32 read_npy_i32(const std::string& path);
 // Reads a tensor keeping its element type: int8, int16, int32 or float32 ('<f4'); uint8 is rejected (no
 // model tensor has that type). Scale and zero point are left 0.
 TensorValue read_npy_value(const std::string& path);
+// Reads a little-endian float32 ('<f4') tensor (a QUANTIZE op's float input); the integer readers
+// reject float data, and this one rejects integer data.
+Tensor<float> read_npy_f32(const std::string& path);
 
 // Writes a version 1.0 file (2.0 if the header needs more than 65535 bytes), dtype '|i1' / '<i4'.
 void write_npy(const std::string& path, const TensorI8& t);

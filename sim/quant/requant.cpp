@@ -14,14 +14,16 @@ std::pair<int32_t, int32_t> int_range(int bits) {
   return {-half, half - 1};
 }
 
-Requant make_requant(const std::vector<double>& real_multipliers, int32_t output_zero_point, int bits) {
+Requant make_requant(const std::vector<double>& real_multipliers, int32_t output_zero_point, int bits,
+                     Rounding rounding) {
   if (real_multipliers.empty()) throw InputError("make_requant: no multipliers given");
   Requant rq;
   rq.output_zero_point = output_zero_point;
   rq.multiplier.resize(real_multipliers.size());
   rq.shift.resize(real_multipliers.size());
+  rq.rounding = rounding;
   for (size_t i = 0; i < real_multipliers.size(); ++i) {
-    quantize_multiplier(real_multipliers[i], &rq.multiplier[i], &rq.shift[i]);
+    quantize_multiplier(real_multipliers[i], &rq.multiplier[i], &rq.shift[i], rounding);
   }
   std::tie(rq.act_min, rq.act_max) = int_range(bits);
   return rq;

@@ -12,6 +12,16 @@
 #include "sim/quant/tflm_activation.h"
 
 namespace npusim::quant {
+
+const char* lstm_reference_name(LstmReference r) {
+  switch (r) {
+    case LstmReference::Tflm: return "TFLM integer LSTM 8x8->16";
+    case LstmReference::Tflite: return "TFLite integer LSTM 8x8->16";
+    case LstmReference::TfliteLegacy: return "TFLite integer LSTM 8x8->16 before the 2022 hidden zero-point fix";
+  }
+  return "?";
+}
+
 namespace {
 
 constexpr int kCellGate = 2;

@@ -32,6 +32,8 @@ namespace npusim::quant {
 // subtracted z_h instead of adding it (the tfjs-tflite 0.0.1-alpha.10 interpreter behind
 // tests/data/tflite_ref does so).
 enum class LstmReference { Tflm, Tflite, TfliteLegacy };
+// "TFLM integer LSTM 8x8->16" etc., as reports name the semantics.
+const char* lstm_reference_name(LstmReference r);
 
 constexpr int kLstmGates = 4;  // i, f, c, o
 

@@ -1,6 +1,5 @@
 // TFLite/gemmlowp fixed-point arithmetic, checked against hand-computed values.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -53,9 +52,9 @@ TEST_CASE("rounding_divide_by_pot rounds half away from zero", "[quant][fixed_po
   CHECK(rounding_divide_by_pot(-5, 2) == -1);  // -1.25 -> -1 (plain >> gives -2)
   CHECK(rounding_divide_by_pot(12345, 0) == 12345);
   CHECK(rounding_divide_by_pot(-12345, 0) == -12345);
-  CHECK(rounding_divide_by_pot(kMin, 31) == -1);  // -2^31 / 2^31
-  CHECK(rounding_divide_by_pot(kMax, 31) == 1);   // (2^31 - 1) / 2^31 ~ 1
-  CHECK(rounding_divide_by_pot(1 << 30, 31) == 1);   // 0.5 -> 1
+  CHECK(rounding_divide_by_pot(kMin, 31) == -1);        // -2^31 / 2^31
+  CHECK(rounding_divide_by_pot(kMax, 31) == 1);         // (2^31 - 1) / 2^31 ~ 1
+  CHECK(rounding_divide_by_pot(1 << 30, 31) == 1);      // 0.5 -> 1
   CHECK(rounding_divide_by_pot(-(1 << 30), 31) == -1);  // -0.5 -> -1
   CHECK_THROWS(rounding_divide_by_pot(1, -1));
   CHECK_THROWS(rounding_divide_by_pot(1, 32));
@@ -139,4 +138,57 @@ TEST_CASE("quantize_multiplier matches TFLite QuantizeMultiplier", "[quant][fixe
 
   CHECK_THROWS_AS(q(std::nan("")), npusim::InputError);
   CHECK_THROWS_AS(q(std::numeric_limits<double>::infinity()), npusim::InputError);
+}
+
+TEST_CASE("single rounding (TFLITE_SINGLE_ROUNDING) against double rounding", "[quant][fixed_point]") {
+  const auto S = Rounding::Single, D = Rounding::Double;
+  // -2 * 0.25 = -0.5: single rounds ties up (0), double's second rounding goes away from zero (-1).
+  CHECK(multiply_by_quantized_multiplier(-2, kHalf, -1, S) == 0);
+  CHECK(multiply_by_quantized_multiplier(-2, kHalf, -1, D) == -1);
+  // 3 * 0.125 = 0.375: double rounds 1.5 -> 2 first, then 2 / 4 = 0.5 -> 1; single gives 0.
+  CHECK(multiply_by_quantized_multiplier(3, kHalf, -2, S) == 0);
+  CHECK(multiply_by_quantized_multiplier(3, kHalf, -2, D) == 1);
+  // Agreement away from ties: 1000 * 0.75 = 750, 7 * 1.5 = 10.5 -> 11 (tie up), -7 * 1.5 -> -10 (tie up).
+  CHECK(multiply_by_quantized_multiplier(1000, 1610612736, 0, S) == 750);
+  CHECK(multiply_by_quantized_multiplier(7, 1610612736, 1, S) == 11);
+  CHECK(multiply_by_quantized_multiplier(-7, 1610612736, 1, S) == -10);
+  CHECK(multiply_by_quantized_multiplier(-7, 1610612736, 1, D) == -10);
+  // The double overload is the plain one.
+  CHECK(multiply_by_quantized_multiplier(-6, kHalf, -1, D) ==
+        multiply_by_quantized_multiplier(-6, kHalf, -1));
+  // Single rounding saturates instead of overflowing (TFLite only DCHECKs the range).
+  CHECK(multiply_by_quantized_multiplier(kMax, kMax, 30, S) == kMax);
+  CHECK(multiply_by_quantized_multiplier(kMin, kMax, 30, S) == kMin);
+  CHECK_THROWS(multiply_by_quantized_multiplier(1, kHalf, 31, S));
+  CHECK_THROWS(multiply_by_quantized_multiplier(1, kHalf, -32, S));
+  // Within one unit of the exact product for random operands (single rounding is exact to 0.5).
+  npusim::Rng rng(3, "single");
+  for (int i = 0; i < 5000; ++i) {
+    const auto x = static_cast<int32_t>(rng.uniform(-1000000, 1000000));
+    const auto m = static_cast<int32_t>(rng.uniform(kHalf, kMax));
+    const int shift = static_cast<int>(rng.uniform(-20, 0));
+    const double exact = std::ldexp(static_cast<double>(x) * m, shift - 31);
+    CHECK(std::abs(multiply_by_quantized_multiplier(x, m, shift, S) - exact) <= 0.5);
+  }
+}
+
+TEST_CASE("quantize_multiplier under single rounding clamps shifts above 30", "[quant][fixed_point]") {
+  int32_t m = 0;
+  int shift = 0;
+  quantize_multiplier(std::ldexp(1.0, 31), &m, &shift, Rounding::Double);  // 0.5 * 2^32
+  CHECK(m == kHalf);
+  CHECK(shift == 32);
+  quantize_multiplier(std::ldexp(1.0, 31), &m, &shift, Rounding::Single);
+  CHECK(m == kMax);
+  CHECK(shift == 30);
+  quantize_multiplier(0.75, &m, &shift, Rounding::Single);  // unaffected below the limit
+  CHECK(m == 1610612736);
+  CHECK(shift == 0);
+}
+
+TEST_CASE("rounding names", "[quant][fixed_point]") {
+  CHECK(parse_rounding("double") == Rounding::Double);
+  CHECK(parse_rounding("single") == Rounding::Single);
+  CHECK(std::string(rounding_name(Rounding::Single)) == "single");
+  CHECK_THROWS_AS(parse_rounding("Single"), npusim::InputError);
 }

@@ -183,7 +183,7 @@ TEST_CASE("npy errors name the file", "[quant][npy]") {
     (void)read_npy_i8(dir.file("f4.npy"));
     FAIL("no exception");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()) == dir.file("f4.npy") + ": dtype float32, expected integers (int8)");
+    CHECK(std::string(e.what()) == dir.file("f4.npy") + ": dtype float32, expected integers (int8/int16/int32)");
   }
   // float32 is read as such by read_npy_value (model inputs); float64 is not a model dtype.
   CHECK(read_npy_value(dir.file("f4.npy")).type == DType::Float32);
@@ -232,4 +232,16 @@ TEST_CASE("npy errors name the file", "[quant][npy]") {
   // Writing into a directory that does not exist.
   CHECK_THROWS_WITH(write_npy(dir.file("no/such/dir/x.npy"), TensorI8({1})),
                     Catch::StartsWith(dir.file("no/such/dir/x.npy") + ": "));
+}
+
+TEST_CASE("npy float32 reads", "[quant][npy]") {
+  TempDir dir;
+  const float vals[2] = {1.5f, -0.25f};
+  const std::string data(reinterpret_cast<const char*>(vals), sizeof vals);
+  write_bytes(dir.file("f.npy"), npy_image("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 2), }", data));
+  const Tensor<float> t = read_npy_f32(dir.file("f.npy"));
+  CHECK(t.shape == std::vector<int64_t>{1, 2});
+  CHECK(t.data == std::vector<float>{1.5f, -0.25f});
+  write_bytes(dir.file("i.npy"), npy_image("{'descr': '|i1', 'fortran_order': False, 'shape': (2,), }", "ab"));
+  CHECK_THROWS_AS(read_npy_f32(dir.file("i.npy")), InputError);
 }

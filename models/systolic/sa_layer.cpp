@@ -139,8 +139,8 @@ ArrayJob make_array_job(const Layer& l, const WeightScheme& scheme, const Tensor
   return job;
 }
 
-PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed, const WeightScheme& scheme) {
-  PreparedLayer p;
+PreparedJob prepare_array_layer(const Layer& l, uint64_t seed, const WeightScheme& scheme) {
+  PreparedJob p;
   Rng ar(seed, "act:" + l.name), wr(seed, "wgt:" + l.name), qrng(seed, "qparams:" + l.name);
   const TensorI8 input = quant::random_tensor(layer_input_shape(l), l.a_bits, l.a_density, ar);
   TensorI8 w = quant::random_tensor(layer_weight_shape(l), l.w_bits, l.w_density, wr);
@@ -168,13 +168,13 @@ PreparedLayer prepare_array_layer(const Layer& l, uint64_t seed, const WeightSch
   return p;
 }
 
-PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed, const WeightScheme& scheme) {
+PreparedJob prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed, const WeightScheme& scheme) {
   return prepare_array_layer(gemm_layer("gemm_" + std::to_string(M) + "x" + std::to_string(K) + "x" + std::to_string(N),
                                         M, K, N),
                              seed, scheme);
 }
 
-bool check_layer(const ArrayJobResult& r, const PreparedLayer& p, std::string* note) {
+bool check_layer(const ArrayJobResult& r, const PreparedJob& p, std::string* note) {
   return compare_outputs(r.acc, r.out, p.golden_acc, p.golden_out, note);
 }
 

@@ -40,17 +40,17 @@ ArrayJob make_array_job(const Layer& l, const WeightScheme& scheme, const Tensor
                         const std::vector<int32_t>& bias, int32_t zp_in, const quant::Requant& requant);
 
 // A job with its golden result (tests, benchmarks).
-struct PreparedLayer {
+struct PreparedJob {
   ArrayJob job;
   TensorI32 golden_acc;  // [M][K]
   TensorI8 golden_out;   // [M][K]
 };
 // A layer with tensors and quantization drawn from the seed (streams act:, wgt:, qparams:<layer>).
-PreparedLayer prepare_array_layer(const Layer& layer, uint64_t seed, const WeightScheme& scheme = {});
+PreparedJob prepare_array_layer(const Layer& layer, uint64_t seed, const WeightScheme& scheme = {});
 // A random GEMM (M x K by K x N, int8, from the seed) as an array job with its golden result.
-PreparedLayer prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed, const WeightScheme& scheme = {});
+PreparedJob prepare_gemm(int64_t M, int64_t K, int64_t N, uint64_t seed, const WeightScheme& scheme = {});
 // Bit-exact comparison of a job's accumulators and int8 outputs with golden; `note` says what matched
 // or where the first difference is.
-bool check_layer(const ArrayJobResult& r, const PreparedLayer& p, std::string* note);
+bool check_layer(const ArrayJobResult& r, const PreparedJob& p, std::string* note);
 
 }  // namespace npusim

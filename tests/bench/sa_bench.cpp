@@ -29,7 +29,7 @@ int sc_main(int argc, char* argv[]) {
   l.H = l.W = 56, l.C = 64, l.K = 64, l.R = l.S = 3;
   l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1;
   l.out_h = l.out_w = 56;
-  const PreparedLayer p = prepare_array_layer(l, 1, weight_scheme(arch, l));
+  const PreparedJob p = prepare_array_layer(l, 1, weight_scheme(arch, l));
   // All backends are elaborated up front (one elaboration per process).
   systolic::SaAccelerator model("model", arch, std::make_unique<systolic::SaArrayCore>(shape));
   systolic::SaAccelerator rtl("rtl", arch, std::make_unique<cosim::RtlBlock<systolic::SaArrayBlock>>(shape));

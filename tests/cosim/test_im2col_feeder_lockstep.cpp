@@ -36,7 +36,7 @@ void random_convs(ArchConfig arch, int layers, uint64_t seed) {
   for (int i = 0; i < layers; ++i) {
     Layer l = test::random_conv(rng);
     if (sys(arch).weights.mode != "dense") l.w_nnz = static_cast<int>(rng.uniform(1, sys(arch).tpe_b));
-    const PreparedLayer p = prepare_array_layer(l, seed * 100 + i, weight_scheme(arch, l));
+    const PreparedJob p = prepare_array_layer(l, seed * 100 + i, weight_scheme(arch, l));
     INFO(arch.name << " layer " << i << ": " << l.H << "x" << l.W << "x" << l.C << " -> " << l.K << " kernel "
                    << l.R << "x" << l.S << " stride " << l.stride_h << "," << l.stride_w << " dilation "
                    << l.dilation);
@@ -73,7 +73,7 @@ TEST_CASE("im2col feeder lockstep catches a bank fault in the unit") {
   Layer l = test::random_conv(rng);
   l.H = l.W = 9, l.C = 5, l.K = 4, l.R = l.S = 3, l.stride_h = l.stride_w = 1, l.dilation = 1, l.groups = 1;
   l.pad_top = l.pad_bottom = l.pad_left = l.pad_right = 1, l.batch = 1, l.out_h = l.out_w = 9;
-  const PreparedLayer p = prepare_array_layer(l, 9, weight_scheme(arch, l));
+  const PreparedJob p = prepare_array_layer(l, 9, weight_scheme(arch, l));
   CHECK(test::compare_golden(run_lockstep(arch, p.job).result, p).empty());
   try {
     run_lockstep(arch, p.job, systolic::Im2colFault::Bank);

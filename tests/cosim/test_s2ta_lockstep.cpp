@@ -48,7 +48,7 @@ void random_layers(const ArchConfig& arch, const std::vector<std::pair<int, int>
     Layer l = random_layer(rng, i);
     l.w_nnz = w;
     l.a_nnz = a;
-    const PreparedLayer p = prepare_array_layer(l, seed * 100 + i++, weight_scheme(arch, l));
+    const PreparedJob p = prepare_array_layer(l, seed * 100 + i++, weight_scheme(arch, l));
     INFO(arch.name << " w_nnz " << w << " a_nnz " << a << " layer " << l.C << " channels groups "
                    << l.groups);
     const Run r = run_lockstep(arch, p.job);
@@ -80,7 +80,7 @@ TEST_CASE("s2ta lockstep catches a DAP unit with the wrong tie rule") {
   l.a_bits = 2;  // INT2 activations: magnitudes tie all the time
   l.w_nnz = 4;
   l.a_nnz = 2;
-  const PreparedLayer p = prepare_array_layer(l, 5, weight_scheme(arch, l));
+  const PreparedJob p = prepare_array_layer(l, 5, weight_scheme(arch, l));
   CHECK(test::compare_golden(run_lockstep(arch, p.job).result, p).empty());
   try {
     run_lockstep(arch, p.job, systolic::DapFault::Tie);

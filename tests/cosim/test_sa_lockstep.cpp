@@ -23,7 +23,7 @@ void random_gemms(int rows, int cols, bool ws, int count) {
     int64_t M = rng.uniform(1, 3 * rows + 5), K = rng.uniform(1, 40), N = rng.uniform(1, 3 * cols + 5);
     if (i % 8 == 0) K = 1;
     if (i % 8 == 1) M = rows + 1, N = cols + 1;  // one row/column past the array
-    const PreparedLayer p = prepare_gemm(M, K, N, 7000 + i);
+    const PreparedJob p = prepare_gemm(M, K, N, 7000 + i);
     INFO(arch.name << " GEMM " << M << "x" << K << "x" << N);
     const ArrayJobResult r = test::run_engine(arch, ls, p.job);  // throws DivergenceError on mismatch
     CHECK(test::compare_golden(r, p).empty());
@@ -55,7 +55,7 @@ TEST_CASE("lockstep on a real ResNet-18 layer at reduced spatial size") {
   l.out_h = l.out_w = 7;
   for (bool ws : {false, true}) {
     cosim::Lockstep<systolic::SaArrayBlock> ls({16, 16, ws ? 1 : 0});
-    const PreparedLayer p = prepare_array_layer(l, 42);
+    const PreparedJob p = prepare_array_layer(l, 42);
     const ArrayJobResult r = test::run_engine(test::sa_arch(16, 16, ws, 32), ls, p.job);
     CHECK(test::compare_golden(r, p).empty());
     CHECK(ls.cycles_compared() > 1000);
@@ -66,7 +66,7 @@ namespace {
 
 cosim::Divergence expect_divergence(bool ws, systolic::SaFault fault, int64_t M = 9) {
   cosim::Lockstep<systolic::SaArrayBlock> ls({4, 4, ws ? 1 : 0}, fault);
-  const PreparedLayer p = prepare_gemm(M, 7, 6, 3);
+  const PreparedJob p = prepare_gemm(M, 7, 6, 3);
   try {
     test::run_engine(test::sa_arch(4, 4, ws, 16), ls, p.job);
   } catch (const cosim::DivergenceError& e) {
@@ -116,7 +116,7 @@ void tensor_gemms(const ArchConfig& arch, int count) {
     const int64_t M = rng.uniform(1, 3 * sys(arch).rows * sys(arch).tpe_a + 2), K = rng.uniform(1, 60);
     const int64_t N = rng.uniform(1, 3 * sys(arch).cols * sys(arch).tpe_c + 2);
     const int nnz = sparse ? 1 + i % sys(arch).tpe_b : sys(arch).tpe_b;
-    const PreparedLayer p = prepare_gemm(M, K, N, 9000 + i, WeightScheme{sys(arch).tpe_b, sparse, nnz});
+    const PreparedJob p = prepare_gemm(M, K, N, 9000 + i, WeightScheme{sys(arch).tpe_b, sparse, nnz});
     INFO(arch.name << " nnz " << nnz << " GEMM " << M << "x" << K << "x" << N);
     const ArrayJobResult r = test::run_engine(arch, ls, p.job);
     CHECK(test::compare_golden(r, p).empty());
@@ -142,7 +142,7 @@ TEST_CASE("lockstep sparse 3x5x2 with 2 multipliers at every NNZ") {
 TEST_CASE("lockstep catches a DBB mux-index fault") {
   const ArchConfig arch = test::sta_arch(2, 2, 2, 8, 2, "dbb", 4, 16);
   cosim::Lockstep<systolic::SaArrayBlock> ls(systolic::sa_shape(arch), systolic::SaFault::MuxIdx);
-  const PreparedLayer p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
+  const PreparedJob p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
   try {
     test::run_engine(arch, ls, p.job);
     FAIL("the mux-index fault was not caught");
@@ -155,6 +155,6 @@ TEST_CASE("lockstep catches a DBB mux-index fault") {
 TEST_CASE("lockstep catches an accumulator-clear fault in a tensor PE") {
   const ArchConfig arch = test::sta_arch(2, 2, 2, 8, 2, "dbb", 4, 16);
   cosim::Lockstep<systolic::SaArrayBlock> ls(systolic::sa_shape(arch), systolic::SaFault::AccClear);
-  const PreparedLayer p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
+  const PreparedJob p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
   CHECK_THROWS_AS(test::run_engine(arch, ls, p.job), cosim::DivergenceError);
 }

@@ -22,14 +22,14 @@ TEST_CASE("one elaboration and several jobs and SystemC time equals cycles") {
   systolic::SaAccelerator acc("sa", arch, std::make_unique<systolic::SaArrayCore>(systolic::SaShape{8, 8, 0}));
   int64_t cycles = 0;
   for (int i = 0; i < 3; ++i) {
-    const PreparedLayer p = prepare_gemm(20 + 7 * i, 30 + i, 9 + 5 * i, 50 + i);
+    const PreparedJob p = prepare_gemm(20 + 7 * i, 30 + i, 9 + 5 * i, 50 + i);
     const ArrayJobResult r = acc.run(p.job);
     CHECK(test::compare_golden(r, p).empty());
     cycles += r.stats.cycles;
     CHECK(sc_core::sc_time_stamp() == sc_core::sc_time(2.0 * cycles, sc_core::SC_NS));
   }
   // A job longer than the synchronisation quantum.
-  const PreparedLayer big = prepare_gemm(300, 200, 40, 9);
+  const PreparedJob big = prepare_gemm(300, 200, 40, 9);
   const ArrayJobResult r = acc.run(big.job);
   CHECK(r.stats.cycles > 8192);
   CHECK(test::compare_golden(r, big).empty());

@@ -90,7 +90,7 @@ inline Layer random_conv(Rng& rng) {
 }
 
 // Bit-exact comparison with golden; returns "" or a description of the first difference.
-inline std::string compare_golden(const ArrayJobResult& r, const PreparedLayer& p) {
+inline std::string compare_golden(const ArrayJobResult& r, const PreparedJob& p) {
   for (int64_t i = 0; i < p.golden_acc.size(); ++i)
     if (r.acc[i] != p.golden_acc[i] || r.out[i] != p.golden_out[i])
       return "element " + std::to_string(i) + ": acc " + std::to_string(r.acc[i]) + " vs golden " +

@@ -36,7 +36,7 @@ TEST_CASE("sa engine is bit-exact on random GEMMs in both dataflows") {
     const int64_t M = rng.uniform(1, 40), K = rng.uniform(1, 40), N = rng.uniform(1, 40);
     const ArchConfig arch = test::sa_arch(rows, cols, ws, static_cast<double>(rng.uniform(1, 64)));
     systolic::SaArrayCore core({rows, cols, ws ? 1 : 0});
-    const PreparedLayer p = prepare_gemm(M, K, N, 100 + i);
+    const PreparedJob p = prepare_gemm(M, K, N, 100 + i);
     const ArrayJobResult r = test::run_engine(arch, core, p.job);
     INFO(arch.name << " GEMM " << M << "x" << K << "x" << N);
     CHECK(test::compare_golden(r, p).empty());
@@ -55,7 +55,7 @@ TEST_CASE("sa engine runs real conv layers bit-exactly with groups and stride an
   for (bool ws : {false, true}) {
     const ArchConfig arch = test::sa_arch(4, 3, ws, 8);
     systolic::SaArrayCore core({4, 3, ws ? 1 : 0});
-    const PreparedLayer p = prepare_array_layer(l, 7);
+    const PreparedJob p = prepare_array_layer(l, 7);
     const ArrayJobResult r = test::run_engine(arch, core, p.job);
     CHECK(test::compare_golden(r, p).empty());
   }
@@ -73,7 +73,7 @@ TEST_CASE("fast closed form equals the cycle model on every no-stall case") {
     const int64_t kib = rng.bernoulli(0.3) ? rng.uniform(2, 8) : 256;
     ArchConfig arch = test::sa_arch(rows, cols, ws, bpc, kib);
     systolic::SaArrayCore core({rows, cols, ws ? 1 : 0});
-    PreparedLayer p;
+    PreparedJob p;
     try {
       p = prepare_gemm(M, K, N, 1000 + i);
       (void)mapping::plan_folds(M, K, N, plan_params(rows, cols, ws, kib * 1024, kib * 1024, kib * 1024));
@@ -107,7 +107,7 @@ TEST_CASE("fast closed form equals the cycle model on every no-stall case") {
 }
 
 TEST_CASE("scarce DRAM bandwidth makes the array stall and ample bandwidth does not") {
-  const PreparedLayer p = prepare_gemm(256, 64, 64, 3);
+  const PreparedJob p = prepare_gemm(256, 64, 64, 3);
   systolic::SaArrayCore c1({16, 16, 0}), c2({16, 16, 0});
   const auto fast_run = test::run_engine(test::sa_arch(16, 16, false, 1024), c1, p.job);
   const auto slow_run = test::run_engine(test::sa_arch(16, 16, false, 1), c2, p.job);
@@ -122,7 +122,7 @@ TEST_CASE("scarce DRAM bandwidth makes the array stall and ample bandwidth does 
 TEST_CASE("OS fold timing matches docs/sa_array.md for fill and fold and drain") {
   // One fold, K slices: PE(r,c) emits after edge n0 + K + r + c; the job ends when the tile's DMA
   // write (ceil(bytes / bpc) cycles) completes.
-  const PreparedLayer p = prepare_gemm(4, 10, 3, 1);
+  const PreparedJob p = prepare_gemm(4, 10, 3, 1);
   systolic::SaArrayCore core({4, 3, 0});
   const auto r = test::run_engine(test::sa_arch(4, 3, false, 1e6), core, p.job);
   // prologue: weights (30 B) then activations (40 B) each 1 cycle; fold starts at 2;
@@ -165,7 +165,7 @@ void tensor_case(const ArchConfig& arch, int layer_nnz, uint64_t seed) {
     const int64_t N = rng.uniform(1, 3 * sys(arch).cols * sys(arch).tpe_c + 3);
     WeightScheme ws{sys(arch).tpe_b, sys(arch).weights.mode != "dense",
                     sys(arch).weights.mode == "dense" ? sys(arch).tpe_b : layer_nnz};
-    const PreparedLayer p = prepare_gemm(M, K, N, seed * 100 + i, ws);
+    const PreparedJob p = prepare_gemm(M, K, N, seed * 100 + i, ws);
     const ArrayJobResult r = test::run_engine(arch, core, p.job);
     INFO(arch.name << " layer nnz " << layer_nnz << " GEMM " << M << "x" << K << "x" << N);
     REQUIRE(test::compare_golden(r, p).empty());
@@ -198,7 +198,7 @@ TEST_CASE("VDBB time-unrolled lanes run every NNZ at constant utilization") {
   int k = 0;
   for (int nnz : {2, 6}) {
     systolic::SaArrayCore core(systolic::sa_shape(arch));
-    const PreparedLayer p = prepare_gemm(64, 256, 64, 5, WeightScheme{8, true, nnz});
+    const PreparedJob p = prepare_gemm(64, 256, 64, 5, WeightScheme{8, true, nnz});
     const ArrayJobResult r = test::run_engine(arch, core, p.job);
     CHECK(test::compare_golden(r, p).empty());
     slots_per_cycle[k++] = r.stats.actions.at("mac") * 1000 / r.stats.cycles;
@@ -210,7 +210,7 @@ TEST_CASE("a scalar sa_array and a 1x1x1 tensor configuration are the same hardw
   const ArchConfig a = test::sa_arch(4, 4, false, 8);
   const ArchConfig b = test::sta_arch(4, 4, 1, 1, 1, "dense", 1, 8);
   systolic::SaArrayCore c1(systolic::sa_shape(a)), c2(systolic::sa_shape(b));
-  const PreparedLayer p = prepare_gemm(30, 17, 21, 4);
+  const PreparedJob p = prepare_gemm(30, 17, 21, 4);
   const auto r1 = test::run_engine(a, c1, p.job), r2 = test::run_engine(b, c2, p.job);
   CHECK(r1.stats.cycles == r2.stats.cycles);
   CHECK(r1.acc.data == r2.acc.data);
@@ -246,7 +246,7 @@ TEST_CASE("hardware IM2COL is bit-exact and reads each activation once per kerne
       const WeightScheme ws = weight_scheme(*arch, ln);
       CHECK(ws.hw_im2col == (arch == &arch_hw));
       systolic::SaArrayCore core(systolic::sa_shape(*arch));
-      const PreparedLayer p = prepare_array_layer(ln, 8, ws);
+      const PreparedJob p = prepare_array_layer(ln, 8, ws);
       const ArrayJobResult r = test::run_engine(*arch, core, p.job);
       INFO(arch->name << " im2col " << sys(*arch).im2col);
       CHECK(test::compare_golden(r, p).empty());
@@ -269,13 +269,13 @@ TEST_CASE("hardware IM2COL handles stride 2 and a 1x1 conv (no reduction) bit-ex
   edit_systolic(arch).im2col = "hardware";
   systolic::SaArrayCore core(systolic::sa_shape(arch));
   const Layer s2 = conv3x3(17, 12, 10, 2);
-  const PreparedLayer p = prepare_array_layer(s2, 9, weight_scheme(arch, s2));
+  const PreparedJob p = prepare_array_layer(s2, 9, weight_scheme(arch, s2));
   CHECK(test::compare_golden(test::run_engine(arch, core, p.job), p).empty());
   Layer one = s2;
   one.R = one.S = 1, one.pad_top = one.pad_bottom = one.pad_left = one.pad_right = 0,
   one.stride_h = one.stride_w = 1;
   one.out_h = one.out_w = 17;
-  const PreparedLayer q = prepare_array_layer(one, 9, weight_scheme(arch, one));
+  const PreparedJob q = prepare_array_layer(one, 9, weight_scheme(arch, one));
   const ArrayJobResult r = test::run_engine(arch, core, q.job);
   CHECK(test::compare_golden(r, q).empty());
   // 1x1: each pixel read once per N tile (10 filters on 4 TPE columns x C = 2 -> 2 tiles), as in software.
@@ -310,7 +310,7 @@ TEST_CASE("the IM2COL unit feeds random convolutions bit-exactly and the closed 
     const WeightScheme ws = weight_scheme(arch, l);
     REQUIRE(ws.hw_im2col);
     systolic::SaArrayCore core(systolic::sa_shape(arch));
-    const PreparedLayer p = prepare_array_layer(l, 100 + i, ws);
+    const PreparedJob p = prepare_array_layer(l, 100 + i, ws);
     const ArrayJobResult r = test::run_engine(arch, core, p.job);
     INFO("case " << i << " " << arch.name << " slots " << sys(arch).im2col_slots << " layer " << l.H << "x" << l.W
                  << "x" << l.C << " k" << l.R << "x" << l.S << " s" << l.stride_h << "," << l.stride_w << " d"
@@ -404,7 +404,7 @@ void s2ta_case(const ArchConfig& arch, int w_nnz, int a_nnz, uint64_t seed) {
     l.a_nnz = a_nnz;
     const WeightScheme ws = weight_scheme(arch, l);
     REQUIRE(ws.dap);
-    const PreparedLayer p = prepare_array_layer(l, seed * 10 + i, ws);
+    const PreparedJob p = prepare_array_layer(l, seed * 10 + i, ws);
     INFO(arch.name << " w " << w_nnz << " a " << a_nnz << " layer " << i << " C " << l.C << " groups "
                    << l.groups);
     const ArrayJobResult r = test::run_engine(arch, core, p.job);
@@ -445,7 +445,7 @@ TEST_CASE("S2TA cycles follow the activation NNZ at constant utilization") {
     l.a_nnz = a;
     l.w_nnz = 4;
     systolic::SaArrayCore core(systolic::sa_shape(arch));
-    const PreparedLayer p = prepare_array_layer(l, 3, weight_scheme(arch, l));
+    const PreparedJob p = prepare_array_layer(l, 3, weight_scheme(arch, l));
     const ArrayJobResult r = test::run_engine(arch, core, p.job);
     CHECK(test::compare_golden(r, p).empty());
     cycles[k] = r.stats.cycles;
@@ -462,9 +462,9 @@ TEST_CASE("SA-ZVCG keeps the SA's cycles and counts exactly the MACs with two no
     ArchConfig dense = tensor ? test::sta_arch(3, 2, 2, 8, 2, "dbb", 4) : test::sa_arch(5, 4, false);
     ArchConfig zvcg = dense;
     edit_systolic(zvcg).activations.mode = "zvcg";
-    const PreparedLayer p = prepare_gemm(37, 45, 19, 8, WeightScheme{sys(dense).tpe_b, tensor, tensor ? 3 : 1});
+    const PreparedJob p = prepare_gemm(37, 45, 19, 8, WeightScheme{sys(dense).tpe_b, tensor, tensor ? 3 : 1});
     // Sparse operands: a third of the activations and weights are zero.
-    PreparedLayer q = p;
+    PreparedJob q = p;
     Rng rng(4, "test:zvcg");
     for (auto& g : q.job.groups) {
       for (auto& a : g.A.data)
@@ -579,7 +579,7 @@ TEST_CASE("cost inventory and derived actions follow the array structure") {
   CHECK(muxes == 4 * 2 * 2 * 4 * 7 * 8);  // an 8:1 mux of 8 bits per multiplier
   // Derived actions of a run: one accumulator update per dot product, P - 1 tree adds each.
   systolic::SaArrayCore core(systolic::sa_shape(dbb));
-  const PreparedLayer p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
+  const PreparedJob p = prepare_gemm(9, 40, 7, 3, WeightScheme{8, true, 4});
   const ArrayJobResult r = test::run_engine(dbb, core, p.job);
   const auto& a = r.stats.actions;
   CHECK(a.at("acc_update") * 4 == a.at("mac"));

@@ -13,13 +13,10 @@ layer reads exactly what its producer writes (the loader checks it), and write t
 `inputs` column (producers separated by '|', empty = the previous row):
   - resnet18/50: the 3x3/2 max pool after conv1, the residual add of each block (main path + shortcut),
     the global average pool before fc; a block's downsample reads the block input;
-  - tinymlperf_ic_resnet8: the residual adds L03/L07/L11 and the global average pool L12 (TFLite
-    operator numbering; L13 is a reshape, which the fc's flattening covers);
   - mobilenet_v2: the residual add of each stride-1 block whose input and output channels are equal,
     and the global average pool before fc;
   - alexnet: the 3x3/2 max pools after conv1, conv2, conv5; vgg16: the 2x2/2 max pools of each stage;
-  - mobilenet_v1, tinymlperf_vww (L27), tinymlperf_kws_ds_cnn (L09): the global average pool before
-    the fc.
+  - mobilenet_v1: the global average pool before the fc.
 The geometry of the source rows is never changed.
 
 Usage: python3 workloads/convert_reference.py [--ref DIR] [--out DIR]
@@ -32,9 +29,9 @@ import sys
 
 NETWORKS = [
     "resnet18", "resnet50", "mobilenet_v1", "mobilenet_v2", "vgg16", "alexnet",
-    "tinymlperf_kws_ds_cnn", "tinymlperf_vww_mobilenet_v1_025", "tinymlperf_ic_resnet8",
-    "tinymlperf_ad_fc_autoencoder",
 ]
+# The TinyMLPerf and TFLM networks come from their .tflite files instead (tests/data/models), written by
+# the importer itself: npusim inspect MODEL.tflite --layer-table workloads/NAME.csv (scripts/model-tables).
 
 COLUMNS = ["name", "op", "H", "W", "C", "K", "R", "S", "stride_h", "stride_w",
            "pad_top", "pad_bottom", "pad_left", "pad_right", "groups", "dilation", "out_h", "out_w", "inputs"]

@@ -20,7 +20,7 @@ PY
 layers=$(grep -vc -e '^#' -e '^name,' "$wl")
 dumped=$(ls "$tmp/d1" | wc -l)
 [ "$dumped" = "$layers" ] || { echo "FAIL: $dumped tensors dumped for $layers layers"; exit 1; }
-cmp "$tmp/y1.npy" "$tmp/d1/L14_fc.npy" || { echo "FAIL: --output is not the last layer's tensor"; exit 1; }
+cmp "$tmp/y1.npy" "$tmp/d1/model_dense_MatMul.npy" || { echo "FAIL: --output is not the last layer's tensor"; exit 1; }
 cmp "$tmp/y1.npy" "$tmp/y1b.npy" || { echo "FAIL: same input, different output"; exit 1; }
 if cmp -s "$tmp/y1.npy" "$tmp/y2.npy"; then echo "FAIL: the output does not depend on --input"; exit 1; fi
 "$py" -c "import numpy as np, sys; y = np.load(sys.argv[1]); assert y.dtype == np.int8 and y.size == 10, y.shape" "$tmp/y1.npy"

@@ -12,5 +12,5 @@ while read -r model table; do
   diff <(tail -n +2 "$tmp/t.csv") <(tail -n +2 "$src/workloads/$table.csv") > /dev/null ||
     { echo "workloads/$table.csv differs from what the importer writes for $model.tflite: run scripts/model-tables"; exit 1; }
   n=$((n + 1))
-done < <(sed -n '/^LIST$/,$p' "$src/scripts/model-tables" | sed '1d;/^LIST$/d')
+done < <(sed -n "/<<'LIST'/,/^LIST$/p" "$src/scripts/model-tables" | sed '1d;$d')
 echo "ok: $n model tables in sync"

@@ -189,6 +189,15 @@ bool compare_outputs(const TensorI32& acc, const TensorI8& out, const TensorI32&
 
 std::string shape_string(const Layer& l) {
   auto s = [](int64_t v) { return std::to_string(v); };
+  if (!l.model_in_shape.empty() && !l.is_recurrent()) {
+    // A model's op without conv-style geometry: its tensors' shapes.
+    auto dims = [](const std::vector<int64_t>& v) {
+      std::string r;
+      for (int64_t d : v) r += (r.empty() ? "" : "x") + std::to_string(d);
+      return r.empty() ? std::string("scalar") : r;
+    };
+    return dims(l.model_in_shape) + "->" + dims(l.model_out_shape);
+  }
   switch (l.op) {
     case OpType::Fc:
       return s(l.batch) + "x" + s(l.C) + "->" + s(l.K);

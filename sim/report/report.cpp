@@ -45,15 +45,15 @@ void print_table(std::ostream& os, const RunReport& rep) {
      << (rep.execution == "chained" ? " (each layer reads its producers' outputs as the accelerator computed them)"
                                     : " (" + rep.execution_reason + ")")
      << (rep.values ? "" : "; --fast: no tensor values computed") << "\n";
-  os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7} {:>10} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8} {:>8}\n",
+  os << fmt::format("{:<24} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7} {:>10} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8} {:>8}\n",
                     "layer", "op", "shape", "unit", "macs", "exec_macs", "detail", "cycles", "util_%", "stall_cyc",
                     "sram_rd_kib", "sram_wr_kib", "dram_kib", "energy_uj", "sat_%", "a_dens_%", "verified");
   for (const auto& st : rep.layers) {
     int64_t rd = 0, wr = 0;
     for (const auto& [k, v] : st.sram_read_bytes) rd += v;
     for (const auto& [k, v] : st.sram_write_bytes) wr += v;
-    os << fmt::format("{:<18} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7.1f} {:>10} {:>12} {:>12} {:>10} {:>10.2f} {:>6} {:>8} {:>8}\n",
-                      short_name(st.name, 18), st.op.substr(0, 7), st.shape.substr(0, 30), st.unit, st.macs,
+    os << fmt::format("{:<24} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7.1f} {:>10} {:>12} {:>12} {:>10} {:>10.2f} {:>6} {:>8} {:>8}\n",
+                      short_name(st.name, 24), st.op.substr(0, 7), st.shape.substr(0, 30), st.unit, st.macs,
                       st.executed_macs, st.detail.empty() ? "-" : st.detail, st.cycles, 100.0 * st.utilization,
                       st.stall_cycles, kib(rd), kib(wr), kib(st.dram_bytes()), st.energy_total_pj * 1e-6,
                       percent(st.saturated_fraction), percent(st.input_density), verified_cell(st, rep));
@@ -107,7 +107,7 @@ void print_table(std::ostream& os, const RunReport& rep) {
     os << "verification: none (--fast takes values from the golden ops)\n";
   else
     os << fmt::format(
-        "verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit){}\n",
+        "verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit, host){}\n",
         t.verified, t.failed, t.not_checked,
         t.statistical ? fmt::format(", {} compared as error statistics (inexact hardware)", t.statistical) : "");
   if (rep.lockstep_cycles)

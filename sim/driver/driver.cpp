@@ -371,9 +371,10 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
     p.golden_out.t = requantize_all(p.golden_acc, p.ops.requant);
     p.golden_out.t.shape = layer_output_shape(l);
   }
+  const int64_t n_weights = p.ops.weights.size() + p.ops.recurrent_weights.size();
   if (changed >= 0 && report) {
     weights_changed_ += changed;
-    weights_total_ += p.ops.weights.size();
+    weights_total_ += n_weights;
   }
   inputs_transformed_ = inputs_transformed_ || mapping->transforms_input();
   *out = p.golden_out;
@@ -392,10 +393,10 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
       out->t, l.a_bits, l.from_model() ? std::optional<int32_t>(out->zero_point) : std::nullopt);
   st.input_density = density(in.at(0));
   st.weights_changed = changed;
-  st.weights_total = changed >= 0 ? p.ops.weights.size() : 0;
+  st.weights_total = changed >= 0 ? n_weights : 0;
   if (changed > 0)
     st.notes.push_back(fmt::format("{} of the model's {} weights changed by the design ({:.1f} %)", changed,
-                                   p.ops.weights.size(), 100.0 * changed / p.ops.weights.size()));
+                                   n_weights, 100.0 * changed / n_weights));
   return st;
 }
 

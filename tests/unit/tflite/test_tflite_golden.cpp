@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "sha256.h"
+#include "tests/support/sha256.h"
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
 #include "sim/driver/tflite_golden.h"

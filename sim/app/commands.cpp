@@ -194,9 +194,11 @@ int main(int argc, char** argv) {
   run->add_option("--csv", csv, "write the per-layer CSV here");
   run->add_option("--set", sets, "override an arch key, e.g. --set array.rows=32");
   run->add_option("--layer", layer, "run only this layer");
-  std::string input_npy, output_npy, dump_dir;
-  run->add_option("--input", input_npy,
-                  "network input tensor (.npy; chained workloads; a model's: its input dtype and shape)");
+  std::vector<std::string> input_npys;
+  std::string output_npy, dump_dir;
+  run->add_option("--input", input_npys,
+                  "network input tensor (.npy; chained workloads; a model's: its input dtype and shape, one "
+                  "--input per model input)");
   std::string rounding = "double";
   run->add_option("--rounding", rounding,
                   "conv/fc requantization: double (TFLite reference kernels) or single (runtimes built with "
@@ -281,7 +283,10 @@ int main(int argc, char** argv) {
   opts.only_layer = layer;
   opts.mapping.w_nnz = w_nnz;
   opts.mapping.a_nnz = a_nnz;
-  opts.input_npy = input_npy;
+  if (!input_npys.empty()) {
+    opts.input_npy = input_npys.front();
+    opts.more_inputs.assign(input_npys.begin() + 1, input_npys.end());
+  }
   opts.output_npy = output_npy;
   opts.dump_dir = dump_dir;
   opts.independent = independent;

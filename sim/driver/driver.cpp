@@ -98,6 +98,12 @@ TensorValue to_value(const QTensor& q) {
   return v;
 }
 
+std::vector<TensorValue> model_values(const std::vector<QTensor>& qs) {
+  std::vector<TensorValue> v;
+  for (const QTensor& q : qs) v.push_back(to_value(q));
+  return v;
+}
+
 QTensor from_value(const TensorValue& v, const std::string& where) {
   QTensor q;
   q.scale = v.scale;
@@ -237,7 +243,7 @@ class Executor {
   // A real model's operator that does not run on the array: its golden op (TFLite reference kernel), costed
   // on the vector unit or listed as host.
   LayerStats run_model_op(const Layer& l, const std::vector<QTensor>& in, QTensor* out);
-  QTensor model_input() const;
+  QTensor model_input(size_t k) const;
   // Final output of the model without the family's changes (DBB weights, DAP) against the run's output.
   nlohmann::json compare_with_unchanged_model() const;
   bool runs_on_array(const Layer& l) const { return l.on_array() || l.is_recurrent(); }
@@ -267,7 +273,7 @@ class Executor {
   const TfliteModel* model_ = nullptr;     // the model the run executes
   const TfliteModel* original_ = nullptr;  // the file's model (differs when re-quantized to symmetric)
   std::shared_ptr<const TfliteModel> symmetric_model_;
-  QTensor network_input_;  // in the file's quantization
+  std::vector<QTensor> network_inputs_;  // a model's inputs, in the file's quantization
   int64_t weights_changed_ = 0, weights_total_ = 0;
   bool inputs_transformed_ = false;  // the family changes activations on the way in (e.g. DAP)
   bool chained_ = false, values_ = true, symmetric_ = false;
@@ -519,8 +525,11 @@ LayerStats Executor::run_model_op(const Layer& l, const std::vector<QTensor>& in
   return st;
 }
 
-QTensor Executor::model_input() const {
-  const int index = original_->inputs.at(0);
+QTensor Executor::model_input(size_t k) const {
+  const int index = original_->inputs.at(k);
+  const std::string file = k == 0                             ? opts_.input_npy
+                           : k - 1 < opts_.more_inputs.size() ? opts_.more_inputs[k - 1]
+                                                              : "";
   const TfliteTensor& T = original_->tensors.at(static_cast<size_t>(index));
   const std::vector<int64_t> shape = tensor_shape(*original_, index);
   const bool is_float = T.type == TfliteType::Float32;
@@ -528,9 +537,10 @@ QTensor Executor::model_input() const {
   x.scale = T.quant.scales.empty() ? 0.0 : T.quant.scales[0];
   x.zero_point = T.quant.zero_points.empty() ? 0 : static_cast<int32_t>(T.quant.zero_points[0]);
   x.is_float = is_float;
-  if (opts_.input_npy.empty()) {
-    // Documented default: uniform int8 codes (float models: uniform reals in [-1, 1)) from stream `input`.
-    Rng rng(opts_.seed, "input");
+  if (file.empty()) {
+    // Documented default: uniform int8 codes (float models: uniform reals in [-1, 1)) from stream `input`
+    // (further inputs: `input1`, `input2`, ...).
+    Rng rng(opts_.seed, k == 0 ? std::string("input") : "input" + std::to_string(k));
     if (is_float) {
       x.real = Tensor<float>(shape);
       for (auto& v : x.real.data) v = static_cast<float>(2.0 * rng.uniform01() - 1.0);
@@ -539,12 +549,12 @@ QTensor Executor::model_input() const {
     }
     return x;
   }
-  const TensorValue v = quant::read_npy_value(opts_.input_npy);
+  const TensorValue v = quant::read_npy_value(file);
   const DType want = is_float ? DType::Float32 : DType::Int8;
   if (v.type != want || v.shape != shape)
-    throw InputError(fmt::format("{}: --input must be {} {} (the input '{}' of {}), got {} {}",
-                                 opts_.input_npy, dtype_name(want), quant::shape_str(shape), T.name,
-                                 original_->path, dtype_name(v.type), quant::shape_str(v.shape)));
+    throw InputError(fmt::format("{}: --input must be {} {} (the input '{}' of {}), got {} {}", file,
+                                 dtype_name(want), quant::shape_str(shape), T.name, original_->path,
+                                 dtype_name(v.type), quant::shape_str(v.shape)));
   if (is_float) {
     x.real.shape = shape;
     x.real.data = v.f32;
@@ -556,7 +566,7 @@ QTensor Executor::model_input() const {
 
 nlohmann::json Executor::compare_with_unchanged_model() const {
   const std::vector<TensorValue> all =
-      eval_tflite_model(*original_, {to_value(network_input_)}, rounding(), kernels(), lstm());
+      eval_tflite_model(*original_, model_values(network_inputs_), rounding(), kernels(), lstm());
   const QTensor ref = from_value(all.at(static_cast<size_t>(original_->outputs.at(0))), original_->path);
   nlohmann::json j;
   if (ref.is_float || last_.is_float) {
@@ -617,6 +627,9 @@ RunReport Executor::run() {
       net_.chained ? "--independent: every layer on tensors drawn from the seed" : net_.independent_reason;
   values_ = !opts_.fast || !opts_.output_npy.empty() || !opts_.dump_dir.empty();
   rep.values = values_;
+  if (!model_ && !opts_.more_inputs.empty())
+    throw InputError("--input: " + net_.source +
+                     " has one network input; more than one --input is for models");
   if (!opts_.input_npy.empty() && !chained_)
     throw InputError("--input: " + net_.source + " runs as independent layers (" + rep.execution_reason +
                      "); a network input needs a chained workload");
@@ -642,8 +655,18 @@ RunReport Executor::run() {
       for (const auto& p : l.inputs) readers_left_[p]++;
     const Layer& first = net_.layers.front();
     if (model_) {
-      network_input_ = model_input();
-      tensors_[""] = in_quantization(network_input_, *model_, model_->inputs.at(0));
+      if (opts_.more_inputs.size() + 1 > original_->inputs.size() && !opts_.input_npy.empty())
+        throw InputError(fmt::format("--input: {} files for the {} inputs of {}",
+                                     opts_.more_inputs.size() + 1, original_->inputs.size(),
+                                     original_->path));
+      for (size_t k = 0; k < original_->inputs.size(); ++k) {
+        if (k > 0 && k > opts_.more_inputs.size() && !opts_.input_npy.empty())
+          throw InputError(fmt::format("--input: {} has {} inputs; give one --input per input",
+                                       original_->path, original_->inputs.size()));
+        network_inputs_.push_back(model_input(k));
+        tensors_[network_input_name(k)] =
+            in_quantization(network_inputs_.back(), *model_, model_->inputs.at(k));
+      }
     }
     if (!model_) {
       QTensor x;
@@ -707,7 +730,9 @@ RunReport Executor::run() {
     rep.model["lstm"] = opts_.lstm;
     rep.model["rounding"] =
         opts_.kernels == "builtin" ? "conv/fc single (ruy), depthwise " + opts_.rounding : opts_.rounding;
-    rep.model["input"] = opts_.input_npy.empty() ? "uniform int8 from seed stream 'input'" : opts_.input_npy;
+    std::string input = opts_.input_npy.empty() ? "uniform int8 from seed stream 'input'" : opts_.input_npy;
+    for (const auto& f : opts_.more_inputs) input += ", " + f;
+    rep.model["input"] = input;
     if (values_ && only + 1 >= net_.layers.size() &&
         (weights_changed_ > 0 || inputs_transformed_ || symmetric_model_))
       rep.model["vs_unchanged_model"] = compare_with_unchanged_model();

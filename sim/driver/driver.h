@@ -25,6 +25,7 @@ struct RunOptions {
   std::string only_layer;  // run just this layer (its producers run on the golden ops only)
   MappingOptions mapping;
   std::string input_npy;    // network input (chained networks); empty: drawn from the seed
+  std::vector<std::string> more_inputs;  // a real model's further inputs (its graph inputs 1, 2, ...)
   std::string output_npy;   // write the network's final tensor here
   std::string dump_dir;     // write every layer's output tensor here (<layer>.npy)
   bool independent = false; // run every layer on tensors drawn from the seed even if the graph chains

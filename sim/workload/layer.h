@@ -67,6 +67,9 @@ struct Layer {
 
 // Layer::inputs entry that stands for the network input (written `input` in a workload CSV).
 inline const std::string kNetworkInput;
+// A real model's further graph inputs (k >= 1): "#input1", "#input2", ... ('#' starts no tensor name the
+// executor would meet: layer names come from output tensors).
+inline std::string network_input_name(size_t k) { return k == 0 ? kNetworkInput : "#input" + std::to_string(k); }
 
 struct TfliteModel;
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -48,11 +49,14 @@ def main():
     ref_dir = os.path.dirname(ref_path)
     failures = 0
     for run in ref["runs"]:
-        inp = run["input"] if isinstance(run["input"], str) else run["input"][0]
+        inputs = [run["input"]] if isinstance(run["input"], str) else run["input"]
+        inp = inputs[0]
         by_op = {t["operator"]: t for t in run["tensors"]}
         with tempfile.TemporaryDirectory() as tmp:
-            cmd = [npusim, "run", "--arch", arch, "--workload", model, "--input", os.path.join(ref_dir, inp),
-                   "--dump-tensors", os.path.join(tmp, "t"), "--json", os.path.join(tmp, "r.json"),
+            cmd = [npusim, "run", "--arch", arch, "--workload", model]
+            for f in inputs:
+                cmd += ["--input", os.path.join(ref_dir, f)]
+            cmd += ["--dump-tensors", os.path.join(tmp, "t"), "--json", os.path.join(tmp, "r.json"),
                    "--output", os.path.join(tmp, "out.npy")] + extra
             p = subprocess.run(cmd, capture_output=True, text=True)
             if p.returncode != 0:
@@ -74,8 +78,14 @@ def main():
                     differ.append(f"{layer['model_operator']}:{t['op']}")
             out, _ = npy_data(os.path.join(tmp, "out.npy"))
             final = run["final_outputs"][0]
-            want = bytes((v & 0xFF) for v in final["values"]) if final.get("dtype", "int8") == "int8" else None
-            final_equal = want is None or out == want
+            dtype = final.get("dtype", "int8")
+            if dtype == "int8":
+                want = bytes((v & 0xFF) for v in final["values"])
+            elif dtype == "float32":
+                want = struct.pack("<%df" % len(final["values"]), *final["values"])
+            else:
+                raise SystemExit(f"{ref_path}: final output dtype {dtype} not compared")
+            final_equal = out == want
             print(f"{os.path.basename(model)} {inp}: {equal}/{len(by_op)} tensors equal to the interpreter's, "
                   f"final output {'equal' if final_equal else 'DIFFERENT'}"
                   + (f"; differ: {', '.join(differ)}" if differ else ""))

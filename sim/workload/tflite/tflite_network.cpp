@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -199,16 +200,19 @@ Network network_from_tflite(std::shared_ptr<const TfliteModel> model) {
   const std::string file = m.path.substr(m.path.find_last_of('/') + 1);
   net.name = file.substr(0, file.rfind('.'));
   net.model = model;
-  if (m.inputs.size() != 1 || m.outputs.size() != 1)
+  if (m.inputs.empty() || m.outputs.size() != 1)
     throw InputError(
-        m.path + fmt::format(": the model has {} inputs and {} outputs; npusim runs models with one of each",
+        m.path + fmt::format(": the model has {} inputs and {} outputs; npusim runs models with one output",
                              m.inputs.size(), m.outputs.size()));
-  const TfliteTensor& input = m.tensors.at(static_cast<size_t>(m.inputs[0]));
-  if (input.type != TfliteType::Int8 && input.type != TfliteType::Float32)
-    throw InputError(m.path + ": the model input '" + input.name + "' is " + tflite_type_name(input.type) +
-                     "; npusim runs int8 models (float32 inputs through QUANTIZE)");
-  // Which layer writes each tensor ("" = the network input).
-  std::map<int, std::string> producer{{m.inputs[0], kNetworkInput}};
+  // Which layer writes each tensor (network_input_name(k) for the k-th model input).
+  std::map<int, std::string> producer;
+  for (size_t k = 0; k < m.inputs.size(); ++k) {
+    const TfliteTensor& input = m.tensors.at(static_cast<size_t>(m.inputs[k]));
+    if (input.type != TfliteType::Int8 && input.type != TfliteType::Float32)
+      throw InputError(m.path + ": the model input '" + input.name + "' is " + tflite_type_name(input.type) +
+                       "; npusim runs int8 models (float32 inputs through QUANTIZE)");
+    producer.emplace(m.inputs[k], network_input_name(k));
+  }
   std::set<std::string> names;
   for (const TfliteOperator& op : m.operators) {
     Importer im{m, &op};
@@ -266,7 +270,7 @@ Network network_from_tflite(std::shared_ptr<const TfliteModel> model) {
     net.layers.push_back(std::move(l));
   }
   if (net.layers.empty()) throw InputError(m.path + ": the model has no operators");
-  if (!producer.count(m.outputs[0]) || producer.at(m.outputs[0]) == kNetworkInput)
+  if (!producer.count(m.outputs[0]) || std::count(m.inputs.begin(), m.inputs.end(), m.outputs[0]))
     throw InputError(m.path + ": the model output is not written by any operator");
   if (producer.at(m.outputs[0]) != net.layers.back().name)
     throw InputError(m.path + ": the model output '" + m.tensors[static_cast<size_t>(m.outputs[0])].name +

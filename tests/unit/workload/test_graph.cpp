@@ -339,10 +339,13 @@ TEST_CASE("shipped tables carry their real structure", "[workload][graph]") {
 
   const Network r8 = load_workload(workload("tinymlperf_ic_resnet8.csv"));
   CHECK(count_op(r8, OpType::Add) == 3);
-  CHECK(find_layer(r8, "L03_add").inputs == Names{"L02_conv", "L00_conv"});
-  CHECK(find_layer(r8, "L06_conv").inputs == Names{"L03_add"});
-  CHECK(find_layer(r8, "L11_add").inputs == Names{"L09_conv", "L10_conv"});
-  CHECK(find_layer(r8, "L14_fc").inputs == Names{"L12_avgpool"});
+  // Generated from the model (scripts/model-tables): layer names are its tensors' (ADDs with fused ReLU).
+  CHECK(find_layer(r8, "model/activation_2/Relu").inputs ==
+        Names{"model/activation/Relu", "model/batch_normalization_2/FusedBatchNormV3"});
+  CHECK(find_layer(r8, "model/conv2d_5/BiasAdd").inputs == Names{"model/activation_2/Relu"});
+  CHECK(find_layer(r8, "model/activation_6/Relu").inputs ==
+        Names{"model/conv2d_8/BiasAdd", "model/batch_normalization_6/FusedBatchNormV3"});
+  CHECK(find_layer(r8, "model/dense/MatMul").inputs == Names{"model/average_pooling2d/AvgPool"});
 
   struct Pools {
     const char* file;
@@ -353,8 +356,8 @@ TEST_CASE("shipped tables carry their real structure", "[workload][graph]") {
   for (const Pools& p :
        {Pools{"alexnet.csv", OpType::MaxPool, 3, "pool5"}, Pools{"vgg16.csv", OpType::MaxPool, 5, "pool5"},
         Pools{"mobilenet_v1.csv", OpType::AvgPool, 1, "avgpool"},
-        Pools{"tinymlperf_kws_ds_cnn.csv", OpType::AvgPool, 1, "L09_avgpool"},
-        Pools{"tinymlperf_vww_mobilenet_v1_025.csv", OpType::AvgPool, 1, "L27_avgpool"}}) {
+        Pools{"tinymlperf_kws_ds_cnn.csv", OpType::AvgPool, 1, "functional_1/average_pooling2d/AvgPool"},
+        Pools{"tinymlperf_vww_mobilenet_v1_025.csv", OpType::AvgPool, 1, "model/average_pooling2d/AvgPool"}}) {
     INFO(p.file);
     const Network n = load_workload(workload(p.file));
     CHECK(count_op(n, p.op) == p.count);
@@ -364,6 +367,7 @@ TEST_CASE("shipped tables carry their real structure", "[workload][graph]") {
     REQUIRE(first_fc);
     CHECK(first_fc->inputs == Names{p.before_fc});
   }
-  const Layer& kws_pool = find_layer(load_workload(workload("tinymlperf_kws_ds_cnn.csv")), "L09_avgpool");
+  const Layer& kws_pool = find_layer(load_workload(workload("tinymlperf_kws_ds_cnn.csv")),
+                                    "functional_1/average_pooling2d/AvgPool");
   CHECK((kws_pool.R == 25 && kws_pool.S == 5 && kws_pool.out_h == 1 && kws_pool.out_w == 1));
 }

@@ -1,0 +1,51 @@
+#pragma once
+// The fixed-weight front end of a FixyNN design (DESIGN.md §7, docs/fixynn.md) as one description that
+// both the C++ cycle core (fixed_pipeline_core.*) and the Verilog generator (verilog_gen.*) are built
+// from: stages in order, each with its geometry, its constant weights, bias, requantization and clamp.
+// A depthwise conv followed by a 1x1 conv becomes one fused stage (the paper's depthwise-separable
+// fusion: the 1x1 needs no line buffer).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace npusim::fixynn {
+
+// One convolution of a stage: out[k] = clamp(requant_k(bias[k] + sum (x - input_zero_point) * w)),
+// padded positions contribute nothing (TFLite's conv: equal to padding with the zero point).
+struct FixedConv {
+  int64_t R = 1, S = 1;          // kernel
+  int64_t C = 1, K = 1;          // input / output channels
+  bool depthwise = false;        // K == C, weights [K][R][S][1]
+  std::vector<int8_t> weights;   // OHWI: [K][R][S][C] (depthwise [K][R][S][1])
+  std::vector<int32_t> bias;     // [K]
+  int32_t input_zero_point = 0;
+  std::vector<int32_t> multiplier;  // [K] Q31 mantissas (TFLite QuantizeMultiplier)
+  std::vector<int> shift;           // [K]
+  int32_t output_zero_point = 0;
+  int32_t act_min = -128, act_max = 127;
+};
+
+struct FixedStage {
+  std::string name;               // the layer (for a fused stage: "<dw>+<pw>")
+  std::vector<std::string> layers;  // the workload layers it implements (1 or 2)
+  int64_t H = 1, W = 1;           // input feature map
+  int64_t stride_h = 1, stride_w = 1;
+  int64_t pad_top = 0, pad_left = 0;  // bottom/right padding follows from OH/OW
+  int64_t dilation = 1;
+  int64_t OH = 1, OW = 1;         // output feature map
+  FixedConv first;                // the windowed conv (R x S)
+  bool fused = false;             // a 1x1 conv follows in the same stage
+  FixedConv second;               // the fused 1x1 (R = S = 1), when fused
+  int64_t in_channels() const { return first.C; }
+  int64_t out_channels() const { return fused ? second.K : first.K; }
+  // Rows the line buffer holds: the dilated window's height.
+  int64_t buffer_rows() const { return (first.R - 1) * dilation + 1; }
+};
+
+struct FixedNet {
+  std::vector<FixedStage> stages;
+  int a_bits = 8, w_bits = 8;
+  int adder_pipeline = 0;  // register stages after each stage's output computation (see docs/fixynn.md)
+};
+
+}  // namespace npusim::fixynn

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "sim/common/error.h"
@@ -255,10 +256,32 @@ int main(int argc, char** argv) {
   inspect->add_option("--layer-table", table_path,
                       "also write the model's layers as an npusim workload CSV (its array, pooling and add layers)");
 
+  // Families' own commands: `npusim <family> <command> --option value ...`.
+  std::map<std::string, std::string> family_values;
+  std::vector<std::pair<CLI::App*, const FamilyCommand*>> family_commands;
+  std::vector<std::vector<FamilyCommand>> command_lists;
+  std::string known = "run, cosim, list, area, inspect";
+  std::set<std::string> subcommands = {"run", "cosim", "list", "area", "inspect"};
+  for (const std::string& name : family_names()) {
+    command_lists.push_back(find_family(name)->commands());
+    if (command_lists.back().empty()) continue;
+    auto* fam = app.add_subcommand(name, "commands of the " + name + " family");
+    fam->require_subcommand(1);
+    known += ", " + name;
+    subcommands.insert(name);
+    for (const FamilyCommand& c : command_lists.back()) {
+      auto* sc = fam->add_subcommand(c.name, c.description);
+      for (const auto& [opt, help] : c.options) {
+        auto* o = sc->add_option(opt, family_values[opt], help);
+        if (std::find(c.required.begin(), c.required.end(), opt) != c.required.end()) o->required();
+      }
+      family_commands.emplace_back(sc, &c);
+    }
+  }
+
   if (argc > 1 && argv[1][0] != '-') {
     const std::string sub = argv[1];
-    if (sub != "run" && sub != "cosim" && sub != "list" && sub != "area" && sub != "inspect")
-      throw InputError("unknown subcommand '" + sub + "' (expected run, cosim, list, area or inspect)");
+    if (!subcommands.count(sub)) throw InputError("unknown subcommand '" + sub + "' (expected " + known + ")");
   }
   try {
     app.parse(argc, argv);
@@ -268,6 +291,13 @@ int main(int argc, char** argv) {
     std::cerr << "npusim: error: " << e.what() << "\n";
     return 2;
   }
+  for (const auto& [sc, c] : family_commands)
+    if (*sc) {
+      std::map<std::string, std::string> given;
+      for (const auto& [opt, help] : c->options)
+        if (sc->count(opt)) given[opt] = family_values[opt];
+      return c->run(given);
+    }
   // Bad arguments and unwritable outputs are reported before any simulation time is spent.
   const uint64_t seed = parse_seed(seed_text);
   check_writable("--json", json);

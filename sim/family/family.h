@@ -15,6 +15,8 @@
 // families; a stochastic family in its noise-free mode), else as error statistics (mean and largest
 // |error| in LSB, share of outputs that differ) in the layer's `family.error_vs_golden`.
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -124,6 +126,15 @@ class SegmentMapping {
   virtual std::vector<LayerOutcome> simulate(Hardware& hw, const std::vector<LayerOperands>& ops) const = 0;
 };
 
+// A command a family adds to the CLI as `npusim <family> <name> [--option value ...]` (e.g. FixyNN's RTL
+// generator). Options take one string each; the family validates them (InputError -> exit 2).
+struct FamilyCommand {
+  std::string name, description;
+  std::vector<std::pair<std::string, std::string>> options;  // "--arch" -> help text
+  std::vector<std::string> required;                          // options that must be given
+  std::function<int(const std::map<std::string, std::string>& values)> run;
+};
+
 class Family {
  public:
   virtual ~Family() = default;
@@ -136,6 +147,8 @@ class Family {
   // One line for report headers, e.g. "16x16 os".
   virtual std::string summary(const ArchConfig& arch) const = 0;
   virtual int64_t peak_macs_per_cycle(const ArchConfig& arch) const = 0;
+  // Family-specific CLI commands (none by default).
+  virtual std::vector<FamilyCommand> commands() const { return {}; }
   // Activations must be symmetric (zero point 0), e.g. for hardware that prunes them by magnitude.
   virtual bool symmetric_activations(const ArchConfig& /*arch*/) const { return false; }
   virtual std::unique_ptr<LayerMapping> map_layer(const ArchConfig& arch, const Layer& layer,

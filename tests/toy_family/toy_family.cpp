@@ -2,9 +2,12 @@
 // activations streamed from DRAM once, no RTL. It proves that a family plugs into npusim through
 // sim/family/family.h alone: it is linked into its own copy of the CLI (npusim_toy) with no edit of sim/.
 #include <algorithm>
+#include <iostream>
 
 #include "sim/common/error.h"
+#include "sim/common/output_file.h"
 #include "sim/common/rng.h"
+#include "sim/config/arch_loader.h"
 #include "sim/driver/golden.h"
 #include "sim/family/family.h"
 #include "sim/family/registry.h"
@@ -14,7 +17,7 @@ namespace npusim::toy {
 
 struct ToyConfig : FamilyConfig {
   int64_t buffer_kib = 0;
-  int noise_lsb = 0;  // > 0: outputs off by up to this many LSB (an inexact, stochastic family)
+  int noise_lsb = 0;        // > 0: outputs off by up to this many LSB (an inexact, stochastic family)
   bool fuse_pairs = false;  // run two consecutive layers as one pipelined segment
 };
 
@@ -25,7 +28,8 @@ class ToyMapping final : public LayerMapping {
     LayerOutcome o;
     o.stats.cycles = l_.macs();  // one MAC per cycle
     o.stats.actions["toy_mac"] = l_.macs();
-    o.stats.dram_read_bytes = Tensor<int8_t>::count(layer_input_shape(l_)) + Tensor<int8_t>::count(layer_weight_shape(l_));
+    o.stats.dram_read_bytes =
+        Tensor<int8_t>::count(layer_input_shape(l_)) + Tensor<int8_t>::count(layer_weight_shape(l_));
     o.stats.dram_write_bytes = l_.gemm_m() * l_.K;
     o.stats.sram_read_bytes["buf"] = o.stats.dram_read_bytes;
     o.stats.family["note"] = "toy";
@@ -59,7 +63,8 @@ class ToyMapping final : public LayerMapping {
     o.out = requantize_all(o.acc, ops.requant);
     if (noise_lsb_ > 0) {
       Rng noise(0, "toy_noise:" + l_.name);
-      for (auto& v : o.out.data) v = static_cast<int8_t>(std::clamp<int64_t>(v + noise.uniform(-noise_lsb_, noise_lsb_), -128, 127));
+      for (auto& v : o.out.data)
+        v = static_cast<int8_t>(std::clamp<int64_t>(v + noise.uniform(-noise_lsb_, noise_lsb_), -128, 127));
       o.exact = false;
     }
     return o;
@@ -116,9 +121,29 @@ class ToyFamily final : public Family {
     return c;
   }
   std::string summary(const ArchConfig&) const override { return "1 MAC"; }
-  int64_t peak_macs_per_cycle(const ArchConfig& a) const override { return a.family_as<ToyConfig>().fuse_pairs ? 2 : 1; }
-  std::unique_ptr<LayerMapping> map_layer(const ArchConfig& a, const Layer& l, const MappingOptions&) const override {
-    if (l.is_recurrent()) throw InputError(l.source + ": layer '" + l.name + "': the toy family has no recurrent layers");
+  // A family command, to show the CLI hook: `npusim_toy toy describe --arch A [--out FILE]`.
+  std::vector<FamilyCommand> commands() const override {
+    FamilyCommand c;
+    c.name = "describe";
+    c.description = "print the toy design's summary";
+    c.options = {{"--arch", "arch config YAML"}, {"--out", "also write it to this file"}};
+    c.required = {"--arch"};
+    c.run = [this](const std::map<std::string, std::string>& v) {
+      const ArchConfig arch = load_arch(v.at("--arch"), {});
+      const std::string text = "toy design " + arch.name + ": " + summary(arch) + "\n";
+      std::cout << text;
+      if (v.count("--out")) write_atomically(v.at("--out"), text);
+      return 0;
+    };
+    return {c};
+  }
+  int64_t peak_macs_per_cycle(const ArchConfig& a) const override {
+    return a.family_as<ToyConfig>().fuse_pairs ? 2 : 1;
+  }
+  std::unique_ptr<LayerMapping> map_layer(const ArchConfig& a, const Layer& l,
+                                          const MappingOptions&) const override {
+    if (l.is_recurrent())
+      throw InputError(l.source + ": layer '" + l.name + "': the toy family has no recurrent layers");
     return std::make_unique<ToyMapping>(l, a.family_as<ToyConfig>().noise_lsb);
   }
   std::unique_ptr<SegmentMapping> map_segment(const ArchConfig& a, const Network& net, size_t first,
@@ -133,8 +158,12 @@ class ToyFamily final : public Family {
     if (o.backend != Backend::Model) throw InputError("the toy family has no RTL");
     return std::make_unique<Hardware>();
   }
-  cost::ActionTable actions() const override { return {{"toy_mac", {"MACs", {{"mult_int8", 1}, {"add32", 1}}}}}; }
-  std::pair<std::string, std::string> vector_unit_buffers(const ArchConfig&) const override { return {"buf", "buf"}; }
+  cost::ActionTable actions() const override {
+    return {{"toy_mac", {"MACs", {{"mult_int8", 1}, {"add32", 1}}}}};
+  }
+  std::pair<std::string, std::string> vector_unit_buffers(const ArchConfig&) const override {
+    return {"buf", "buf"};
+  }
   std::vector<cost::Memory> memories(const ArchConfig& a) const override {
     return {{"buf", static_cast<double>(a.family_as<ToyConfig>().buffer_kib)}};
   }

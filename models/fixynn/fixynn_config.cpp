@@ -1,0 +1,79 @@
+#include "models/fixynn/fixynn_config.h"
+
+#include <filesystem>
+
+#include "sim/common/error.h"
+#include "sim/config/arch_loader.h"
+
+namespace npusim::fixynn {
+
+std::vector<ParamSpec> fixynn_params() {
+  using K = ParamKind;
+  const double big = 2147483647.0;
+  return {
+      {"fixed.layers", K::Integer, "", false, 1, big, {}, "layers", "the first K layers are fixed-weight stages"},
+      {"fixed.split_after", K::String, "", false, 0, 0, {}, "", "or: the last fixed layer, by name"},
+      {"fixed.w_bits", K::Integer, "8", false, 2, 8, {}, "bits", "weight width of the fixed part"},
+      {"fixed.a_bits", K::Integer, "8", false, 2, 8, {}, "bits", "activation width of the fixed part"},
+      {"fixed.clock_mhz", K::Number, "810", false, 0, 1e6, {}, "MHz", "clock of the fixed pipeline"},
+      {"fixed.adder_pipeline", K::Integer, "0", false, 0, 8, {}, "stages", "registers after each stage's adder tree"},
+      {"fixed.line_buffer", K::Choice, "registers", false, 0, 0, {"registers", "sram"}, "",
+       "line-buffer implementation"},
+      {"backend.arch", K::String, "", true, 0, 0, {}, "", "arch config of the programmable back end (path)"},
+  };
+}
+
+std::shared_ptr<const FixynnConfig> configure_fixynn(ParamValues& v) {
+  auto c = std::make_shared<FixynnConfig>();
+  const bool by_count = v.has("fixed.layers") && v.given("fixed.layers");
+  const bool by_name = v.has("fixed.split_after") && !v.str("fixed.split_after").empty();
+  if (by_count == by_name)
+    v.fail(by_count ? "fixed.split_after" : "fixed.layers",
+           "give exactly one of fixed.layers and fixed.split_after");
+  if (by_count) c->fixed_layers = v.integer("fixed.layers");
+  if (by_name) c->split_after = v.str("fixed.split_after");
+  c->w_bits = static_cast<int>(v.integer("fixed.w_bits"));
+  c->a_bits = static_cast<int>(v.integer("fixed.a_bits"));
+  c->fixed_clock_mhz = v.number("fixed.clock_mhz");
+  c->adder_pipeline = static_cast<int>(v.integer("fixed.adder_pipeline"));
+  c->line_buffer = v.str("fixed.line_buffer");
+  if (c->adder_pipeline > 0) v.fail("fixed.adder_pipeline", "pipelined adder trees are not supported yet (use 0)");
+  std::filesystem::path p = v.str("backend.arch");
+  if (p.is_relative() && !v.source().empty()) p = std::filesystem::path(v.source()).parent_path() / p;
+  c->backend_path = p.string();
+  try {
+    auto backend = std::make_shared<ArchConfig>(load_arch(c->backend_path));
+    if (backend->family == "fixynn") v.fail("backend.arch", c->backend_path + " is itself a fixynn design");
+    c->backend = backend;
+  } catch (const InputError& e) {
+    v.fail("backend.arch", std::string("cannot use it as the back end: ") + e.what());
+  }
+  return c;
+}
+
+const FixynnConfig& fix(const ArchConfig& arch) { return arch.family_as<FixynnConfig>(); }
+
+size_t fixed_layer_count(const ArchConfig& arch, const Network& net) {
+  const FixynnConfig& c = fix(arch);
+  size_t k = static_cast<size_t>(c.fixed_layers);
+  if (!c.split_after.empty()) {
+    k = 0;
+    for (size_t i = 0; i < net.layers.size() && k == 0; ++i)
+      if (net.layers[i].name == c.split_after) k = i + 1;
+    if (k == 0) throw InputError(arch.source + ": fixed.split_after: no layer named '" + c.split_after + "' in " + net.source);
+  }
+  if (k > net.layers.size())
+    throw InputError(arch.source + ": fixed.layers: " + std::to_string(k) + " exceeds the " +
+                     std::to_string(net.layers.size()) + " layers of " + net.source);
+  for (size_t i = 0; i < k; ++i) {
+    const Layer& l = net.layers[i];
+    if (l.op != OpType::Conv && l.op != OpType::DwConv)
+      throw InputError(l.source + ": layer '" + l.name + "' (" + to_string(l.op) +
+                       ") cannot be a fixed-weight stage (conv and depthwise conv only)");
+    if (i > 0 && l.inputs != std::vector<std::string>{net.layers[i - 1].name})
+      throw InputError(l.source + ": layer '" + l.name + "' does not read the fixed layer before it");
+  }
+  return k;
+}
+
+}  // namespace npusim::fixynn

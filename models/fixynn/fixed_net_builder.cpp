@@ -1,6 +1,8 @@
 #include "models/fixynn/fixed_net_builder.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstdlib>
 #include <string>
 
 #include "sim/common/error.h"
@@ -66,7 +68,21 @@ FixedConv make_conv(const Layer& l, const LayerOperands& op) {
                      std::to_string(k));
   }
   c.bias = op.bias.empty() ? std::vector<int32_t>(k, 0) : op.bias;
+  if (op.input_zero_point < -128 || op.input_zero_point > 127) {
+    throw InputError(what + ": input zero point " + std::to_string(op.input_zero_point) + " outside int8");
+  }
   c.input_zero_point = op.input_zero_point;
+  // The stage's int32 accumulators must not overflow for any input (the generated adders are 32 bits).
+  const int64_t max_x = 128 + std::abs(int64_t{c.input_zero_point});
+  for (size_t ki = 0; ki < k; ++ki) {
+    int64_t bound = std::abs(int64_t{c.bias[ki]});
+    for (size_t e = ki * n_w / k; e < (ki + 1) * n_w / k; ++e)
+      bound += std::abs(int64_t{c.weights[e]}) * max_x;
+    if (bound > INT32_MAX) {
+      throw InputError(what + ": output channel " + std::to_string(ki) +
+                       "'s int32 accumulator could overflow");
+    }
+  }
   const quant::Requant& rq = op.requant;
   quant::check_requant(rq, c.K, what);
   if (rq.rounding != quant::Rounding::Double) {

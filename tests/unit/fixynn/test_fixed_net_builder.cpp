@@ -126,3 +126,17 @@ TEST_CASE("core: adder pipeline > 0 is not implemented yet", "[fixynn]") {
   CHECK(net.adder_pipeline == 1);
   REQUIRE_THROWS_WITH(FixedPipelineCore(net), Contains("adder_pipeline 1"));
 }
+
+TEST_CASE("builder: zero point and accumulator range", "[fixynn]") {
+  Rng rng(7, "builder");
+  TestChain c;
+  c.add(make_layer("c", OpType::Conv, 5, 5, 2, 3, 3, 3, 1, Pad::Same), rng);
+  SECTION("input zero point") {
+    c.ops[0]->input_zero_point = 200;
+    REQUIRE_THROWS_WITH(build(c), Contains("layer 'c'") && Contains("input zero point 200"));
+  }
+  SECTION("accumulator") {
+    c.ops[0]->bias[1] = INT32_MAX - 100;
+    REQUIRE_THROWS_WITH(build(c), Contains("layer 'c'") && Contains("channel 1's int32 accumulator"));
+  }
+}

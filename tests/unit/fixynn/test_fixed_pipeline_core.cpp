@@ -1,11 +1,13 @@
 // The cycle core against the golden ops: every stage's feature map bit-exact, frame timing, back-pressure.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <iostream>
 
 #include "models/fixynn/fixed_net_builder.h"
 #include "models/fixynn/fixed_pipeline_core.h"
 #include "models/fixynn/frame_driver.h"
 #include "sim/common/error.h"
+#include "sim/quant/conv2d.h"
 #include "tests/unit/fixynn/fixynn_test_nets.h"
 
 using namespace npusim;
@@ -178,4 +180,35 @@ TEST_CASE("core: ports follow the contract cycle by cycle", "[fixynn]") {
   CHECK(accept_cycles[19] == 20);
   // Row 1 of the output: (1,0) needs pixel 17 (accepted in 18), emitted in 19, visible in 20.
   CHECK(output_cycles == std::vector<int64_t>{14, 15, 16, 20, 21, 22});
+}
+
+TEST_CASE("core: windows wholly in the padding", "[fixynn]") {
+  Rng rng(10, "pad");
+  TestChain c;
+  Layer l = make_layer("c", OpType::Conv, 5, 6, 3, 4, 3, 3, 2, Pad::Valid);
+  l.pad_top = l.pad_left = 3, l.pad_bottom = 2,
+  l.pad_right = 4;  // first row / column of windows see no pixel
+  const quant::ConvGeom g = quant::conv_geom(l);
+  l.out_h = g.out_h, l.out_w = g.out_w;
+  c.add(std::move(l), rng);
+  const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
+  FixedPipelineCore core(net);
+  check_outputs(c, net, run_frame(core, c.input, 10000));
+}
+
+TEST_CASE("core: simulation speed on a 224x224 first layer", "[.bench]") {
+  Rng rng(11, "bench");
+  TestChain c;
+  c.add(make_layer("c1", OpType::Conv, 224, 224, 3, 16, 3, 3, 2, Pad::Same), rng);
+  c.add(make_layer("dw", OpType::DwConv, 112, 112, 16, 16, 3, 3, 1, Pad::Same, 1, true), rng);
+  c.add(make_layer("pw", OpType::Conv, 112, 112, 16, 32, 1, 1, 1, Pad::Valid), rng);
+  const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
+  FixedPipelineCore core(net);
+  const auto t0 = std::chrono::steady_clock::now();
+  const FrameResult r = run_frame(core, c.input, 10000000);
+  const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  check_outputs(c, net, r);
+  std::cout << "fixynn 224x224 conv3x3s2 + dw3x3+pw: frame " << r.cycles << " cycles, period "
+            << r.frame_period << ", " << r.total_cycles << " cycles simulated in " << sec << " s ("
+            << static_cast<double>(r.total_cycles) / sec / 1e6 << " Mcycles/s)\n";
 }

@@ -212,3 +212,27 @@ TEST_CASE("core: simulation speed on a 224x224 first layer", "[.bench]") {
             << r.frame_period << ", " << r.total_cycles << " cycles simulated in " << sec << " s ("
             << static_cast<double>(r.total_cycles) / sec / 1e6 << " Mcycles/s)\n";
 }
+
+TEST_CASE("core: reset in the middle of a frame, then a clean frame", "[fixynn]") {
+  const TestChain c = random_chain(200);
+  const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
+  FixedPipelineCore core(net);
+  StagePorts& in = core.first_ports();
+  in.in_valid = true;
+  core.set_out_ready(true);
+  for (int t = 0; t < 37; ++t) {
+    core.eval_comb();
+    core.tick();
+  }
+  check_outputs(c, net, run_frame(core, c.input, 1000000));  // run_frame resets first
+}
+
+TEST_CASE("frame driver: an input of the wrong shape", "[fixynn]") {
+  Rng rng(12, "driver");
+  TestChain c;
+  c.add(make_layer("c", OpType::Conv, 6, 5, 2, 3, 3, 3, 1, Pad::Same), rng);
+  const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
+  FixedPipelineCore core(net);
+  REQUIRE_THROWS_AS(run_frame(core, random_input(5, 6, 2, rng), 1000), InputError);
+  REQUIRE_THROWS_AS(run_frame(core, c.input, 20), VerificationError);  // too few cycles for two frames
+}

@@ -38,8 +38,10 @@ struct FixedStage {
   FixedConv second;               // the fused 1x1 (R = S = 1), when fused
   int64_t in_channels() const { return first.C; }
   int64_t out_channels() const { return fused ? second.K : first.K; }
-  // Rows the line buffer holds: the dilated window's height.
-  int64_t buffer_rows() const { return (first.R - 1) * dilation + 1; }
+  // Rows the line buffer holds: the dilated window's height plus one, so the next input row streams in
+  // while the last windows of a row still read its oldest row (one output pixel per cycle, no per-row
+  // bubbles; DeepFreeze's window register buffer plays this part).
+  int64_t buffer_rows() const { return (first.R - 1) * dilation + 2; }
 };
 
 struct FixedNet {

@@ -1,0 +1,49 @@
+// fixynn_testnet DIR [SEED]: generates the test net's RTL into DIR/rtl and writes DIR/vectors.txt for the
+// Verilator testbench (tb_fixynn.cpp): "FRAMES H W C OH OW K", then per frame the input pixels (raster
+// order, channels inner) followed by the golden output pixels.
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "models/fixynn/verilog_gen.h"
+#include "sim/common/error.h"
+#include "sim/common/rng.h"
+#include "tests/rtl/fixynn/test_net.h"
+
+using namespace npusim;
+using namespace npusim::fixynn;
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::cerr << "usage: fixynn_testnet DIR [SEED]\n";
+    return 2;
+  }
+  const std::string dir = argv[1];
+  const uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1;
+  try {
+    const FixedNet net = test::make_test_net(seed);
+    generate_fixynn_rtl(net).write_rtl(dir + "/rtl");
+    const FixedStage& first = net.stages.front();
+    const FixedStage& last = net.stages.back();
+    const int frames = 2;
+    std::ofstream v(dir + "/vectors.txt");
+    v << frames << " " << first.H << " " << first.W << " " << first.in_channels() << " " << last.OH << " "
+      << last.OW << " " << last.out_channels() << "\n";
+    Rng rng(seed, "fixynn_test_frames");
+    for (int f = 0; f < frames; ++f) {
+      TensorI8 in({first.H, first.W, first.in_channels()});
+      for (auto& x : in.data) x = static_cast<int8_t>(rng.uniform(-128, 127));
+      const TensorI8 out = test::golden_forward(net, in);
+      for (int8_t x : in.data) v << int{x} << " ";
+      v << "\n";
+      for (int8_t y : out.data) v << int{y} << " ";
+      v << "\n";
+    }
+    if (!v) throw InputError(dir + "/vectors.txt: cannot write");
+  } catch (const InputError& e) {
+    std::cerr << "fixynn_testnet: " << e.what() << "\n";
+    return 2;
+  }
+  return 0;
+}

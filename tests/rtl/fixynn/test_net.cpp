@@ -1,0 +1,122 @@
+#include "tests/rtl/fixynn/test_net.h"
+
+#include <algorithm>
+#include <string>
+
+#include "sim/common/error.h"
+#include "sim/common/rng.h"
+#include "sim/quant/conv2d.h"
+
+namespace npusim::fixynn::test {
+
+namespace {
+
+// TFLite SAME: output ceil(in / stride), padding split with the extra row/column at the bottom/right.
+void same_geometry(FixedStage& st, int64_t R, int64_t stride) {
+  st.stride_h = st.stride_w = stride;
+  st.OH = (st.H + stride - 1) / stride;
+  st.OW = (st.W + stride - 1) / stride;
+  const int64_t pad_h = std::max<int64_t>((st.OH - 1) * stride + R - st.H, 0);
+  const int64_t pad_w = std::max<int64_t>((st.OW - 1) * stride + R - st.W, 0);
+  st.pad_top = pad_h / 2;
+  st.pad_left = pad_w / 2;
+}
+
+// Shifts in [shift_lo, shift_lo + 1] scale the accumulator of the conv's tap count to a useful int8 range.
+FixedConv random_conv(Rng& rng, int64_t R, int64_t C, int64_t K, bool depthwise, double zero_fraction,
+                      int shift_lo, int32_t input_zero_point, bool relu) {
+  FixedConv cv;
+  cv.R = cv.S = R;
+  cv.C = C;
+  cv.K = K;
+  cv.depthwise = depthwise;
+  cv.weights.resize(static_cast<size_t>(K * R * R * (depthwise ? 1 : C)));
+  for (auto& w : cv.weights)
+    w = rng.bernoulli(zero_fraction) ? 0 : static_cast<int8_t>(rng.uniform(-127, 127));
+  for (int64_t k = 0; k < K; ++k) {
+    cv.bias.push_back(static_cast<int32_t>(rng.uniform(-4000, 4000)));
+    cv.multiplier.push_back(static_cast<int32_t>(rng.uniform(int64_t{1} << 30, (int64_t{1} << 31) - 1)));
+    cv.shift.push_back(static_cast<int>(rng.uniform(shift_lo, shift_lo + 1)));
+  }
+  cv.input_zero_point = input_zero_point;
+  cv.output_zero_point = static_cast<int32_t>(rng.uniform(-128, 0));
+  cv.act_min = relu ? cv.output_zero_point : -128;
+  cv.act_max = 127;
+  return cv;
+}
+
+quant::ConvGeom geom_of(const FixedStage& st, const FixedConv& cv, bool windowed) {
+  quant::ConvGeom g;
+  g.H = windowed ? st.H : st.OH;
+  g.W = windowed ? st.W : st.OW;
+  g.C = cv.C;
+  g.K = cv.K;
+  g.R = cv.R;
+  g.S = cv.S;
+  if (windowed) {
+    g.stride_h = st.stride_h;
+    g.stride_w = st.stride_w;
+    g.pad_top = st.pad_top;
+    g.pad_left = st.pad_left;
+    g.pad_bottom =
+        std::max<int64_t>((st.OH - 1) * st.stride_h + (cv.R - 1) * st.dilation + 1 - st.H - st.pad_top, 0);
+    g.pad_right =
+        std::max<int64_t>((st.OW - 1) * st.stride_w + (cv.S - 1) * st.dilation + 1 - st.W - st.pad_left, 0);
+    g.dilation = st.dilation;
+  }
+  g.groups = cv.depthwise ? cv.C : 1;
+  g = quant::finalize_geom(g, "fixynn golden");
+  if (windowed && (g.out_h != st.OH || g.out_w != st.OW)) throw InputError("fixynn golden: OH/OW mismatch");
+  return g;
+}
+
+TensorI8 run_conv(const FixedConv& cv, const quant::ConvGeom& g, const TensorI8& in) {
+  TensorI8 w({cv.K, cv.R, cv.S, cv.depthwise ? 1 : cv.C});
+  w.data = cv.weights;
+  quant::Requant rq;
+  rq.output_zero_point = cv.output_zero_point;
+  rq.multiplier = cv.multiplier;
+  rq.shift = cv.shift;
+  rq.act_min = cv.act_min;
+  rq.act_max = cv.act_max;
+  return quant::conv2d(in, w, cv.bias, cv.input_zero_point, g, rq);
+}
+
+}  // namespace
+
+FixedNet make_test_net(uint64_t seed, int64_t H, int64_t W) {
+  Rng rng(seed, "fixynn_test_net");
+  FixedNet net;
+  FixedStage s0;
+  s0.name = "conv0";
+  s0.layers = {"conv0"};
+  s0.H = H;
+  s0.W = W;
+  same_geometry(s0, 3, 2);
+  s0.first = random_conv(rng, 3, 3, 4, false, 0.15, -9, static_cast<int32_t>(rng.uniform(-128, 0)), true);
+  net.stages.push_back(s0);
+
+  FixedStage s1;
+  s1.name = "dw1+pw1";
+  s1.layers = {"dw1", "pw1"};
+  s1.H = s0.OH;
+  s1.W = s0.OW;
+  same_geometry(s1, 3, 1);
+  // Each conv takes its producer's output zero point; the final 1x1 is linear (no ReLU).
+  s1.first = random_conv(rng, 3, 4, 4, true, 0.15, -8, s0.first.output_zero_point, true);
+  s1.fused = true;
+  s1.second = random_conv(rng, 1, 4, 6, false, 0.15, -7, s1.first.output_zero_point, false);
+  net.stages.push_back(s1);
+  return net;
+}
+
+TensorI8 golden_forward(const FixedNet& net, const TensorI8& input) {
+  TensorI8 x = input;
+  for (const FixedStage& st : net.stages) {
+    x = run_conv(st.first, geom_of(st, st.first, true), x);
+    if (st.fused) x = run_conv(st.second, geom_of(st, st.second, false), x);
+  }
+  return x;
+}
+
+}  // namespace npusim::fixynn::test

@@ -1,0 +1,17 @@
+#pragma once
+// The hand-built FixedNet the generator tests use, and its golden forward pass (sim/quant's conv2d).
+#include <cstdint>
+
+#include "models/fixynn/fixed_net.h"
+#include "sim/common/tensor.h"
+
+namespace npusim::fixynn::test {
+
+// Stage 0: 3x3 stride-2 SAME conv 3->4 on HxW (a few zero weights); stage 1: fused depthwise 3x3 stride 1
+// SAME + 1x1 4->6. Random weights, biases, multipliers (~2^30, shifts -6..-9), zero points, ReLU clamps.
+FixedNet make_test_net(uint64_t seed, int64_t H = 7, int64_t W = 7);
+
+// The net's output feature map [OH][OW][K] for an input [H][W][C], stage by stage with quant::conv2d.
+TensorI8 golden_forward(const FixedNet& net, const TensorI8& input);
+
+}  // namespace npusim::fixynn::test

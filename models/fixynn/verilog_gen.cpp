@@ -1,6 +1,8 @@
 #include "models/fixynn/verilog_gen.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -83,73 +85,109 @@ void check_conv(size_t s, const FixedStage& st, const FixedConv& cv, const std::
 // ---------------------------------------------------------------------------------------------------
 // Datapath text.
 
+// Accumulator width of a conv: the exact bound |bias| + sum |w| * max|x - zp| over its output channels (x is
+// int8), plus a sign bit; at least 10 bits (x - zp itself), at most 32 (TFLite's int32 accumulator wraps).
+int acc_width(const FixedConv& cv) {
+  const int64_t xmax = std::max<int64_t>(127 - cv.input_zero_point, cv.input_zero_point + 128);
+  const int64_t per_k = cv.depthwise ? cv.R * cv.S : cv.R * cv.S * cv.C;
+  int64_t bound = 0;
+  for (int64_t k = 0; k < cv.K; ++k) {
+    int64_t b = std::abs(static_cast<int64_t>(cv.bias[static_cast<size_t>(k)]));
+    for (int64_t e = 0; e < per_k; ++e)
+      b += std::abs(int{cv.weights[static_cast<size_t>(k * per_k + e)]}) * xmax;
+    bound = std::max(bound, b);
+  }
+  return std::clamp(bits_for(bound) + 1, 10, 32);
+}
+
+// Sign-extends the `from`-bit signed wire `name` to `to` bits.
+std::string sext(const std::string& name, int from, int to) {
+  if (to == from) return name;
+  return "$signed({{" + std::to_string(to - from) + "{" + name + "[" + std::to_string(from - 1) + "]}}, " +
+         name + "})";
+}
+
 // One requantization (TFLite MultiplyByQuantizedMultiplier with double rounding, zero point, clamp) of the
-// 32-bit signed wire `acc` into the 8-bit wire `out`, every parameter a literal.
-void emit_requant(std::ostream& o, const std::string& p, const std::string& acc, const std::string& out,
-                  int32_t multiplier, int shift, int32_t zero_point, int32_t act_min, int32_t act_max) {
+// `aw`-bit signed wire `acc` into the 8-bit wire `out`, every parameter a literal. Widths follow the values:
+// x = acc << left needs aw + left bits (32 and wrapping like TFLite's int32 when more), the high multiply
+// |x * m / 2^31| <= |x| keeps x's width (m in [0, 2^31)), the right shift needs right + 2 bits.
+void emit_requant(std::ostream& o, const std::string& p, const std::string& acc, int aw,
+                  const std::string& out, int32_t multiplier, int shift, int32_t zero_point, int32_t act_min,
+                  int32_t act_max) {
   const int left = shift > 0 ? shift : 0;
   const int right = shift > 0 ? 0 : -shift;
+  const bool exact = aw + left <= 32 && multiplier != std::numeric_limits<int32_t>::min();
+  const int xw = exact ? aw + left : 32;
+  const int pw = xw + 32;
+  const int rw = std::max(xw, right + 2);
+  const std::string X = std::to_string(xw - 1), P = std::to_string(pw - 1), RW = std::to_string(rw - 1);
   o << "  // " << out << ": x * " << multiplier << " * 2^" << shift << " / 2^31, + " << zero_point
     << ", clamp [" << act_min << ", " << act_max << "]\n";
-  // Left shift first (wraps like TFLite's int32 math).
-  o << "  wire signed [31:0] " << p << "_x = " << acc;
-  if (left > 0) o << " <<< " << left;
+  // Left shift first (wraps like TFLite's int32 math when it does not fit).
+  o << "  wire signed [" << X << ":0] " << p << "_x = ";
+  if (exact)
+    o << (left > 0 ? "$signed({" + acc + ", " + std::to_string(left) + "'d0})" : acc);
+  else
+    o << sext(acc, aw, 32) << (left > 0 ? " <<< " + std::to_string(left) : "");
   o << ";\n";
   // Saturating rounding doubling high multiply: (x*m + nudge) / 2^31 truncated toward zero.
-  o << "  wire signed [63:0] " << p << "_ab = $signed({{32{" << p << "_x[31]}}, " << p << "_x}) * "
-    << slit(64, multiplier) << ";\n";
-  o << "  wire signed [63:0] " << p << "_nd = " << p << "_ab + (" << p << "_ab[63] ? "
-    << slit(64, 1 - (int64_t{1} << 30)) << " : " << slit(64, int64_t{1} << 30) << ");\n";
-  o << "  wire signed [63:0] " << p << "_q = (" << p << "_nd >>> 31) + ((" << p << "_nd[63] && " << p
-    << "_nd[30:0] != 31'd0) ? 64'sd1 : 64'sd0);\n";
+  o << "  wire signed [" << P << ":0] " << p << "_ab = " << sext(p + "_x", xw, pw) << " * "
+    << slit(pw, multiplier) << ";\n";
+  o << "  wire signed [" << P << ":0] " << p << "_nd = " << p << "_ab + (" << p << "_ab[" << P << "] ? "
+    << slit(pw, 1 - (int64_t{1} << 30)) << " : " << slit(pw, int64_t{1} << 30) << ");\n";
+  o << "  wire signed [" << P << ":0] " << p << "_q = (" << p << "_nd >>> 31) + ((" << p << "_nd[" << P
+    << "] && " << p << "_nd[30:0] != 31'd0) ? " << slit(pw, 1) << " : " << slit(pw, 0) << ");\n";
   if (multiplier == std::numeric_limits<int32_t>::min()) {
     // The only overflow: INT32_MIN * INT32_MIN saturates to INT32_MAX.
     o << "  wire signed [31:0] " << p << "_h = (" << p << "_x == 32'sh80000000) ? 32'sh7fffffff : " << p
       << "_q[31:0];\n";
   } else {
-    o << "  wire signed [31:0] " << p << "_h = " << p << "_q[31:0];\n";
+    o << "  wire signed [" << X << ":0] " << p << "_h = " << p << "_q[" << X << ":0];\n";
   }
   // Rounding right shift (half away from zero).
+  o << "  wire signed [" << RW << ":0] " << p << "_hx = " << sext(p + "_h", xw, rw) << ";\n";
   if (right > 0) {
     const int64_t mask = (int64_t{1} << right) - 1;
-    o << "  wire signed [31:0] " << p << "_r = (" << p << "_h >>> " << right << ") + (((" << p << "_h & "
-      << slit(32, mask) << ") > (" << slit(32, mask >> 1) << " + (" << p
-      << "_h[31] ? 32'sd1 : 32'sd0))) ? 32'sd1 : 32'sd0);\n";
+    o << "  wire signed [" << RW << ":0] " << p << "_r = (" << p << "_hx >>> " << right << ") + (((" << p
+      << "_hx & " << slit(rw, mask) << ") > (" << slit(rw, mask >> 1) << " + (" << p << "_hx[" << RW << "] ? "
+      << slit(rw, 1) << " : " << slit(rw, 0) << "))) ? " << slit(rw, 1) << " : " << slit(rw, 0) << ");\n";
   } else {
-    o << "  wire signed [31:0] " << p << "_r = " << p << "_h;\n";
+    o << "  wire signed [" << RW << ":0] " << p << "_r = " << p << "_hx;\n";
   }
-  // 33 bits: the saturated product plus the zero point may exceed int32.
-  o << "  wire signed [32:0] " << p << "_z = $signed({" << p << "_r[31], " << p << "_r}) + "
-    << slit(33, zero_point) << ";\n";
-  o << "  wire [7:0] " << out << " = (" << p << "_z < " << slit(33, act_min) << ") ? 8'd" << (act_min & 0xff)
-    << " : (" << p << "_z > " << slit(33, act_max) << ") ? 8'd" << (act_max & 0xff) << " : " << p
+  // One more bit: the (saturated) product plus the zero point may exceed the range.
+  const int zw = rw + 1;
+  o << "  wire signed [" << zw - 1 << ":0] " << p << "_z = " << sext(p + "_r", rw, zw) << " + "
+    << slit(zw, zero_point) << ";\n";
+  o << "  wire [7:0] " << out << " = (" << p << "_z < " << slit(zw, act_min) << ") ? 8'd" << (act_min & 0xff)
+    << " : (" << p << "_z > " << slit(zw, act_max) << ") ? 8'd" << (act_max & 0xff) << " : " << p
     << "_z[7:0];\n";
 }
 
-// Accumulator wire `acc` = bias + sum of `w * x` terms (non-zero weights only; +-1 without a multiply).
+// Accumulator wire `acc` (aw bits) = bias + sum of `w * x` terms (non-zero weights only; +-1 without a
+// multiply).
 struct Term {
   int w;
   std::string x;
 };
-void emit_acc(std::ostream& o, const std::string& acc, int32_t bias, const std::vector<Term>& terms) {
-  o << "  wire signed [31:0] " << acc << " = " << slit(32, bias);
+void emit_acc(std::ostream& o, const std::string& acc, int aw, int32_t bias, const std::vector<Term>& terms) {
+  o << "  wire signed [" << aw - 1 << ":0] " << acc << " = " << slit(aw, bias);
   for (const Term& t : terms) {
     o << "\n      " << (t.w < 0 ? "- " : "+ ");
     const int mag = t.w < 0 ? -t.w : t.w;
     if (mag == 1)
       o << t.x;
     else
-      o << "32'sd" << mag << " * " << t.x;
+      o << aw << "'sd" << mag << " * " << t.x;
   }
   o << ";\n";
 }
 
-// 32-bit (x - zero_point) of the int8 at bits [lo+7:lo] of `vec`, or 0 when `ok` is false (padding).
-std::string centered(const std::string& vec, int64_t lo, int32_t zero_point, const std::string& ok) {
+// aw-bit (x - zero_point) of the int8 at bits [lo+7:lo] of `vec`, or 0 when `ok` is false (padding).
+std::string centered(const std::string& vec, int64_t lo, int32_t zero_point, const std::string& ok, int aw) {
   const std::string msb = std::to_string(lo + 7);
-  const std::string v = "$signed({{24{" + vec + "[" + msb + "]}}, " + vec + "[" + msb + ":" +
-                        std::to_string(lo) + "]}) - " + slit(32, zero_point);
-  return ok.empty() ? v : "(" + ok + ") ? (" + v + ") : 32'sd0";
+  const std::string v = "$signed({{" + std::to_string(aw - 8) + "{" + vec + "[" + msb + "]}}, " + vec + "[" +
+                        msb + ":" + std::to_string(lo) + "]}) - " + slit(aw, zero_point);
+  return ok.empty() ? v : "(" + ok + ") ? (" + v + ") : " + slit(aw, 0);
 }
 
 int64_t nonzero(const std::vector<int8_t>& w) {
@@ -163,6 +201,7 @@ int64_t nonzero(const std::vector<int8_t>& w) {
 
 std::string emit_stage(const FixedStage& st, size_t s) {
   const FixedConv& a = st.first;
+  const int aw = acc_width(a);  // accumulator bits of the windowed conv
   const int64_t C = st.in_channels(), KO = st.out_channels();
   const int64_t H = st.H, W = st.W, OH = st.OH, OW = st.OW, d = st.dilation;
   const int64_t BR = st.buffer_rows();
@@ -292,8 +331,8 @@ std::string emit_stage(const FixedStage& st, size_t s) {
         << "  wire [" << C * 8 - 1 << ":0] " << t << "_px = lb[" << t << "_idx32[" << iw - 1 << ":0]];\n";
       for (int64_t c = 0; c < C; ++c) {
         if (!used(i, j, c)) continue;
-        o << "  wire signed [31:0] x" << i << "_" << j << "_" << c << " = "
-          << centered(t + "_px", c * 8, a.input_zero_point, t + "_ok") << ";\n";
+        o << "  wire signed [" << aw - 1 << ":0] x" << i << "_" << j << "_" << c << " = "
+          << centered(t + "_px", c * 8, a.input_zero_point, t + "_ok", aw) << ";\n";
       }
     }
   }
@@ -307,21 +346,22 @@ std::string emit_stage(const FixedStage& st, size_t s) {
           if (const int w = wa(k, i, j, c); w != 0)
             terms.push_back({w, "x" + std::to_string(i) + "_" + std::to_string(j) + "_" + std::to_string(c)});
     const std::string ks = std::to_string(k);
-    emit_acc(o, "acc_" + ks, a.bias[static_cast<size_t>(k)], terms);
-    emit_requant(o, "rq_" + ks, "acc_" + ks, "y_" + ks, a.multiplier[static_cast<size_t>(k)],
+    emit_acc(o, "acc_" + ks, aw, a.bias[static_cast<size_t>(k)], terms);
+    emit_requant(o, "rq_" + ks, "acc_" + ks, aw, "y_" + ks, a.multiplier[static_cast<size_t>(k)],
                  a.shift[static_cast<size_t>(k)], a.output_zero_point, a.act_min, a.act_max);
   }
   std::string result;  // the output pixel, channel 0 in the low byte
   if (st.fused) {
     const FixedConv& b = st.second;
+    const int bw = acc_width(b);
     o << "\n  // Fused 1x1 conv on y in the same cycle: bias + sum of constant * (y - " << b.input_zero_point
       << ").\n";
     for (int64_t c = 0; c < b.C; ++c) {
       bool any = false;
       for (int64_t k = 0; k < b.K; ++k) any = any || b.weights[static_cast<size_t>(k * b.C + c)] != 0;
       if (!any) continue;
-      o << "  wire signed [31:0] u_" << c << " = "
-        << centered("y_" + std::to_string(c), 0, b.input_zero_point, "") << ";\n";
+      o << "  wire signed [" << bw - 1 << ":0] u_" << c << " = "
+        << centered("y_" + std::to_string(c), 0, b.input_zero_point, "", bw) << ";\n";
     }
     for (int64_t k = 0; k < b.K; ++k) {
       std::vector<Term> terms;
@@ -329,8 +369,8 @@ std::string emit_stage(const FixedStage& st, size_t s) {
         if (const int w = b.weights[static_cast<size_t>(k * b.C + c)]; w != 0)
           terms.push_back({w, "u_" + std::to_string(c)});
       const std::string ks = std::to_string(k);
-      emit_acc(o, "acc2_" + ks, b.bias[static_cast<size_t>(k)], terms);
-      emit_requant(o, "rq2_" + ks, "acc2_" + ks, "z_" + ks, b.multiplier[static_cast<size_t>(k)],
+      emit_acc(o, "acc2_" + ks, bw, b.bias[static_cast<size_t>(k)], terms);
+      emit_requant(o, "rq2_" + ks, "acc2_" + ks, bw, "z_" + ks, b.multiplier[static_cast<size_t>(k)],
                    b.shift[static_cast<size_t>(k)], b.output_zero_point, b.act_min, b.act_max);
     }
     for (int64_t k = KO - 1; k >= 0; --k) result += "z_" + std::to_string(k) + (k ? ", " : "");

@@ -48,7 +48,7 @@ case "$mode" in
     build_and_run "$rtl" "$work/obj" || exit 1 ;;
   fault)
     # Add 64 to the first multiplied weight literal of stage 0.
-    perl -0pi -e "s/^(\s+[+-] 32'sd)(\d+)( \* x)/\$1.(\$2+64).\$3/me" "$rtl/fixynn_stage0.v"
+    perl -0pi -e "s/^(\s+[+-] \d+'sd)(\d+)( \* x)/\$1.(\$2+64).\$3/me" "$rtl/fixynn_stage0.v"
     cmp -s <("$tool" "$work/orig" >/dev/null && cat "$work/orig/rtl/fixynn_stage0.v") "$rtl/fixynn_stage0.v" &&
       { echo "FAIL: the fault was not injected"; exit 1; }
     out=$(build_and_run "$rtl" "$work/obj")

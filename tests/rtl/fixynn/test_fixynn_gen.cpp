@@ -62,7 +62,7 @@ TEST_CASE("generator output is deterministic and write_rtl writes every file") {
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("one term per non-zero weight; a zeroed weight removes its term") {
+TEST_CASE("one term per non-zero weight, and a zeroed weight removes its term") {
   FixedNet net = test::make_test_net(3);
   const FixedStage& s0 = net.stages[0];
   const FixedStage& s1 = net.stages[1];

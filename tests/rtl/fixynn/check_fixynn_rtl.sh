@@ -4,15 +4,16 @@
 #   synth  yosys synth -top fixynn_top; check -assert; no latches; prints the cell counts
 #   sim    Verilator testbench (tb_fixynn.cpp): two frames equal to the golden model
 #   fault  one non-zero weight literal of stage 0 changed in the text: the testbench must report a mismatch
-# Usage: check_fixynn_rtl.sh lint|synth|sim|fault TESTNET_TOOL WORKDIR
+# Usage: check_fixynn_rtl.sh lint|synth|sim|fault TESTNET_TOOL WORKDIR [edge]  (edge: the edge-geometry net)
 set -u
 mode=$1
 tool=$2
 work=$3
+net=${4:-default}
 here=$(cd "$(dirname "$0")" && pwd)
 rm -rf "$work"
 mkdir -p "$work"
-"$tool" "$work" || { echo "FAIL: generator"; exit 1; }
+"$tool" "$work" 1 "$net" || { echo "FAIL: generator"; exit 1; }
 rtl="$work/rtl"
 files=$(echo "$rtl"/*.v)
 
@@ -42,14 +43,15 @@ case "$mode" in
       echo "FAIL synth: latch (log: $log)"
       exit 1
     fi
-    grep -E '^=== |Number of cells:' "$log"
+    # The last stat (synth prints one of its own first).
+    awk '/Printing statistics/ {buf = ""} /^=== |Number of cells:/ {buf = buf $0 "\n"} END {printf "%s", buf}' "$log"
     echo "synth ok" ;;
   sim)
     build_and_run "$rtl" "$work/obj" || exit 1 ;;
   fault)
     # Add 64 to the first multiplied weight literal of stage 0.
     perl -0pi -e "s/^(\s+[+-] \d+'sd)(\d+)( \* x)/\$1.(\$2+64).\$3/me" "$rtl/fixynn_stage0.v"
-    cmp -s <("$tool" "$work/orig" >/dev/null && cat "$work/orig/rtl/fixynn_stage0.v") "$rtl/fixynn_stage0.v" &&
+    cmp -s <("$tool" "$work/orig" 1 "$net" >/dev/null && cat "$work/orig/rtl/fixynn_stage0.v") "$rtl/fixynn_stage0.v" &&
       { echo "FAIL: the fault was not injected"; exit 1; }
     out=$(build_and_run "$rtl" "$work/obj")
     rc=$?

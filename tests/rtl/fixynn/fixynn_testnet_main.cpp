@@ -1,6 +1,6 @@
-// fixynn_testnet DIR [SEED]: generates the test net's RTL into DIR/rtl and writes DIR/vectors.txt for the
-// Verilator testbench (tb_fixynn.cpp): "FRAMES H W C OH OW K", then per frame the input pixels (raster
-// order, channels inner) followed by the golden output pixels.
+// fixynn_testnet DIR [SEED [edge]]: generates the test net's (or the edge-geometry net's) RTL into DIR/rtl
+// and writes DIR/vectors.txt for the Verilator testbench (tb_fixynn.cpp): "FRAMES H W C OH OW K", then per
+// frame the input pixels (raster order, channels inner) followed by the golden output pixels.
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -16,13 +16,14 @@ using namespace npusim::fixynn;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: fixynn_testnet DIR [SEED]\n";
+    std::cerr << "usage: fixynn_testnet DIR [SEED [edge]]\n";
     return 2;
   }
   const std::string dir = argv[1];
   const uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1;
   try {
-    const FixedNet net = test::make_test_net(seed);
+    const bool edge = argc > 3 && std::string(argv[3]) == "edge";
+    const FixedNet net = edge ? test::make_edge_net(seed) : test::make_test_net(seed);
     generate_fixynn_rtl(net).write_rtl(dir + "/rtl");
     const FixedStage& first = net.stages.front();
     const FixedStage& last = net.stages.back();

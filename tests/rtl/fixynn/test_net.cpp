@@ -110,6 +110,50 @@ FixedNet make_test_net(uint64_t seed, int64_t H, int64_t W) {
   return net;
 }
 
+FixedNet make_edge_net(uint64_t seed) {
+  Rng rng(seed, "fixynn_edge_net");
+  FixedNet net;
+  // Dilation 2, strides 1x2, asymmetric padding (bottom 2, right 0), an all-zero output channel (bias only).
+  FixedStage s0;
+  s0.name = "conv_dil";
+  s0.layers = {"conv_dil"};
+  s0.H = 10;
+  s0.W = 13;
+  s0.stride_h = 1;
+  s0.stride_w = 2;
+  s0.pad_top = 2;
+  s0.pad_left = 1;
+  s0.dilation = 2;
+  s0.OH = 10;
+  s0.OW = 5;
+  s0.first = random_conv(rng, 3, 2, 3, false, 0.1, -9, static_cast<int32_t>(rng.uniform(-128, 0)), true);
+  for (size_t e = 0; e < 3 * 3 * 2; ++e) s0.first.weights[e] = 0;  // output channel 0
+  net.stages.push_back(s0);
+  // Unfused 1x1 (a one-row line buffer); channel 0 has +-1 weights and a left shift (shift +1).
+  FixedStage s1;
+  s1.name = "pw";
+  s1.layers = {"pw"};
+  s1.H = s1.OH = 10;
+  s1.W = s1.OW = 5;
+  s1.first = random_conv(rng, 1, 3, 5, false, 0.1, -7, s0.first.output_zero_point, true);
+  for (size_t e = 0; e < 3; ++e) s1.first.weights[e] = static_cast<int8_t>(e % 2 ? -1 : 1);
+  s1.first.bias[0] = 3;
+  s1.first.shift[0] = 1;
+  net.stages.push_back(s1);
+  // Unfused depthwise 3x3 stride 2, VALID.
+  FixedStage s2;
+  s2.name = "dw_valid";
+  s2.layers = {"dw_valid"};
+  s2.H = 10;
+  s2.W = 5;
+  s2.stride_h = s2.stride_w = 2;
+  s2.OH = 4;
+  s2.OW = 2;
+  s2.first = random_conv(rng, 3, 5, 5, true, 0.1, -8, s1.first.output_zero_point, false);
+  net.stages.push_back(s2);
+  return net;
+}
+
 TensorI8 golden_forward(const FixedNet& net, const TensorI8& input) {
   TensorI8 x = input;
   for (const FixedStage& st : net.stages) {

@@ -11,6 +11,10 @@ namespace npusim::fixynn::test {
 // SAME + 1x1 4->6. Random weights, biases, multipliers (~2^30, shifts -6..-9), zero points, ReLU clamps.
 FixedNet make_test_net(uint64_t seed, int64_t H = 7, int64_t W = 7);
 
+// Geometry corners: dilation 2 with strides 1x2 and asymmetric padding, an all-zero output channel, an
+// unfused 1x1 (one-row buffer) with +-1 weights and a left shift, an unfused depthwise stride-2 VALID stage.
+FixedNet make_edge_net(uint64_t seed);
+
 // The net's output feature map [OH][OW][K] for an input [H][W][C], stage by stage with quant::conv2d.
 TensorI8 golden_forward(const FixedNet& net, const TensorI8& input);
 

@@ -2,7 +2,8 @@
 # Checks of the generated FixyNN RTL for the test net (tests/rtl/fixynn/test_net.*):
 #   lint   verilator --lint-only -Wall on all generated files: any output is a failure
 #   synth  yosys synth -top fixynn_top; check -assert; no latches; prints the cell counts
-#   sim    Verilator testbench (tb_fixynn.cpp): two frames equal to the golden model
+#   sim    Verilator testbench (tb_fixynn.cpp): two frames; every stage's observation ports equal to a model of
+#          the contract's control and to the golden stage outputs
 #   fault  one non-zero weight literal of stage 0 changed in the text: the testbench must report a mismatch
 # Usage: check_fixynn_rtl.sh lint|synth|sim|fault TESTNET_TOOL WORKDIR [edge]  (edge: the edge-geometry net)
 set -u
@@ -18,7 +19,9 @@ rtl="$work/rtl"
 files=$(echo "$rtl"/*.v)
 
 build_and_run() {  # $1 = rtl dir, $2 = object dir; prints the testbench output, returns its exit code
-  verilator --cc --exe --build -j 2 -Wno-fatal --top-module fixynn_top -Mdir "$2" -o tb_fixynn \
+  local nstages
+  nstages=$(ls "$1"/fixynn_stage*.v | wc -l)
+  verilator --cc --exe --build -j 2 -Wno-fatal --top-module fixynn_top -Mdir "$2" -o tb_fixynn -CFLAGS -DNSTAGES=$nstages \
     $(ls "$1"/*.v) "$here/tb_fixynn.cpp" >"$2.build.log" 2>&1 || { echo "FAIL: verilator build (log $2.build.log)"; return 3; }
   "$2/tb_fixynn" "$work/vectors.txt"
 }

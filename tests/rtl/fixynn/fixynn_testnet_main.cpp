@@ -1,6 +1,7 @@
 // fixynn_testnet DIR [SEED [edge]]: generates the test net's (or the edge-geometry net's) RTL into DIR/rtl
-// and writes DIR/vectors.txt for the Verilator testbench (tb_fixynn.cpp): "FRAMES H W C OH OW K", then per
-// frame the input pixels (raster order, channels inner) followed by the golden output pixels.
+// and writes DIR/vectors.txt for the Verilator testbench (tb_fixynn.cpp): "FRAMES STAGES", per stage
+// "H W C OH OW K R S sh sw pt pl d", then per frame the input pixels (raster order, channels inner) and each
+// stage's golden output pixels.
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -26,20 +27,23 @@ int main(int argc, char** argv) {
     const FixedNet net = edge ? test::make_edge_net(seed) : test::make_test_net(seed);
     generate_fixynn_rtl(net).write_rtl(dir + "/rtl");
     const FixedStage& first = net.stages.front();
-    const FixedStage& last = net.stages.back();
     const int frames = 2;
     std::ofstream v(dir + "/vectors.txt");
-    v << frames << " " << first.H << " " << first.W << " " << first.in_channels() << " " << last.OH << " "
-      << last.OW << " " << last.out_channels() << "\n";
+    v << frames << " " << net.stages.size() << "\n";
+    for (const FixedStage& st : net.stages)
+      v << st.H << " " << st.W << " " << st.in_channels() << " " << st.OH << " " << st.OW << " "
+        << st.out_channels() << " " << st.first.R << " " << st.first.S << " " << st.stride_h << " "
+        << st.stride_w << " " << st.pad_top << " " << st.pad_left << " " << st.dilation << "\n";
     Rng rng(seed, "fixynn_test_frames");
     for (int f = 0; f < frames; ++f) {
       TensorI8 in({first.H, first.W, first.in_channels()});
       for (auto& x : in.data) x = static_cast<int8_t>(rng.uniform(-128, 127));
-      const TensorI8 out = test::golden_forward(net, in);
       for (int8_t x : in.data) v << int{x} << " ";
       v << "\n";
-      for (int8_t y : out.data) v << int{y} << " ";
-      v << "\n";
+      for (const TensorI8& out : test::golden_stages(net, in)) {
+        for (int8_t y : out.data) v << int{y} << " ";
+        v << "\n";
+      }
     }
     if (!v) throw InputError(dir + "/vectors.txt: cannot write");
   } catch (const InputError& e) {

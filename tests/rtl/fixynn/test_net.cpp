@@ -154,13 +154,19 @@ FixedNet make_edge_net(uint64_t seed) {
   return net;
 }
 
-TensorI8 golden_forward(const FixedNet& net, const TensorI8& input) {
+std::vector<TensorI8> golden_stages(const FixedNet& net, const TensorI8& input) {
+  std::vector<TensorI8> outs;
   TensorI8 x = input;
   for (const FixedStage& st : net.stages) {
     x = run_conv(st.first, geom_of(st, st.first, true), x);
     if (st.fused) x = run_conv(st.second, geom_of(st, st.second, false), x);
+    outs.push_back(x);
   }
-  return x;
+  return outs;
+}
+
+TensorI8 golden_forward(const FixedNet& net, const TensorI8& input) {
+  return golden_stages(net, input).back();
 }
 
 }  // namespace npusim::fixynn::test

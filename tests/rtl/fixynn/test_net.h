@@ -1,6 +1,7 @@
 #pragma once
 // The hand-built FixedNet the generator tests use, and its golden forward pass (sim/quant's conv2d).
 #include <cstdint>
+#include <vector>
 
 #include "models/fixynn/fixed_net.h"
 #include "sim/common/tensor.h"
@@ -17,5 +18,7 @@ FixedNet make_edge_net(uint64_t seed);
 
 // The net's output feature map [OH][OW][K] for an input [H][W][C], stage by stage with quant::conv2d.
 TensorI8 golden_forward(const FixedNet& net, const TensorI8& input);
+// Every stage's output, in order.
+std::vector<TensorI8> golden_stages(const FixedNet& net, const TensorI8& input);
 
 }  // namespace npusim::fixynn::test

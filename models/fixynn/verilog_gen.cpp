@@ -246,12 +246,12 @@ std::string emit_stage(const FixedStage& st, size_t s) {
     << "  reg [" << oyw - 1 << ":0] oy;\n"
     << "  reg [" << oxw - 1 << ":0] ox;\n"
     << "  reg [" << slw - 1 << ":0] top_slot;\n"
+    << "  /* verilator lint_off UNUSED */  // (a stage whose weights are all zero reads nothing)\n"
     << "  // Line buffer, entry slot*" << W
     << " + column (not reset: only pixels of the current frame are read).\n"
     << "  reg [" << C * 8 - 1 << ":0] lb[0:" << LB - 1 << "];\n\n";
 
   // Control.
-  o << "  /* verilator lint_off UNUSED */\n";
   o << "  wire signed [31:0] n_s = " << sext32_unsigned("n", nw) << ";\n"
     << "  wire signed [31:0] in_r_s = " << sext32_unsigned("in_r", rw) << ";\n"
     << "  wire signed [31:0] top = " << sext32_unsigned("oy", oyw) << " * " << slit(32, st.stride_h) << " - "

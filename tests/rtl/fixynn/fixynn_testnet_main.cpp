@@ -1,5 +1,5 @@
-// fixynn_testnet DIR [SEED [edge]]: generates the test net's (or the edge-geometry net's) RTL into DIR/rtl
-// and writes DIR/vectors.txt for the Verilator testbench (tb_fixynn.cpp): "FRAMES STAGES", per stage
+// fixynn_testnet DIR [SEED [edge|corner<N>]]: generates the test net's (or another test net's) RTL into
+// DIR/rtl and writes DIR/vectors.txt for the Verilator testbench (tb_fixynn.cpp): "FRAMES STAGES", per stage
 // "H W C OH OW K R S sh sw pt pl d", then per frame the input pixels (raster order, channels inner) and each
 // stage's golden output pixels.
 #include <cstdlib>
@@ -17,14 +17,18 @@ using namespace npusim::fixynn;
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::cerr << "usage: fixynn_testnet DIR [SEED [edge]]\n";
+    std::cerr << "usage: fixynn_testnet DIR [SEED [edge|corner<N>]]\n";
     return 2;
   }
   const std::string dir = argv[1];
   const uint64_t seed = argc > 2 ? std::strtoull(argv[2], nullptr, 10) : 1;
   try {
     const bool edge = argc > 3 && std::string(argv[3]) == "edge";
-    const FixedNet net = edge ? test::make_edge_net(seed) : test::make_test_net(seed);
+    const std::string kind = argc > 3 ? argv[3] : "";
+    const FixedNet net = edge ? test::make_edge_net(seed)
+                         : kind.rfind("corner", 0) == 0
+                             ? test::make_corner_net(std::atoi(kind.c_str() + 6), seed)
+                             : test::make_test_net(seed);
     generate_fixynn_rtl(net).write_rtl(dir + "/rtl");
     const FixedStage& first = net.stages.front();
     const int frames = 2;

@@ -1,6 +1,7 @@
 #include "tests/rtl/fixynn/test_net.h"
 
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "sim/common/error.h"
@@ -66,7 +67,8 @@ quant::ConvGeom geom_of(const FixedStage& st, const FixedConv& cv, bool windowed
   }
   g.groups = cv.depthwise ? cv.C : 1;
   g = quant::finalize_geom(g, "fixynn golden");
-  if (windowed && (g.out_h != st.OH || g.out_w != st.OW)) throw InputError("fixynn golden: OH/OW mismatch");
+  // A larger result is cropped (OH/OW smaller than the padding implies); a smaller one is a test bug.
+  if (windowed && (g.out_h < st.OH || g.out_w < st.OW)) throw InputError("fixynn golden: OH/OW mismatch");
   return g;
 }
 
@@ -80,6 +82,17 @@ TensorI8 run_conv(const FixedConv& cv, const quant::ConvGeom& g, const TensorI8&
   rq.act_min = cv.act_min;
   rq.act_max = cv.act_max;
   return quant::conv2d(in, w, cv.bias, cv.input_zero_point, g, rq);
+}
+
+// The top-left OH x OW of t (rows and columns of a conv output do not depend on later ones).
+TensorI8 crop(const TensorI8& t, int64_t OH, int64_t OW) {
+  if (t.dim(0) == OH && t.dim(1) == OW) return t;
+  const int64_t K = t.dim(2);
+  TensorI8 out({OH, OW, K});
+  for (int64_t y = 0; y < OH; ++y)
+    for (int64_t x = 0; x < OW; ++x)
+      for (int64_t k = 0; k < K; ++k) out[(y * OW + x) * K + k] = t[(y * t.dim(1) + x) * K + k];
+  return out;
 }
 
 }  // namespace
@@ -154,11 +167,77 @@ FixedNet make_edge_net(uint64_t seed) {
   return net;
 }
 
+FixedNet make_corner_net(int variant, uint64_t seed) {
+  Rng rng(seed, "fixynn_corner_net_" + std::to_string(variant));
+  // Weights in [-wmax, wmax], so that most outputs stay inside the clamp for the variant's shift.
+  auto conv = [&](int64_t R, int64_t S, int64_t C, int64_t K, bool dw, int shift, int wmax) {
+    FixedConv c;
+    c.R = R;
+    c.S = S;
+    c.C = C;
+    c.K = K;
+    c.depthwise = dw;
+    c.weights.resize(static_cast<size_t>(K * R * S * (dw ? 1 : C)));
+    for (auto& w : c.weights) w = rng.bernoulli(0.3) ? 0 : static_cast<int8_t>(rng.uniform(-wmax, wmax));
+    for (int64_t k = 0; k < K; ++k) {
+      const int64_t bias_max = shift >= 0 ? 16 : std::min<int64_t>(2000, int64_t{16} << std::min(-shift, 16));
+      c.bias.push_back(static_cast<int32_t>(rng.uniform(-bias_max, bias_max)));
+      c.multiplier.push_back(static_cast<int32_t>(rng.uniform(int64_t{1} << 30, (int64_t{1} << 31) - 1)));
+      c.shift.push_back(shift);
+    }
+    c.input_zero_point = static_cast<int32_t>(rng.uniform(-128, 127));
+    c.output_zero_point = static_cast<int32_t>(rng.uniform(-128, 127));
+    return c;
+  };
+  FixedNet net;
+  FixedStage s;
+  s.name = "corner" + std::to_string(variant);
+  s.layers = {s.name};
+  switch (variant) {
+    case 0:  // 1x1 frame, 1x1 kernel, one channel, shift -31
+      s.first = conv(1, 1, 1, 1, false, -31, 127);
+      s.first.weights[0] = 77;
+      break;
+    case 1:  // W = 1, left shift 1
+      s.H = s.OH = 5;
+      s.pad_top = 1;
+      s.first = conv(3, 1, 2, 3, false, 1, 1);
+      break;
+    case 2:  // 2x2 stride 2 (two-row buffer), shift 0
+      s.H = s.W = 8;
+      s.OH = s.OW = 4;
+      s.stride_h = s.stride_w = 2;
+      s.first = conv(2, 2, 3, 2, false, 0, 1);
+      break;
+    case 3:  // 2x3 kernel dilation 3, multiplier INT32_MIN on one channel
+      s.H = s.W = 9;
+      s.OH = s.OW = 3;
+      s.dilation = 3;
+      s.first = conv(2, 3, 1, 2, false, -1, 1);
+      s.first.multiplier[0] = std::numeric_limits<int32_t>::min();
+      break;
+    case 4:  // padding 4 > kernel reach: windows wholly in padding; bottom/right cropped by OH/OW
+      s.H = s.W = s.OH = s.OW = 6;
+      s.pad_top = s.pad_left = 4;
+      s.first = conv(3, 3, 2, 2, false, -3, 4);
+      break;
+    default:  // fused depthwise + 1x1 with shift 30 (the 32-bit wrapping left shift)
+      s.H = s.W = s.OH = s.OW = 4;
+      s.pad_top = s.pad_left = 1;
+      s.first = conv(3, 3, 2, 2, true, -4, 4);
+      s.fused = true;
+      s.second = conv(1, 1, 2, 7, false, 30, 3);
+      break;
+  }
+  net.stages.push_back(s);
+  return net;
+}
+
 std::vector<TensorI8> golden_stages(const FixedNet& net, const TensorI8& input) {
   std::vector<TensorI8> outs;
   TensorI8 x = input;
   for (const FixedStage& st : net.stages) {
-    x = run_conv(st.first, geom_of(st, st.first, true), x);
+    x = crop(run_conv(st.first, geom_of(st, st.first, true), x), st.OH, st.OW);
     if (st.fused) x = run_conv(st.second, geom_of(st, st.second, false), x);
     outs.push_back(x);
   }

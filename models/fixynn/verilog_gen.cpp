@@ -336,8 +336,8 @@ std::string emit_stage(const FixedStage& st, size_t s) {
       }
     }
   }
-  o << "\n  // Windowed conv: per output channel bias + sum of constant * (x - " << a.input_zero_point
-    << ").\n";
+  o << "\n  // Windowed conv: per output channel bias + sum of constant * (x - zp), zp = "
+    << a.input_zero_point << " (accumulator " << aw << " bits).\n";
   for (int64_t k = 0; k < a.K; ++k) {
     std::vector<Term> terms;
     for (int64_t i = 0; i < a.R; ++i)
@@ -354,8 +354,8 @@ std::string emit_stage(const FixedStage& st, size_t s) {
   if (st.fused) {
     const FixedConv& b = st.second;
     const int bw = acc_width(b);
-    o << "\n  // Fused 1x1 conv on y in the same cycle: bias + sum of constant * (y - " << b.input_zero_point
-      << ").\n";
+    o << "\n  // Fused 1x1 conv on y in the same cycle: bias + sum of constant * (y - zp), zp = "
+      << b.input_zero_point << " (accumulator " << bw << " bits).\n";
     for (int64_t c = 0; c < b.C; ++c) {
       bool any = false;
       for (int64_t k = 0; k < b.K; ++k) any = any || b.weights[static_cast<size_t>(k * b.C + c)] != 0;

@@ -59,6 +59,8 @@ TEST_CASE("generator output is deterministic and write_rtl writes every file") {
   const auto dir = std::filesystem::temp_directory_path() / ("fixynn_gen_test_" + std::to_string(::getpid()));
   a.write_rtl(dir.string());
   for (const auto& [name, text] : a.files) CHECK(slurp(dir / name) == text);
+  // A directory that cannot be created (its parent is a file) is an InputError naming it.
+  CHECK_THROWS_AS(a.write_rtl((dir / "manifest.json" / "sub").string()), InputError);
   std::filesystem::remove_all(dir);
 }
 

@@ -13,11 +13,11 @@ namespace npusim::fixynn {
 // One convolution of a stage: out[k] = clamp(requant_k(bias[k] + sum (x - input_zero_point) * w)),
 // padded positions contribute nothing (TFLite's conv: equal to padding with the zero point).
 struct FixedConv {
-  int64_t R = 1, S = 1;          // kernel
-  int64_t C = 1, K = 1;          // input / output channels
-  bool depthwise = false;        // K == C, weights [K][R][S][1]
-  std::vector<int8_t> weights;   // OHWI: [K][R][S][C] (depthwise [K][R][S][1])
-  std::vector<int32_t> bias;     // [K]
+  int64_t R = 1, S = 1;         // kernel
+  int64_t C = 1, K = 1;         // input / output channels
+  bool depthwise = false;       // K == C, weights [K][R][S][1]
+  std::vector<int8_t> weights;  // OHWI: [K][R][S][C] (depthwise [K][R][S][1])
+  std::vector<int32_t> bias;    // [K]
   int32_t input_zero_point = 0;
   std::vector<int32_t> multiplier;  // [K] Q31 mantissas (TFLite QuantizeMultiplier)
   std::vector<int> shift;           // [K]
@@ -26,16 +26,16 @@ struct FixedConv {
 };
 
 struct FixedStage {
-  std::string name;               // the layer (for a fused stage: "<dw>+<pw>")
+  std::string name;                 // the layer (for a fused stage: "<dw>+<pw>")
   std::vector<std::string> layers;  // the workload layers it implements (1 or 2)
-  int64_t H = 1, W = 1;           // input feature map
+  int64_t H = 1, W = 1;             // input feature map
   int64_t stride_h = 1, stride_w = 1;
   int64_t pad_top = 0, pad_left = 0;  // bottom/right padding follows from OH/OW
   int64_t dilation = 1;
-  int64_t OH = 1, OW = 1;         // output feature map
-  FixedConv first;                // the windowed conv (R x S)
-  bool fused = false;             // a 1x1 conv follows in the same stage
-  FixedConv second;               // the fused 1x1 (R = S = 1), when fused
+  int64_t OH = 1, OW = 1;  // output feature map
+  FixedConv first;         // the windowed conv (R x S)
+  bool fused = false;      // a 1x1 conv follows in the same stage
+  FixedConv second;        // the fused 1x1 (R = S = 1), when fused
   int64_t in_channels() const { return first.C; }
   int64_t out_channels() const { return fused ? second.K : first.K; }
   // Rows the line buffer holds: the dilated window's height plus one, so the next input row streams in

@@ -11,13 +11,36 @@ std::vector<ParamSpec> fixynn_params() {
   using K = ParamKind;
   const double big = 2147483647.0;
   return {
-      {"fixed.layers", K::Integer, "", false, 1, big, {}, "layers", "the first K layers are fixed-weight stages"},
+      {"fixed.layers",
+       K::Integer,
+       "",
+       false,
+       1,
+       big,
+       {},
+       "layers",
+       "the first K layers are fixed-weight stages"},
       {"fixed.split_after", K::String, "", false, 0, 0, {}, "", "or: the last fixed layer, by name"},
       {"fixed.w_bits", K::Integer, "8", false, 2, 8, {}, "bits", "weight width of the fixed part"},
       {"fixed.a_bits", K::Integer, "8", false, 2, 8, {}, "bits", "activation width of the fixed part"},
       {"fixed.clock_mhz", K::Number, "810", false, 0, 1e6, {}, "MHz", "clock of the fixed pipeline"},
-      {"fixed.adder_pipeline", K::Integer, "0", false, 0, 8, {}, "stages", "registers after each stage's adder tree"},
-      {"fixed.line_buffer", K::Choice, "registers", false, 0, 0, {"registers", "sram"}, "",
+      {"fixed.adder_pipeline",
+       K::Integer,
+       "0",
+       false,
+       0,
+       8,
+       {},
+       "stages",
+       "registers after each stage's adder tree"},
+      {"fixed.line_buffer",
+       K::Choice,
+       "registers",
+       false,
+       0,
+       0,
+       {"registers", "sram"},
+       "",
        "line-buffer implementation"},
       {"backend.arch", K::String, "", true, 0, 0, {}, "", "arch config of the programmable back end (path)"},
   };
@@ -37,7 +60,8 @@ std::shared_ptr<const FixynnConfig> configure_fixynn(ParamValues& v) {
   c->fixed_clock_mhz = v.number("fixed.clock_mhz");
   c->adder_pipeline = static_cast<int>(v.integer("fixed.adder_pipeline"));
   c->line_buffer = v.str("fixed.line_buffer");
-  if (c->adder_pipeline > 0) v.fail("fixed.adder_pipeline", "pipelined adder trees are not supported yet (use 0)");
+  if (c->adder_pipeline > 0)
+    v.fail("fixed.adder_pipeline", "pipelined adder trees are not supported yet (use 0)");
   std::filesystem::path p = v.str("backend.arch");
   if (p.is_relative() && !v.source().empty()) p = std::filesystem::path(v.source()).parent_path() / p;
   c->backend_path = p.string();
@@ -51,7 +75,9 @@ std::shared_ptr<const FixynnConfig> configure_fixynn(ParamValues& v) {
   return c;
 }
 
-const FixynnConfig& fix(const ArchConfig& arch) { return arch.family_as<FixynnConfig>(); }
+const FixynnConfig& fix(const ArchConfig& arch) {
+  return arch.family_as<FixynnConfig>();
+}
 
 size_t fixed_layer_count(const ArchConfig& arch, const Network& net) {
   const FixynnConfig& c = fix(arch);
@@ -60,7 +86,9 @@ size_t fixed_layer_count(const ArchConfig& arch, const Network& net) {
     k = 0;
     for (size_t i = 0; i < net.layers.size() && k == 0; ++i)
       if (net.layers[i].name == c.split_after) k = i + 1;
-    if (k == 0) throw InputError(arch.source + ": fixed.split_after: no layer named '" + c.split_after + "' in " + net.source);
+    if (k == 0)
+      throw InputError(arch.source + ": fixed.split_after: no layer named '" + c.split_after + "' in " +
+                       net.source);
   }
   if (k > net.layers.size())
     throw InputError(arch.source + ": fixed.layers: " + std::to_string(k) + " exceeds the " +

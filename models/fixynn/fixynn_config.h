@@ -12,13 +12,13 @@
 namespace npusim::fixynn {
 
 struct FixynnConfig : FamilyConfig {
-  int64_t fixed_layers = 0;     // the first K layers are fixed (0: split_after names the last one)
-  std::string split_after;      // the last fixed layer's name (instead of fixed_layers)
-  int w_bits = 8, a_bits = 8;   // of the fixed part
-  double fixed_clock_mhz = 810;  // the authors' PPA model's clock
-  int adder_pipeline = 0;       // register stages after each stage's arithmetic (docs/fixynn.md)
+  int64_t fixed_layers = 0;               // the first K layers are fixed (0: split_after names the last one)
+  std::string split_after;                // the last fixed layer's name (instead of fixed_layers)
+  int w_bits = 8, a_bits = 8;             // of the fixed part
+  double fixed_clock_mhz = 810;           // the authors' PPA model's clock
+  int adder_pipeline = 0;                 // register stages after each stage's arithmetic (docs/fixynn.md)
   std::string line_buffer = "registers";  // registers | sram
-  std::string backend_path;     // the back end's arch config (resolved against this config's folder)
+  std::string backend_path;  // the back end's arch config (resolved against this config's folder)
   std::shared_ptr<const ArchConfig> backend;  // loaded and validated
 };
 

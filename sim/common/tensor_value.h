@@ -43,10 +43,14 @@ struct TensorValue {
 
 inline const char* dtype_name(DType t) {
   switch (t) {
-    case DType::Int8: return "int8";
-    case DType::Int16: return "int16";
-    case DType::Int32: return "int32";
-    case DType::Float32: return "float32";
+    case DType::Int8:
+      return "int8";
+    case DType::Int16:
+      return "int16";
+    case DType::Int32:
+      return "int32";
+    case DType::Float32:
+      return "float32";
   }
   return "?";
 }

@@ -18,12 +18,18 @@ mkdir -p "$work"
 rtl="$work/rtl"
 files=$(echo "$rtl"/*.v)
 
-build_and_run() {  # $1 = rtl dir, $2 = object dir; prints the testbench output, returns its exit code
+build_and_run() {  # $1 = rtl dir, $2 = object dir[, $3 = port trace]; prints the testbench output, returns its exit code
   local nstages
   nstages=$(ls "$1"/fixynn_stage*.v | wc -l)
   verilator --cc --exe --build -j 2 -Wno-fatal --top-module fixynn_top -Mdir "$2" -o tb_fixynn -CFLAGS -DNSTAGES=$nstages \
     $(ls "$1"/*.v) "$here/tb_fixynn.cpp" >"$2.build.log" 2>&1 || { echo "FAIL: verilator build (log $2.build.log)"; return 3; }
-  "$2/tb_fixynn" "$work/vectors.txt"
+  "$2/tb_fixynn" "$work/vectors.txt" ${3:-}
+}
+
+inject_fault() {  # add 64 to the first multiplied weight literal of stage 0
+  perl -0pi -e "s/^(\s+[+-] \d+'sd)(\d+)( \* x)/\$1.(\$2+64).\$3/me" "$rtl/fixynn_stage0.v"
+  cmp -s <("$tool" "$work/orig" 1 "$net" >/dev/null && cat "$work/orig/rtl/fixynn_stage0.v") "$rtl/fixynn_stage0.v" &&
+    { echo "FAIL: the fault was not injected"; exit 1; }
 }
 
 case "$mode" in
@@ -51,11 +57,25 @@ case "$mode" in
     echo "synth ok" ;;
   sim)
     build_and_run "$rtl" "$work/obj" || exit 1 ;;
+  lockstep)
+    # The C++ cycle core (models/fixynn/fixed_pipeline_core.*) against the RTL on every port every cycle.
+    build_and_run "$rtl" "$work/obj" "$work/trace.txt" || exit 1
+    "$tool" replay "$work" 1 "$net" ;;
+  lockstep_fault)
+    # A changed constant in the RTL: the lockstep must fail naming the stage and the channel.
+    inject_fault
+    build_and_run "$rtl" "$work/obj" "$work/trace.txt" >/dev/null
+    out=$("$tool" replay "$work" 1 "$net")
+    rc=$?
+    echo "$out" | head -3
+    if [ $rc -eq 1 ] && echo "$out" | grep -q 'stage 0 .* out_data channel'; then
+      echo "fault caught by the lockstep (expected)"
+      exit 0
+    fi
+    echo "FAIL: the lockstep did not catch the faulty RTL (rc=$rc)"
+    exit 1 ;;
   fault)
-    # Add 64 to the first multiplied weight literal of stage 0.
-    perl -0pi -e "s/^(\s+[+-] \d+'sd)(\d+)( \* x)/\$1.(\$2+64).\$3/me" "$rtl/fixynn_stage0.v"
-    cmp -s <("$tool" "$work/orig" 1 "$net" >/dev/null && cat "$work/orig/rtl/fixynn_stage0.v") "$rtl/fixynn_stage0.v" &&
-      { echo "FAIL: the fault was not injected"; exit 1; }
+    inject_fault
     out=$(build_and_run "$rtl" "$work/obj")
     rc=$?
     echo "$out"
@@ -65,5 +85,5 @@ case "$mode" in
     fi
     echo "FAIL: the faulty RTL was not caught (rc=$rc)"
     exit 1 ;;
-  *) echo "usage: check_fixynn_rtl.sh lint|synth|sim|fault TOOL WORKDIR" >&2; exit 2 ;;
+  *) echo "usage: check_fixynn_rtl.sh lint|synth|sim|fault|lockstep|lockstep_fault TOOL WORKDIR" >&2; exit 2 ;;
 esac

@@ -113,6 +113,9 @@ int main(int argc, char** argv) {
 #endif
   };
   std::mt19937 rng(12345);
+  // Optional port trace for the lockstep against the C++ core (fixynn_testnet replay): per cycle the
+  // stimulus (in_valid, out_ready, in_data bytes) and every stage's in_ready, out_valid, out_data bytes.
+  std::FILE* trace = argc > 2 ? std::fopen(argv[2], "w") : nullptr;
   auto tick = [&] {
     top.clk = 1;
     top.eval();
@@ -151,6 +154,17 @@ int main(int argc, char** argv) {
     top.out_ready = calm || rng() % 3 != 0;
     top.eval();
 
+    if (trace) {
+      std::fprintf(trace, "%d %d", int{top.in_valid}, int{top.out_ready});
+      for (long c = 0; c < C; ++c) std::fprintf(trace, " %d", static_cast<int>(static_cast<int8_t>(d >> (8 * c))));
+      for (int s = 0; s < stages; ++s) {
+        const uint64_t q = ports[s].out_data(top);
+        std::fprintf(trace, " | %d %d", int{*ports[s].in_ready}, int{*ports[s].out_valid});
+        for (long k = 0; k < model[s].g.K; ++k)
+          std::fprintf(trace, " %d", static_cast<int>(static_cast<int8_t>(q >> (8 * k))));
+      }
+      std::fprintf(trace, "\n");
+    }
     // Compare the observation ports with the model's state at the start of this cycle.
     for (int s = 0; s < stages; ++s) {
       const StageModel& m = model[s];
@@ -178,6 +192,7 @@ int main(int argc, char** argv) {
     tick();
   }
   (void)K;
+  if (trace) std::fclose(trace);
   if (mismatches) {
     std::printf("FAIL: %ld mismatches\n", mismatches);
     return 1;

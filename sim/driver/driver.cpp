@@ -68,18 +68,13 @@ bool is_activation(const TfliteModel& m, int t) {
          !m.tensors[static_cast<size_t>(t)].is_variable;
 }
 
-std::vector<int64_t> tensor_shape(const TfliteModel& m, int t) {
-  const auto& s = m.tensors.at(static_cast<size_t>(t)).shape;
-  return {s.begin(), s.end()};
-}
-
 // Shapes of a layer's inputs, one per Layer::inputs entry: the model's tensors for a model op that runs
 // from the model (its operands may differ in shape, e.g. a broadcast), else the layer's input shape.
 std::vector<std::vector<int64_t>> input_shapes(const Layer& l, const TfliteModel* m) {
   std::vector<std::vector<int64_t>> out;
   if (m && l.from_model() && !l.on_array()) {
     for (int t : m->operators.at(static_cast<size_t>(l.model_op)).inputs)
-      if (is_activation(*m, t)) out.push_back(tensor_shape(*m, t));
+      if (is_activation(*m, t)) out.push_back(m->tensors.at(static_cast<size_t>(t)).dims());
   } else {
     out.assign(l.inputs.size(), layer_input_shape(l));
   }
@@ -531,7 +526,7 @@ QTensor Executor::model_input(size_t k) const {
                            : k - 1 < opts_.more_inputs.size() ? opts_.more_inputs[k - 1]
                                                               : "";
   const TfliteTensor& T = original_->tensors.at(static_cast<size_t>(index));
-  const std::vector<int64_t> shape = tensor_shape(*original_, index);
+  const std::vector<int64_t> shape = original_->tensors.at(static_cast<size_t>(index)).dims();
   const bool is_float = T.type == TfliteType::Float32;
   QTensor x;
   x.scale = T.quant.scales.empty() ? 0.0 : T.quant.scales[0];
@@ -711,7 +706,7 @@ RunReport Executor::run() {
   }
   if (model_ && values_ && only + 1 >= net_.layers.size()) {
     // The final tensor in the model's own output shape and quantization.
-    std::vector<int64_t> shape = tensor_shape(*model_, model_->outputs.at(0));
+    std::vector<int64_t> shape = model_->tensors.at(static_cast<size_t>(model_->outputs.at(0))).dims();
     as_input(net_.layers.back(), last_, shape, net_.layers.back().name);
     last_ = in_quantization(last_, *original_, original_->outputs.at(0));
   }

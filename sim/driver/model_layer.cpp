@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <tuple>
 
 #include "sim/common/error.h"
@@ -18,19 +17,12 @@ const TfliteTensor& tensor(const TfliteModel& m, int index) {
   return m.tensors.at(static_cast<size_t>(index));
 }
 
-template <class T>
-std::vector<T> values(const TfliteTensor& t) {
-  std::vector<T> v(t.data.size() / sizeof(T));
-  std::memcpy(v.data(), t.data.data(), v.size() * sizeof(T));
-  return v;
-}
-
 }  // namespace
 
 TensorI8 model_weights(const TfliteModel& m, const TfliteOperator& op, const Layer& l) {
   const TfliteTensor& w = tensor(m, op.inputs.at(1));
   TensorI8 t(layer_weight_shape(l));
-  const std::vector<int8_t> raw = values<int8_t>(w);
+  const std::vector<int8_t> raw = w.values<int8_t>();
   if (static_cast<int64_t>(raw.size()) != t.size())
     throw InputError(m.path + ": weights '" + w.name + "' have " + std::to_string(raw.size()) +
                      " values, expected " + std::to_string(t.size()));
@@ -54,7 +46,7 @@ PreparedLayer prepare_model_layer(const Layer& l, const TfliteModel& m, const La
   ops.input = x.t;
   ops.weights = model_weights(m, op, l);
   if (op.inputs.size() > 2 && op.inputs[2] >= 0)
-    ops.bias = values<int32_t>(tensor(m, op.inputs[2]));
+    ops.bias = tensor(m, op.inputs[2]).values<int32_t>();
   else
     ops.bias.assign(static_cast<size_t>(l.K), 0);
   const TensorI8 original = ops.weights;

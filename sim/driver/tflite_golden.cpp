@@ -43,10 +43,6 @@ DType dtype_of(TfliteType t) {
   return DType::Int8;
 }
 
-std::vector<int64_t> shape64(const std::vector<int32_t>& s) {
-  return {s.begin(), s.end()};
-}
-
 bool holds_data(const TensorValue& v) {
   return !v.i8.empty() || !v.i16.empty() || !v.i32.empty() || !v.f32.empty();
 }
@@ -506,26 +502,13 @@ TensorValue tflite_constant(const TfliteModel& m, int tensor_index) {
     throw InputError(m.path + ": tensor " + std::to_string(tensor_index) + " '" + t.name + "' holds no data");
   TensorValue v;
   v.type = dtype_of(t.type);
-  v.shape = shape64(t.shape);
-  const auto n = static_cast<size_t>(t.elements());
-  // The reader checked the byte count; .tflite buffers are little-endian like this host.
+  v.shape = t.dims();
+  // The reader checked the byte count.
   switch (v.type) {
-    case DType::Int8:
-      v.i8.resize(n);
-      std::memcpy(v.i8.data(), t.data.data(), n);
-      break;
-    case DType::Int16:
-      v.i16.resize(n);
-      std::memcpy(v.i16.data(), t.data.data(), 2 * n);
-      break;
-    case DType::Int32:
-      v.i32.resize(n);
-      std::memcpy(v.i32.data(), t.data.data(), 4 * n);
-      break;
-    case DType::Float32:
-      v.f32.resize(n);
-      std::memcpy(v.f32.data(), t.data.data(), 4 * n);
-      break;
+    case DType::Int8: v.i8 = t.values<int8_t>(); break;
+    case DType::Int16: v.i16 = t.values<int16_t>(); break;
+    case DType::Int32: v.i32 = t.values<int32_t>(); break;
+    case DType::Float32: v.f32 = t.values<float>(); break;
   }
   if (t.quant.scales.size() == 1) {
     v.scale = t.quant.scales[0];
@@ -600,9 +583,9 @@ std::vector<TensorValue> eval_tflite_model(const TfliteModel& m, const std::vect
   for (size_t k = 0; k < m.inputs.size(); ++k) {
     const TfliteTensor& t = m.tensors[static_cast<size_t>(m.inputs[k])];
     const TensorValue& v = model_inputs[k];
-    if (v.type != dtype_of(t.type) || v.shape != shape64(t.shape)) {
+    if (v.type != dtype_of(t.type) || v.shape != t.dims()) {
       throw InputError(m.path + ": input " + std::to_string(k) + " '" + t.name + "' must be " +
-                       tflite_type_name(t.type) + " " + quant::shape_str(shape64(t.shape)) + ", got " +
+                       tflite_type_name(t.type) + " " + quant::shape_str(t.dims()) + ", got " +
                        dtype_name(v.type) + " " + quant::shape_str(v.shape));
     }
     values[static_cast<size_t>(m.inputs[k])] = v;
@@ -612,9 +595,9 @@ std::vector<TensorValue> eval_tflite_model(const TfliteModel& m, const std::vect
     for (int ti : op.inputs) ins.push_back(ti >= 0 ? values[static_cast<size_t>(ti)] : TensorValue{});
     TensorValue out = eval_tflite_op(m, op, ins, rounding, kernels, lstm);
     const TfliteTensor& t = m.tensors[static_cast<size_t>(op.outputs[0])];
-    if (out.shape != shape64(t.shape)) {
+    if (out.shape != t.dims()) {
       throw InputError(op_prefix(m, op) + "computed output shape " + quant::shape_str(out.shape) +
-                       " differs from the model's " + quant::shape_str(shape64(t.shape)));
+                       " differs from the model's " + quant::shape_str(t.dims()));
     }
     values[static_cast<size_t>(op.outputs[0])] = std::move(out);
   }

@@ -125,11 +125,7 @@ TfliteLstmSetup prepare_tflite_lstm(const TfliteModel& m, const TfliteOperator& 
         b.data.size() != static_cast<size_t>(4 * H)) {
       ctx.fail(gate + " gate bias '" + b.name + "' must be constant int32 [" + std::to_string(H) + "]");
     }
-    for (int64_t j = 0; j < H; ++j) {
-      int32_t v;
-      std::memcpy(&v, b.data.data() + 4 * j, 4);  // little-endian, as the flatbuffer stores it
-      w.bias.push_back(v);
-    }
+    for (int32_t v : b.values<int32_t>()) w.bias.push_back(v);
   }
 
   const TfliteTensor& hs = ctx.required(kOutputState, "output state");

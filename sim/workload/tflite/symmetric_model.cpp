@@ -77,19 +77,13 @@ float symmetric_scale(double need) {
   return s;
 }
 
-std::vector<int32_t> int32_values(const TfliteTensor& t) {
-  std::vector<int32_t> v(t.data.size() / sizeof(int32_t));
-  std::memcpy(v.data(), t.data.data(), v.size() * sizeof(int32_t));
-  return v;
-}
-
 // Re-quantizes bias `b` (real = code s_b) of an input whose scale went from s_in to s_in2: scale
 // s_in2 s_w per channel, codes rounded half away from zero and saturated.
 void requantize_bias(TfliteTensor& b, const TfliteTensor& w, double s_in2, const std::string& at) {
   const size_t n_scales = b.quant.scales.size();
   if (b.type != TfliteType::Int32 || !b.has_data() || n_scales == 0)
     throw InputError(at + ": bias '" + b.name + "' is not a quantized constant int32 tensor");
-  const std::vector<int32_t> codes = int32_values(b);
+  const std::vector<int32_t> codes = b.values<int32_t>();
   if ((n_scales != 1 && n_scales != codes.size()) ||
       (w.quant.scales.size() != 1 && w.quant.scales.size() != n_scales))
     throw InputError(fmt::format("{}: bias '{}' has {} scales for {} values and weights '{}' {} scales", at,

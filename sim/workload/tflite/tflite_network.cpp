@@ -17,10 +17,6 @@ std::string tflite_op_where(const TfliteOperator& op) {
 
 namespace {
 
-std::vector<int64_t> dims(const TfliteTensor& t) {
-  return std::vector<int64_t>(t.shape.begin(), t.shape.end());
-}
-
 OpType op_type(const std::string& op) {
   static const std::map<std::string, OpType> kOps = {{"CONV_2D", OpType::Conv},
                                                      {"DEPTHWISE_CONV_2D", OpType::DwConv},
@@ -186,8 +182,8 @@ struct Importer {
     l.hidden_size = w.shape[0];
     if (w.shape[1] != l.input_size) fail("input-to-forget weights do not match the input size");
     if (!time_major && l.batch != 1) fail("batch-major LSTM with batch > 1 is not supported (time-major is)");
-    l.model_in_shape = dims(x);
-    l.model_out_shape = dims(out());
+    l.model_in_shape = x.dims();
+    l.model_out_shape = out().dims();
   }
 };
 
@@ -257,14 +253,14 @@ Network network_from_tflite(std::shared_ptr<const TfliteModel> model) {
         im.lstm(l);
         break;
       default:
-        l.model_in_shape = dims(im.in(0));
-        l.model_out_shape = dims(y);
+        l.model_in_shape = im.in(0).dims();
+        l.model_out_shape = y.dims();
         l.K = std::max<int64_t>(1, y.shape.empty() ? 1 : y.shape.back());
         break;
     }
     if (l.op == OpType::Add || l.op == OpType::Sub || l.op == OpType::Mul || l.op == OpType::Concat) {
       // Two (concat: several) activation inputs; a constant operand is allowed and comes from the model.
-      l.model_in_shape = dims(im.in(0));
+      l.model_in_shape = im.in(0).dims();
     }
     producer[op.outputs[0]] = l.name;
     net.layers.push_back(std::move(l));

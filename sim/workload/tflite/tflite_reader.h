@@ -3,6 +3,7 @@
 // returns a plain C++ description (no flatbuffers types leak out). Anything outside the supported
 // operators, tensor types and options is an InputError naming the file and the operator or tensor.
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,15 @@ struct TfliteTensor {
   std::vector<uint8_t> data;   // constant contents (weights, biases, shapes); empty for activations
   bool has_data() const { return !data.empty(); }
   int64_t elements() const;
+  std::vector<int64_t> dims() const { return {shape.begin(), shape.end()}; }
+  // Constant contents as T (the element type of `type`); .tflite buffers are little-endian like the hosts
+  // npusim runs on.
+  template <class T>
+  std::vector<T> values() const {
+    std::vector<T> v(data.size() / sizeof(T));
+    if (!v.empty()) std::memcpy(v.data(), data.data(), v.size() * sizeof(T));
+    return v;
+  }
 };
 
 // The builtin options npusim decodes; a field is meaningful only for the ops that carry it.

@@ -23,7 +23,9 @@ void quantize_smaller_than_one(double real, int32_t* mult, int* shift, const cha
 
 }  // namespace
 
-int8_t add_element(int8_t a, int8_t b, const AddParams& p) {
+int8_t add_element(int8_t a, int8_t b, const AddParams& p) { return add_sub_element(a, b, p, false); }
+
+int8_t add_sub_element(int8_t a, int8_t b, const AddParams& p, bool subtract) {
   // input_offset = -zero_point, as in TFLite's ArithmeticParams.
   const int32_t in1 = static_cast<int32_t>(a) - p.in1_zp;
   const int32_t in2 = static_cast<int32_t>(b) - p.in2_zp;
@@ -31,7 +33,7 @@ int8_t add_element(int8_t a, int8_t b, const AddParams& p) {
   const int32_t shifted2 = in2 * (1 << p.left_shift);
   const int32_t scaled1 = multiply_by_quantized_multiplier(shifted1, p.in1_mult, p.in1_shift);
   const int32_t scaled2 = multiply_by_quantized_multiplier(shifted2, p.in2_mult, p.in2_shift);
-  const int32_t raw_sum = scaled1 + scaled2;
+  const int32_t raw_sum = subtract ? scaled1 - scaled2 : scaled1 + scaled2;
   const int32_t raw_out = multiply_by_quantized_multiplier(raw_sum, p.out_mult, p.out_shift) + p.out_zp;
   return static_cast<int8_t>(std::clamp(raw_out, p.act_min, p.act_max));
 }

@@ -26,6 +26,8 @@ TensorI8 add(const TensorI8& a, const TensorI8& b, const AddParams& p);
 
 // One element of add(); exposed for testing and for the vector-unit model.
 int8_t add_element(int8_t a, int8_t b, const AddParams& p);
+// a + b, or a - b with `subtract`: TFLite's AddElementwise and SubElementwise share everything but the sign.
+int8_t add_sub_element(int8_t a, int8_t b, const AddParams& p, bool subtract);
 
 // Multipliers as TFLite's Prepare computes them (twice_max_input_scale = 2 * max(s1, s2);
 // in_i = s_i / twice_max; out = twice_max / (2^left_shift * s_out)). Scales are rounded to float32

@@ -61,15 +61,7 @@ SubParams make_sub_params(float s1, int32_t zp1, float s2, int32_t zp2, float s_
   return p;
 }
 
-int8_t sub_element(int8_t a, int8_t b, const SubParams& p) {
-  const int32_t shifted1 = (int32_t{a} - p.in1_zp) * (1 << p.left_shift);
-  const int32_t shifted2 = (int32_t{b} - p.in2_zp) * (1 << p.left_shift);
-  const int32_t scaled1 = multiply_by_quantized_multiplier(shifted1, p.in1_mult, p.in1_shift);
-  const int32_t scaled2 = multiply_by_quantized_multiplier(shifted2, p.in2_mult, p.in2_shift);
-  const int32_t raw_out =
-      multiply_by_quantized_multiplier(scaled1 - scaled2, p.out_mult, p.out_shift) + p.out_zp;
-  return static_cast<int8_t>(std::clamp(raw_out, p.act_min, p.act_max));
-}
+int8_t sub_element(int8_t a, int8_t b, const SubParams& p) { return add_sub_element(a, b, p, true); }
 
 TensorI8 sub(const TensorI8& a, const TensorI8& b, const SubParams& p) {
   check_arith(p, "sub");

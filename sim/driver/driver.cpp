@@ -254,6 +254,16 @@ class Executor {
            : opts_.lstm == "tflite-2021" ? quant::LstmReference::TfliteLegacy
                                          : quant::LstmReference::Tflm;
   }
+  // A layer's operands and golden result: the model's (a real model) or from the seed (a layer table).
+  // *weights_changed: what the family's weight preparation changed (model layers; -1 otherwise).
+  PreparedLayer prepare(const Layer& l, const LayerMapping& m, const QTensor& x, int64_t* weights_changed) const {
+    *weights_changed = -1;
+    if (!l.from_model()) return prepare_layer(l, m, x, opts_.seed, symmetric_, rounding());
+    if (l.is_recurrent()) return prepare_model_recurrent(l, *model_, m, x, lstm(), weights_changed);
+    return prepare_model_layer(l, *model_, m, x, model_requant(l), weights_changed);
+  }
+  // A model layer's weights that prepare() changed: into its stats and the run's totals.
+  void account_weights(LayerStats& st, const PreparedLayer& p, int64_t changed);
   quant::Requant model_requant(const Layer& l) const {
     return tflite_gemm_requant(*model_, model_->operators.at(static_cast<size_t>(l.model_op)), rounding(),
                                kernels());
@@ -363,20 +373,7 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
     return std::move(o.stats);
   }
   int64_t changed = -1;
-  PreparedLayer p = !l.from_model() ? prepare_layer(l, *mapping, in.at(0), opts_.seed, symmetric_)
-                    : l.is_recurrent()
-                        ? prepare_model_recurrent(l, *model_, *mapping, in.at(0), lstm(), &changed)
-                        : prepare_model_layer(l, *model_, *mapping, in.at(0), model_requant(l), &changed);
-  if (!l.from_model() && opts_.rounding == "single") {
-    p.ops.requant.rounding = quant::Rounding::Single;
-    p.golden_out.t = requantize_all(p.golden_acc, p.ops.requant);
-    p.golden_out.t.shape = layer_output_shape(l);
-  }
-  const int64_t n_weights = p.ops.weights.size() + p.ops.recurrent_weights.size();
-  if (changed >= 0 && report) {
-    weights_changed_ += changed;
-    weights_total_ += n_weights;
-  }
+  PreparedLayer p = prepare(l, *mapping, in.at(0), &changed);
   inputs_transformed_ = inputs_transformed_ || mapping->transforms_input();
   *out = p.golden_out;
   LayerStats st;
@@ -393,12 +390,20 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
   st.saturated_fraction = saturated_fraction(
       out->t, l.a_bits, l.from_model() ? std::optional<int32_t>(out->zero_point) : std::nullopt);
   st.input_density = density(in.at(0));
-  st.weights_changed = changed;
-  st.weights_total = changed >= 0 ? n_weights : 0;
-  if (changed > 0)
-    st.notes.push_back(fmt::format("{} of the model's {} weights changed by the design ({:.1f} %)", changed,
-                                   n_weights, 100.0 * changed / n_weights));
+  if (report) account_weights(st, p, changed);
   return st;
+}
+
+void Executor::account_weights(LayerStats& st, const PreparedLayer& p, int64_t changed) {
+  if (changed < 0) return;
+  const int64_t n = p.ops.weights.size() + p.ops.recurrent_weights.size();
+  weights_changed_ += changed;
+  weights_total_ += n;
+  st.weights_changed = changed;
+  st.weights_total = n;
+  if (changed > 0)
+    st.notes.push_back(fmt::format("{} of the model's {} weights changed by the design ({:.1f} %)", changed, n,
+                                   100.0 * changed / n));
 }
 
 std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping& seg,
@@ -413,13 +418,14 @@ std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping
   }
   std::vector<LayerOperands> ops(n);
   std::vector<PreparedLayer> prepared;
+  std::vector<int64_t> changed(n, -1);
   for (size_t j = 0; j < n; ++j) {
     ops[j].layer = &net_.layers[first + j];
     ops[j].values = values_;
     if (!values_) continue;
     // Inside the segment each layer's operands follow from its predecessor's golden output.
-    prepared.push_back(prepare_layer(net_.layers[first + j], seg.layer(j),
-                                     j == 0 ? in.at(0) : prepared.back().golden_out, opts_.seed, symmetric_));
+    prepared.push_back(prepare(net_.layers[first + j], seg.layer(j), j == 0 ? in.at(0) : prepared.back().golden_out,
+                               &changed[j]));
     ops[j] = prepared.back().ops;
   }
   const bool simulate = values_ && !opts_.fast;
@@ -455,7 +461,10 @@ std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping
               .golden_out;  // only used if another layer reads it (it cannot differ if the output matches)
     }
     o.stats.family["segment"] = {{"first", net_.layers[first].name}, {"layers", n}, {"index", j}};
-    if (values_) o.stats.saturated_fraction = saturated_fraction((*outs)[j].t, l.a_bits);
+    if (values_) {
+      o.stats.saturated_fraction = saturated_fraction((*outs)[j].t, l.a_bits);
+      account_weights(o.stats, prepared[j], changed[j]);
+    }
     stats.insert(stats.begin(), std::move(o.stats));
   }
   return stats;

@@ -18,7 +18,7 @@ std::vector<int64_t> layer_output_shape(const Layer& l) {
 }
 
 PreparedLayer prepare_layer(const Layer& l, const LayerMapping& mapping, const QTensor& x, uint64_t seed,
-                            bool symmetric) {
+                            bool symmetric, quant::Rounding rounding) {
   PreparedLayer p;
   LayerOperands& ops = p.ops;
   ops.layer = &l;
@@ -52,6 +52,7 @@ PreparedLayer prepare_layer(const Layer& l, const LayerMapping& mapping, const Q
                               ops.bias, x.zero_point);
     const int32_t zp_out = choose_output_zero_point(seed, l, symmetric);
     ops.requant = choose_requant(seed, l, p.golden_acc, zp_out);
+    ops.requant.rounding = rounding;
     p.golden_out.t = requantize_all(p.golden_acc, ops.requant);
     p.golden_out.scale = x.scale;
     p.golden_out.zero_point = zp_out;

@@ -20,7 +20,7 @@ struct PreparedLayer {
 // `x` is the layer's input (its producer's output, or drawn from the seed). Weights from
 // `wgt:<layer>` (or the layer's .npy), bias from `bias:<layer>`.
 PreparedLayer prepare_layer(const Layer& l, const LayerMapping& mapping, const QTensor& x, uint64_t seed,
-                            bool symmetric);
+                            bool symmetric, quant::Rounding rounding = quant::Rounding::Double);
 
 // Stats of a simulated layer after comparing the outcome with golden: bit-exact for exact hardware,
 // error statistics (family.error_vs_golden) otherwise, plus the family's own self-check.

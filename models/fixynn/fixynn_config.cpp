@@ -1,5 +1,7 @@
 #include "models/fixynn/fixynn_config.h"
 
+#include <fmt/format.h>
+
 #include <filesystem>
 
 #include "sim/common/error.h"
@@ -43,6 +45,15 @@ std::vector<ParamSpec> fixynn_params() {
        "",
        "line-buffer implementation"},
       {"backend.arch", K::String, "", true, 0, 0, {}, "", "arch config of the programmable back end (path)"},
+      {"handoff.kib",
+       K::Number,
+       "96",
+       false,
+       0.125,
+       1e6,
+       {},
+       "KiB",
+       "double-buffered SRAM between front and back end (two output feature maps)"},
   };
 }
 
@@ -60,6 +71,7 @@ std::shared_ptr<const FixynnConfig> configure_fixynn(ParamValues& v) {
   c->fixed_clock_mhz = v.number("fixed.clock_mhz");
   c->adder_pipeline = static_cast<int>(v.integer("fixed.adder_pipeline"));
   c->line_buffer = v.str("fixed.line_buffer");
+  c->handoff_kib = v.number("handoff.kib");
   if (c->adder_pipeline > 0)
     v.fail("fixed.adder_pipeline", "pipelined adder trees are not supported yet (use 0)");
   std::filesystem::path p = v.str("backend.arch");
@@ -72,6 +84,14 @@ std::shared_ptr<const FixynnConfig> configure_fixynn(ParamValues& v) {
   } catch (const InputError& e) {
     v.fail("backend.arch", std::string("cannot use it as the back end: ") + e.what());
   }
+  // One clock and one technology table price the vector unit and the back end's layers.
+  if (c->backend->clock_mhz != v.number("clock_mhz"))
+    v.fail("clock_mhz", "must equal the back end's clock_mhz (" + fmt::format("{}", c->backend->clock_mhz) +
+                            " MHz in " + c->backend_path +
+                            "): it clocks the back end and the vector unit; "
+                            "the fixed pipeline has fixed.clock_mhz");
+  if (c->backend->tech != v.str("tech"))
+    v.fail("tech", "must equal the back end's tech (" + c->backend->tech + " in " + c->backend_path + ")");
   return c;
 }
 

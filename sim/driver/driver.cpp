@@ -256,7 +256,8 @@ class Executor {
   }
   // A layer's operands and golden result: the model's (a real model) or from the seed (a layer table).
   // *weights_changed: what the family's weight preparation changed (model layers; -1 otherwise).
-  PreparedLayer prepare(const Layer& l, const LayerMapping& m, const QTensor& x, int64_t* weights_changed) const {
+  PreparedLayer prepare(const Layer& l, const LayerMapping& m, const QTensor& x,
+                        int64_t* weights_changed) const {
     *weights_changed = -1;
     if (!l.from_model()) return prepare_layer(l, m, x, opts_.seed, symmetric_, rounding());
     if (l.is_recurrent()) return prepare_model_recurrent(l, *model_, m, x, lstm(), weights_changed);
@@ -270,6 +271,8 @@ class Executor {
   }
   void check_memory(const Layer& l, const LayerMapping* m) const;
   void finish(RunReport& rep, const cost::AreaReport& area) const;
+  // Frame period, latency and per-part figures of a pipelined design (Family::pipeline_parts).
+  void pipeline_totals(RunReport& rep) const;
 
   const ArchConfig& arch_;
   const Network& net_;
@@ -313,10 +316,12 @@ void Executor::record(size_t i, LayerStats st, QTensor out, bool report, RunRepo
   if (st.unit.empty()) st.unit = "array";
   if (st.unit == "array") st.executed_macs = st.actions.count("mac") ? st.actions.at("mac") : st.macs;
   const int64_t peak = family_.peak_macs_per_cycle(arch_);
-  st.utilization = st.cycles > 0 && st.unit == "array"
-                       ? static_cast<double>(st.executed_macs) / (static_cast<double>(st.cycles) * peak)
-                       : 0.0;
-  const cost::EnergyReport e = cost::price_layer(*tech_, actions_, memories_, arch_.clock_mhz, st, area_);
+  if (!st.own_utilization)
+    st.utilization = st.cycles > 0 && st.unit == "array"
+                         ? static_cast<double>(st.executed_macs) / (static_cast<double>(st.cycles) * peak)
+                         : 0.0;
+  const double clock_mhz = st.clock_mhz > 0 ? st.clock_mhz : arch_.clock_mhz;
+  const cost::EnergyReport e = cost::price_layer(*tech_, actions_, memories_, clock_mhz, st, area_);
   st.energy_pj = e.by_category_pj;
   st.energy_total_pj = e.total_pj;
   rep.layers.push_back(std::move(st));
@@ -402,8 +407,8 @@ void Executor::account_weights(LayerStats& st, const PreparedLayer& p, int64_t c
   st.weights_changed = changed;
   st.weights_total = n;
   if (changed > 0)
-    st.notes.push_back(fmt::format("{} of the model's {} weights changed by the design ({:.1f} %)", changed, n,
-                                   100.0 * changed / n));
+    st.notes.push_back(fmt::format("{} of the model's {} weights changed by the design ({:.1f} %)", changed,
+                                   n, 100.0 * changed / n));
 }
 
 std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping& seg,
@@ -424,10 +429,11 @@ std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping
     ops[j].values = values_;
     if (!values_) continue;
     // Inside the segment each layer's operands follow from its predecessor's golden output.
-    prepared.push_back(prepare(net_.layers[first + j], seg.layer(j), j == 0 ? in.at(0) : prepared.back().golden_out,
-                               &changed[j]));
+    prepared.push_back(prepare(net_.layers[first + j], seg.layer(j),
+                               j == 0 ? in.at(0) : prepared.back().golden_out, &changed[j]));
     ops[j] = prepared.back().ops;
   }
+  if (opts_.on_segment && values_) opts_.on_segment(first, ops);
   const bool simulate = values_ && !opts_.fast;
   std::vector<LayerOutcome> outcomes = simulate ? seg.simulate(*hw_, ops) : seg.estimate(ops);
   if (outcomes.size() != n)
@@ -626,10 +632,11 @@ RunReport Executor::run() {
   if (opts_.lstm != "tflm" && opts_.lstm != "tflite" && opts_.lstm != "tflite-2021")
     throw InputError("--lstm: '" + opts_.lstm + "' (expected tflm, tflite or tflite-2021)");
   chained_ = net_.chained && !opts_.independent;
+  family_.check_run(arch_, net_, chained_, only != net_.layers.size());
   rep.execution = chained_ ? "chained" : "independent";
   rep.execution_reason =
       net_.chained ? "--independent: every layer on tensors drawn from the seed" : net_.independent_reason;
-  values_ = !opts_.fast || !opts_.output_npy.empty() || !opts_.dump_dir.empty();
+  values_ = !opts_.fast || !opts_.output_npy.empty() || !opts_.dump_dir.empty() || opts_.on_segment;
   rep.values = values_;
   if (!model_ && !opts_.more_inputs.empty())
     throw InputError("--input: " + net_.source +
@@ -695,7 +702,7 @@ RunReport Executor::run() {
     }
     const std::vector<QTensor> in = values_ ? inputs_of(i) : std::vector<QTensor>{};
     const auto seg = chained_ && report ? family_.map_segment(arch_, net_, i, opts_.mapping) : nullptr;
-    if (seg && seg->size() > 1 && (only == net_.layers.size())) {
+    if (seg && only == net_.layers.size()) {
       std::vector<QTensor> outs;
       std::vector<LayerStats> stats = run_segment(i, *seg, in, &outs);
       for (size_t j = 0; j < stats.size(); ++j) {
@@ -786,8 +793,59 @@ void Executor::finish(RunReport& rep, const cost::AreaReport& area) const {
   t.tops_per_w_core_effective = per_w(2.0 * t.macs, t.energy_core_pj);
   t.tops_per_w_core_executed = per_w(2.0 * t.executed_macs, t.energy_core_pj);
   t.area_by_category_um2 = area.by_category_um2;
-  t.area_mm2 = area.total_mm2();
+  for (const auto& st : rep.layers)
+    for (const auto& [k, v] : st.dedicated_area_um2) t.area_by_category_um2[k] += v;
+  double area_um2 = 0;
+  for (const auto& [k, v] : t.area_by_category_um2) area_um2 += v;
+  t.area_mm2 = area_um2 * 1e-6;
+  if (rep.layers.size() == net_.layers.size()) pipeline_totals(rep);
   t.tops_per_mm2 = t.area_mm2 > 0 ? t.tops / t.area_mm2 : 0.0;
+}
+
+// Whether area category `c` is part `p`'s: named by it, or "*" (every category no other part names).
+bool part_owns(const std::vector<PipelinePart>& parts, const PipelinePart& p, const std::string& c) {
+  auto names = [&c](const PipelinePart& q) {
+    return std::find(q.area_categories.begin(), q.area_categories.end(), c) != q.area_categories.end();
+  };
+  if (names(p)) return true;
+  if (!std::count(p.area_categories.begin(), p.area_categories.end(), "*")) return false;
+  return std::none_of(parts.begin(), parts.end(), names);
+}
+
+void Executor::pipeline_totals(RunReport& rep) const {
+  auto& t = rep.total;
+  const std::vector<PipelinePart> parts = family_.pipeline_parts(arch_, net_, rep.layers);
+  for (const PipelinePart& p : parts) {
+    if (p.first + p.count > rep.layers.size() || p.clock_mhz <= 0)
+      throw std::logic_error("pipeline part " + p.name + " outside the run's layers");
+    PartTotals pt;
+    pt.name = p.name;
+    pt.first_layer = rep.layers[p.first].name;
+    pt.layers = static_cast<int64_t>(p.count);
+    pt.clock_mhz = p.clock_mhz;
+    pt.frame_cycles = p.frame_cycles;
+    pt.frame_s = p.frame_cycles / (p.clock_mhz * 1e6);
+    for (size_t i = p.first; i < p.first + p.count; ++i) {
+      pt.macs += rep.layers[i].macs;
+      pt.energy_pj += rep.layers[i].energy_total_pj;
+    }
+    for (const auto& [c, um2] : t.area_by_category_um2)
+      if (part_owns(parts, p, c)) pt.area_mm2 += um2 * 1e-6;
+    t.pipeline.push_back(pt);
+  }
+  if (t.pipeline.empty()) return;
+  t.latency_s = 0;
+  for (const auto& pt : t.pipeline) {
+    t.latency_s += pt.frame_s;
+    t.frame_period_s = std::max(t.frame_period_s, pt.frame_s);
+  }
+  for (auto& pt : t.pipeline) {
+    pt.idle_s = t.frame_period_s - pt.frame_s;
+    pt.tops = pt.frame_s > 0 ? 2.0 * pt.macs / pt.frame_s * 1e-12 : 0.0;
+    pt.tops_per_w = pt.energy_pj > 0 ? 2.0 * pt.macs / pt.energy_pj : 0.0;
+  }
+  // Steady state: one frame per period, every part busy on its own frame.
+  t.tops = t.frame_period_s > 0 ? 2.0 * t.macs / t.frame_period_s * 1e-12 : 0.0;
 }
 
 }  // namespace

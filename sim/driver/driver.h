@@ -7,6 +7,7 @@
 // semantics (prepared weights, hardware input transformation), and every layer the family runs is
 // compared with it bit-exactly on the same input. Pool and add run on the vector unit.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -24,11 +25,11 @@ struct RunOptions {
   BackendOptions backend;
   std::string only_layer;  // run just this layer (its producers run on the golden ops only)
   MappingOptions mapping;
-  std::string input_npy;    // network input (chained networks); empty: drawn from the seed
+  std::string input_npy;                 // network input (chained networks); empty: drawn from the seed
   std::vector<std::string> more_inputs;  // a real model's further inputs (its graph inputs 1, 2, ...)
-  std::string output_npy;   // write the network's final tensor here
-  std::string dump_dir;     // write every layer's output tensor here (<layer>.npy)
-  bool independent = false; // run every layer on tensors drawn from the seed even if the graph chains
+  std::string output_npy;                // write the network's final tensor here
+  std::string dump_dir;                  // write every layer's output tensor here (<layer>.npy)
+  bool independent = false;  // run every layer on tensors drawn from the seed even if the graph chains
   // Requantization of conv/dwconv/fc outputs: "double" (TFLite's reference kernels: rounding doubling high
   // multiply, then rounding right shift) or "single" (one rounding of the 64-bit product, as runtimes built
   // with TFLITE_SINGLE_ROUNDING do).
@@ -39,6 +40,17 @@ struct RunOptions {
   // "tflite" (TFLite today) or "tflite-2021" (TFLite before its hidden zero-point fix; docs/tflm_lstm.md).
   std::string kernels = "reference";
   std::string lstm = "tflm";
+  // Called with the prepared operands of every segment a family maps (Family::map_segment), e.g. for a
+  // generator that turns a segment's weights into RTL; forces values (with --fast: golden values).
+  std::function<void(size_t first, const std::vector<LayerOperands>& ops)> on_segment;
+};
+
+// One part of a pipelined design (Family::pipeline_parts) over one frame.
+struct PartTotals {
+  std::string name, first_layer;
+  int64_t layers = 0, macs = 0, frame_cycles = 0;
+  double clock_mhz = 0, frame_s = 0, idle_s = 0;  // idle: per frame period, waiting for the slowest part
+  double energy_pj = 0, tops = 0, tops_per_w = 0, area_mm2 = 0;
 };
 
 struct RunTotals {
@@ -54,6 +66,10 @@ struct RunTotals {
   double tops_per_mm2 = 0;
   std::string tech_table;         // the table's path
   bool energy_estimated = false;  // --fast: activity estimated
+  // A pipelined design: its parts, and the steady-state frame period (latency_s is then the sum of the
+  // parts' frame times and tops the throughput at one frame per period).
+  std::vector<PartTotals> pipeline;
+  double frame_period_s = 0;
 };
 
 struct RunReport {
@@ -63,9 +79,9 @@ struct RunReport {
   uint64_t seed = 0;
   std::string backend;
   bool fast = false;
-  std::string execution;         // "chained" | "independent"
-  std::string execution_reason;  // why independent
-  bool values = true;            // tensors were computed
+  std::string execution;              // "chained" | "independent"
+  std::string execution_reason;       // why independent
+  bool values = true;                 // tensors were computed
   std::vector<std::string> memories;  // the design's SRAMs (every layer reports traffic for each)
   std::vector<LayerStats> layers;
   RunTotals total;

@@ -18,20 +18,19 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "sim/common/tensor.h"
 #include "sim/config/arch_config.h"
 #include "sim/config/params.h"
-#include "sim/family/backend.h"
-#include "sim/family/recurrent_cell.h"
 #include "sim/cost/cost_model.h"
 #include "sim/cost/synth_area.h"
+#include "sim/family/backend.h"
+#include "sim/family/recurrent_cell.h"
 #include "sim/quant/recurrent.h"
 #include "sim/quant/requant.h"
 #include "sim/stats/layer_stats.h"
@@ -55,9 +54,9 @@ struct LayerOperands {
   // After LayerMapping::prepare_weights: OHWI [K][R][S][C/groups], fc [K][C], recurrent the stacked gate
   // matrix [4H][I+H] (GRU: quant::gru_gemm_weights).
   TensorI8 weights;
-  std::vector<int32_t> bias;      // [K] (recurrent [G])
-  int32_t input_zero_point = 0;   // conv/fc
-  quant::Requant requant;         // conv/fc: per output channel
+  std::vector<int32_t> bias;     // [K] (recurrent [G])
+  int32_t input_zero_point = 0;  // conv/fc
+  quant::Requant requant;        // conv/fc: per output channel
   // Recurrent layers: zero points in scales (input_zero_point = z_x, hidden_zero_point = z_h), the
   // element-wise cell (prototype in the initial state: call fresh()), and with cell->split_gates() the
   // recurrent weights W_h [G][H] (weights then hold W_x [G][I]).
@@ -126,12 +125,26 @@ class SegmentMapping {
   virtual std::vector<LayerOutcome> simulate(Hardware& hw, const std::vector<LayerOperands>& ops) const = 0;
 };
 
+// A design whose layers run in parts pipelined against each other frame by frame (e.g. a fixed-function
+// front end handing each frame to a programmable back end through a double buffer): each part works on
+// its own frame, so the steady-state frame period is the slowest part's frame time and the latency the
+// sum. Layers [first, first + count) belong to the part; `frame_cycles` at `clock_mhz` is its frame time;
+// the part's area is the sum of the run's area categories named in `area_categories` ("*": every category
+// no other part names).
+struct PipelinePart {
+  std::string name;
+  size_t first = 0, count = 0;
+  double clock_mhz = 0;
+  int64_t frame_cycles = 0;
+  std::vector<std::string> area_categories;
+};
+
 // A command a family adds to the CLI as `npusim <family> <name> [--option value ...]` (e.g. FixyNN's RTL
 // generator). Options take one string each; the family validates them (InputError -> exit 2).
 struct FamilyCommand {
   std::string name, description;
   std::vector<std::pair<std::string, std::string>> options;  // "--arch" -> help text
-  std::vector<std::string> required;                          // options that must be given
+  std::vector<std::string> required;                         // options that must be given
   std::function<int(const std::map<std::string, std::string>& values)> run;
 };
 
@@ -155,8 +168,19 @@ class Family {
                                                   const MappingOptions& opts) const = 0;
   // A segment starting at layer `first` of a chained network, or null to run that layer alone.
   virtual std::unique_ptr<SegmentMapping> map_segment(const ArchConfig& /*arch*/, const Network& /*net*/,
-                                                      size_t /*first*/, const MappingOptions& /*opts*/) const {
+                                                      size_t /*first*/,
+                                                      const MappingOptions& /*opts*/) const {
     return nullptr;
+  }
+  // A run the family cannot take (e.g. a pipeline of consecutive layers asked for one layer alone): throws
+  // InputError saying why. `chained`: layers read their producers' outputs; `one_layer`: --layer.
+  virtual void check_run(const ArchConfig& /*arch*/, const Network& /*net*/, bool /*chained*/,
+                         bool /*one_layer*/) const {}
+  // The parts of a pipelined design, from the run's per-layer stats (one per layer of `net`); none for a
+  // design whose layers run one after another.
+  virtual std::vector<PipelinePart> pipeline_parts(const ArchConfig& /*arch*/, const Network& /*net*/,
+                                                   const std::vector<LayerStats>& /*layers*/) const {
+    return {};
   }
   virtual std::unique_ptr<Hardware> build(const ArchConfig& arch, const BackendOptions& opts) const = 0;
   // The memories the vector unit streams pool/add operands through (input, output).

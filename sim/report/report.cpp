@@ -23,7 +23,9 @@ std::string short_name(const std::string& n, size_t width) {
   return n.size() <= width ? n : "~" + n.substr(n.size() - (width - 1));
 }
 
-std::string percent(double f) { return f < 0 ? "-" : fmt::format("{:.1f}", 100.0 * f); }
+std::string percent(double f) {
+  return f < 0 ? "-" : fmt::format("{:.1f}", 100.0 * f);
+}
 
 std::string csv_quoted(const std::string& s) {
   std::string out = "\"";
@@ -39,33 +41,54 @@ std::string kib(int64_t bytes) {
 
 void print_table(std::ostream& os, const RunReport& rep) {
   const auto& a = rep.arch;
-  os << fmt::format("npusim run: arch {} ({} {}, {} MHz)  workload {}  backend {}  seed {}\n", a.name, a.family,
-                    rep.summary, a.clock_mhz, rep.workload, rep.backend, rep.seed);
+  os << fmt::format("npusim run: arch {} ({} {}, {} MHz)  workload {}  backend {}  seed {}\n", a.name,
+                    a.family, rep.summary, a.clock_mhz, rep.workload, rep.backend, rep.seed);
   os << "execution: " << rep.execution
-     << (rep.execution == "chained" ? " (each layer reads its producers' outputs as the accelerator computed them)"
-                                    : " (" + rep.execution_reason + ")")
+     << (rep.execution == "chained"
+             ? " (each layer reads its producers' outputs as the accelerator computed them)"
+             : " (" + rep.execution_reason + ")")
      << (rep.values ? "" : "; --fast: no tensor values computed") << "\n";
-  os << fmt::format("{:<24} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7} {:>10} {:>12} {:>12} {:>10} {:>10} {:>6} {:>8} {:>8}\n",
-                    "layer", "op", "shape", "unit", "macs", "exec_macs", "detail", "cycles", "util_%", "stall_cyc",
-                    "sram_rd_kib", "sram_wr_kib", "dram_kib", "energy_uj", "sat_%", "a_dens_%", "verified");
+  os << fmt::format(
+      "{:<24} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7} {:>10} {:>12} {:>12} {:>10} {:>10} {:>6} "
+      "{:>8} {:>8}\n",
+      "layer", "op", "shape", "unit", "macs", "exec_macs", "detail", "cycles", "util_%", "stall_cyc",
+      "sram_rd_kib", "sram_wr_kib", "dram_kib", "energy_uj", "sat_%", "a_dens_%", "verified");
   for (const auto& st : rep.layers) {
     int64_t rd = 0, wr = 0;
     for (const auto& [k, v] : st.sram_read_bytes) rd += v;
     for (const auto& [k, v] : st.sram_write_bytes) wr += v;
-    os << fmt::format("{:<24} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7.1f} {:>10} {:>12} {:>12} {:>10} {:>10.2f} {:>6} {:>8} {:>8}\n",
-                      short_name(st.name, 24), st.op.substr(0, 7), st.shape.substr(0, 30), st.unit, st.macs,
-                      st.executed_macs, st.detail.empty() ? "-" : st.detail, st.cycles, 100.0 * st.utilization,
-                      st.stall_cycles, kib(rd), kib(wr), kib(st.dram_bytes()), st.energy_total_pj * 1e-6,
-                      percent(st.saturated_fraction), percent(st.input_density), verified_cell(st, rep));
+    os << fmt::format(
+        "{:<24} {:<7} {:<30} {:<6} {:>13} {:>13} {:>9} {:>12} {:>7.1f} {:>10} {:>12} {:>12} {:>10} {:>10.2f} "
+        "{:>6} {:>8} {:>8}\n",
+        short_name(st.name, 24), st.op.substr(0, 7), st.shape.substr(0, 30), st.unit, st.macs,
+        st.executed_macs, st.detail.empty() ? "-" : st.detail, st.cycles, 100.0 * st.utilization,
+        st.stall_cycles, kib(rd), kib(wr), kib(st.dram_bytes()), st.energy_total_pj * 1e-6,
+        percent(st.saturated_fraction), percent(st.input_density), verified_cell(st, rep));
   }
   for (const auto& st : rep.layers)
     for (const auto& n : st.notes) os << "note: " << st.name << ": " << n << "\n";
   const auto& t = rep.total;
+  // A pipelined design's layers run at their parts' clocks: its time is in the pipeline lines.
+  const std::string time = t.pipeline.empty()
+                               ? fmt::format("{:.4f} ms at {} MHz", t.latency_s * 1e3, a.clock_mhz)
+                               : fmt::format("latency {:.4f} ms (pipelined)", t.latency_s * 1e3);
   os << fmt::format(
-      "total: {} layers, {} MACs, {} cycles, {:.4f} ms at {} MHz, utilization {:.1f} %, {} stall cycles, "
-      "{:.2f} MiB DRAM, {:.3f} TOPS\n",
-      rep.layers.size(), t.macs, t.cycles, t.latency_s * 1e3, a.clock_mhz, 100.0 * t.utilization, t.stall_cycles,
+      "total: {} layers, {} MACs, {} cycles, {}, utilization {:.1f} %, {} stall cycles, {:.2f} MiB DRAM, "
+      "{:.3f} TOPS\n",
+      rep.layers.size(), t.macs, t.cycles, time, 100.0 * t.utilization, t.stall_cycles,
       t.dram_bytes / 1048576.0, t.tops);
+  if (!t.pipeline.empty()) {
+    os << fmt::format(
+        "pipeline: {} parts working on consecutive frames: frame period {:.4f} ms ({:.1f} frames/s), "
+        "latency {:.4f} ms, {:.3f} TOPS in steady state\n",
+        t.pipeline.size(), t.frame_period_s * 1e3, 1.0 / t.frame_period_s, t.latency_s * 1e3, t.tops);
+    for (const auto& p : t.pipeline)
+      os << fmt::format(
+          "  part {}: {} layers from {}, {} cycles at {} MHz = {:.4f} ms per frame, idle {:.4f} ms "
+          "({:.1f} %) of each period; {:.3f} TOPS while busy, {:.2f} TOPS/W, {:.4f} mm2\n",
+          p.name, p.layers, p.first_layer, p.frame_cycles, p.clock_mhz, p.frame_s * 1e3, p.idle_s * 1e3,
+          100.0 * p.idle_s / t.frame_period_s, p.tops, p.tops_per_w, p.area_mm2);
+  }
   // Where the layers that are not on the array run, and what they cost.
   int64_t vec_layers = 0, vec_cycles = 0;
   std::string host;
@@ -75,11 +98,11 @@ void print_table(std::ostream& os, const RunReport& rep) {
   }
   if (vec_layers)
     os << fmt::format(
-        "vector unit: {} layers (pooling, elementwise, activations, data movement) run on the {}-lane vector unit "
+        "vector unit: {} layers (pooling, elementwise, activations, data movement) run on the {}-lane vector "
+        "unit "
         "next to the array, {} cycles ({:.1f} % of the total)\n",
         vec_layers, a.vector_lanes, vec_cycles, t.cycles ? 100.0 * vec_cycles / t.cycles : 0.0);
-  if (!host.empty())
-    os << "host: " << host << " (golden ops, not in the accelerator's cycles or energy)\n";
+  if (!host.empty()) os << "host: " << host << " (golden ops, not in the accelerator's cycles or energy)\n";
   // Energy and area: the largest categories first.
   auto top = [](const std::map<std::string, double>& m, double total) {
     std::vector<std::pair<double, std::string>> v;
@@ -102,25 +125,29 @@ void print_table(std::ostream& os, const RunReport& rep) {
       "{:.3f} TOPS/mm2\n",
       t.tops_per_w_effective, t.tops_per_w_core_effective, t.tops_per_w_executed, t.tops_per_w_core_executed,
       t.tops_per_mm2);
-  os << fmt::format("area: {:.3f} mm2 ({}) [{}]\n", t.area_mm2, top(t.area_by_category_um2, area_um2), t.tech_table);
+  os << fmt::format("area: {:.3f} mm2 ({}) [{}]\n", t.area_mm2, top(t.area_by_category_um2, area_um2),
+                    t.tech_table);
   if (rep.fast)
     os << "verification: none (--fast takes values from the golden ops)\n";
   else
     os << fmt::format(
-        "verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit, host){}\n",
+        "verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit, "
+        "host){}\n",
         t.verified, t.failed, t.not_checked,
-        t.statistical ? fmt::format(", {} compared as error statistics (inexact hardware)", t.statistical) : "");
+        t.statistical ? fmt::format(", {} compared as error statistics (inexact hardware)", t.statistical)
+                      : "");
   if (rep.lockstep_cycles)
     os << fmt::format("lockstep: model and RTL agreed on every output port of {} for {} cycles\n",
                       rep.lockstep_blocks, rep.lockstep_cycles);
   if (!rep.model.is_null()) {
     const auto& m = rep.model;
-    os << "model: " << m.value("file", "") << ": " << m.value("semantics", "") << ", " << m.value("rounding", "")
-       << " rounding; input " << m.value("input", "") << "\n";
+    os << "model: " << m.value("file", "") << ": " << m.value("semantics", "") << ", "
+       << m.value("rounding", "") << " rounding; input " << m.value("input", "") << "\n";
     if (m.contains("symmetric_requantization")) {
       const auto& q = m["symmetric_requantization"];
       os << fmt::format(
-          "model: re-quantized to symmetric activations for this design (code 0 must be the real zero): {} tensors, "
+          "model: re-quantized to symmetric activations for this design (code 0 must be the real zero): {} "
+          "tensors, "
           "{} biases; {} kept asymmetric (fixed output quantization)\n",
           q["tensors_changed"].get<int>(), q["biases_requantized"].get<int>(), q["kept_asymmetric"].size());
     }
@@ -132,7 +159,8 @@ void print_table(std::ostream& os, const RunReport& rep) {
       const auto& v = m["vs_unchanged_model"];
       if (v.contains("changed_fraction"))
         os << fmt::format(
-            "model: final output vs the unchanged model: {:.1f} % of values differ, mean |error| {:.2f} LSB, max {} "
+            "model: final output vs the unchanged model: {:.1f} % of values differ, mean |error| {:.2f} LSB, "
+            "max {} "
             "LSB, argmax {}\n",
             100.0 * v["changed_fraction"].get<double>(), v["mean_abs_error_lsb"].get<double>(),
             v["max_abs_error_lsb"].get<int64_t>(), v["argmax_same"].get<bool>() ? "same" : "DIFFERENT");
@@ -197,7 +225,9 @@ nlohmann::json to_json(const RunReport& rep) {
     l["energy_pj"] = st.energy_pj;
     l["energy_total_pj"] = st.energy_total_pj;
     // Per layer: latency, throughput and efficiency (effective = dense-equivalent ops, executed = issued).
-    const double latency_s = st.cycles / (rep.arch.clock_mhz * 1e6);
+    const double latency_s = st.cycles / ((st.clock_mhz > 0 ? st.clock_mhz : rep.arch.clock_mhz) * 1e6);
+    if (st.clock_mhz > 0) l["clock_mhz"] = st.clock_mhz;
+    if (!st.dedicated_area_um2.empty()) l["dedicated_area_um2"] = st.dedicated_area_um2;
     const double dram_pj = st.energy_pj.count("DRAM") ? st.energy_pj.at("DRAM") : 0.0;
     auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
     l["latency_s"] = latency_s;
@@ -233,6 +263,23 @@ nlohmann::json to_json(const RunReport& rep) {
   j["total"]["area_by_category_um2"] = t.area_by_category_um2;
   j["total"]["tops_per_mm2"] = t.tops_per_mm2;
   j["total"]["tech_table"] = t.tech_table;
+  if (!t.pipeline.empty()) {
+    j["total"]["frame_period_s"] = t.frame_period_s;
+    auto& parts = j["total"]["pipeline"] = nlohmann::json::array();
+    for (const auto& p : t.pipeline)
+      parts.push_back({{"name", p.name},
+                       {"first_layer", p.first_layer},
+                       {"layers", p.layers},
+                       {"clock_mhz", p.clock_mhz},
+                       {"frame_cycles", p.frame_cycles},
+                       {"frame_s", p.frame_s},
+                       {"idle_s", p.idle_s},
+                       {"macs", p.macs},
+                       {"energy_pj", p.energy_pj},
+                       {"tops", p.tops},
+                       {"tops_per_w", p.tops_per_w},
+                       {"area_mm2", p.area_mm2}});
+  }
   if (rep.lockstep_cycles) {
     j["total"]["lockstep_cycles"] = rep.lockstep_cycles;
     j["total"]["lockstep_blocks"] = rep.lockstep_blocks;
@@ -257,16 +304,18 @@ void write_csv(const std::string& path, const RunReport& rep) {
     for (const auto& m : mems) f << ",sram_write_" << m << "_bytes";
     f << ",dram_bytes,energy_pj,seed\n";
     for (const auto& st : rep.layers) {
-      f << csv_quoted(st.name) << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs << "," << st.cycles
-        << "," << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << "," << verified_cell(st, rep);
+      f << csv_quoted(st.name) << "," << st.op << ",\"" << st.shape << "\"," << st.unit << "," << st.macs
+        << "," << st.cycles << "," << st.stall_cycles << "," << fmt::format("{:.6f}", st.utilization) << ","
+        << verified_cell(st, rep);
       for (const auto& m : mems) f << "," << st.sram_read(m);
       for (const auto& m : mems) f << "," << st.sram_write(m);
-      f << "," << st.dram_bytes() << "," << fmt::format("{:.1f}", st.energy_total_pj) << "," << rep.seed << "\n";
+      f << "," << st.dram_bytes() << "," << fmt::format("{:.1f}", st.energy_total_pj) << "," << rep.seed
+        << "\n";
     }
     const auto& t = rep.total;
-    f << "TOTAL,,,," << t.macs << "," << t.cycles << "," << t.stall_cycles << "," << fmt::format("{:.6f}", t.utilization)
-      << "," << std::string(2 * mems.size(), ',') << "," << t.dram_bytes << "," << fmt::format("{:.1f}", t.energy_pj)
-      << "," << rep.seed << "\n";
+    f << "TOTAL,,,," << t.macs << "," << t.cycles << "," << t.stall_cycles << ","
+      << fmt::format("{:.6f}", t.utilization) << "," << std::string(2 * mems.size(), ',') << ","
+      << t.dram_bytes << "," << fmt::format("{:.1f}", t.energy_pj) << "," << rep.seed << "\n";
   });
 }
 

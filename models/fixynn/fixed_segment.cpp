@@ -1,0 +1,131 @@
+#include "models/fixynn/fixed_segment.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "models/fixynn/fixed_net_builder.h"
+#include "models/fixynn/fixed_pipeline_core.h"
+#include "models/fixynn/fixynn_config.h"
+#include "models/fixynn/fixynn_hardware.h"
+#include "sim/common/error.h"
+
+namespace npusim::fixynn {
+namespace {
+
+// A fixed layer inside the segment: its weights are constants as the model has them.
+class FixedLayerMapping final : public LayerMapping {
+ public:
+  LayerOutcome estimate(const LayerOperands&) const override {
+    throw std::logic_error("fixynn: a fixed layer runs only inside its front-end segment");
+  }
+  LayerOutcome simulate(Hardware&, const LayerOperands&) const override { return estimate({}); }
+};
+
+int64_t nonzero(const FixedConv& c) {
+  int64_t n = 0;
+  for (int8_t w : c.weights) n += w != 0;
+  return n;
+}
+
+// Frames have at most this many cycles per pixel of every stage's input and output before the driver
+// calls it a deadlock.
+int64_t frame_cycle_limit(const FixedNet& net) {
+  int64_t pixels = 0;
+  for (const auto& s : net.stages) pixels += s.H * s.W + s.OH * s.OW;
+  return 8 * pixels + 10000;
+}
+
+}  // namespace
+
+FixedSegment::FixedSegment(const ArchConfig& arch, std::vector<const Layer*> layers)
+    : arch_(&arch), layers_(std::move(layers)) {
+  for (size_t i = 0; i < layers_.size(); ++i) mappings_.push_back(std::make_unique<FixedLayerMapping>());
+}
+
+FixedNet FixedSegment::build(const std::vector<LayerOperands>& ops) const {
+  std::vector<const LayerOperands*> p;
+  for (const auto& o : ops) p.push_back(&o);
+  FixedNet net = build_fixed_net(layers_, p, fix(*arch_).adder_pipeline);
+  net.a_bits = fix(*arch_).a_bits;
+  net.w_bits = fix(*arch_).w_bits;
+  return net;
+}
+
+std::vector<LayerOutcome> FixedSegment::estimate(const std::vector<LayerOperands>& ops) const {
+  // The front end's timing depends on the geometry only: the cycle core on the shape-only net is exact.
+  std::vector<LayerOperands> shapes = ops;
+  for (auto& o : shapes) o.values = false;
+  const FixedNet net = build(shapes);
+  FixedPipelineCore core(net);
+  const FixedStage& s0 = net.stages.front();
+  const FrameResult frame =
+      run_frame(core, TensorI8(std::vector<int64_t>{s0.H, s0.W, s0.in_channels()}), frame_cycle_limit(net));
+  return outcomes(net, frame, false);
+}
+
+std::vector<LayerOutcome> FixedSegment::simulate(Hardware& hw, const std::vector<LayerOperands>& ops) const {
+  const FixedNet net = build(ops);
+  TensorI8 input = ops.front().input;
+  input.shape = {net.stages.front().H, net.stages.front().W, net.stages.front().in_channels()};
+  const FrameResult frame = static_cast<FixynnHardware&>(hw).run_front(net, input);
+  if (!frame.second_frame_equal)
+    throw VerificationError("fixynn: the front end's second frame differs from its first on the same input");
+  return outcomes(net, frame, true);
+}
+
+std::vector<LayerOutcome> FixedSegment::outcomes(const FixedNet& net, const FrameResult& frame,
+                                                 bool values) const {
+  const FixynnConfig& cfg = fix(*arch_);
+  std::vector<LayerOutcome> out(layers_.size());
+  size_t li = 0;
+  for (size_t s = 0; s < net.stages.size(); ++s) {
+    const FixedStage& st = net.stages[s];
+    const StageFrameStats& fs = frame.stages[s];
+    const int64_t pixels = st.OH * st.OW;
+    for (size_t j = 0; j < st.layers.size(); ++j, ++li) {
+      if (li >= layers_.size() || layers_[li]->name != st.layers[j])
+        throw std::logic_error("fixynn: stage " + st.name + " does not match the segment's layers");
+      LayerStats& ls = out[li].stats;
+      const FixedConv& conv = j == 0 ? st.first : st.second;
+      ls.unit = "array";
+      ls.clock_mhz = cfg.fixed_clock_mhz;
+      ls.own_utilization = true;
+      // Fully parallel: every non-zero constant works once per output pixel.
+      ls.executed_macs = nonzero(conv) * pixels;
+      ls.cycles = j == 0 ? fs.busy : 0;
+      ls.stall_cycles = j == 0 ? fs.stalled : 0;
+      ls.utilization = frame.frame_period > 0 ? static_cast<double>(fs.busy) / frame.frame_period : 0.0;
+      ls.detail = fmt::format("stage {}", s);
+      ls.family["stage"] = s;
+      ls.family["stage_name"] = st.name;
+      ls.family["nonzero_constants"] = nonzero(conv);
+      if (j == 0) {
+        ls.family["pixels_per_frame"] = pixels;
+        ls.family["busy_cycles"] = fs.busy;
+        ls.family["idle_cycles"] = fs.idle;
+        ls.family["stalled_cycles"] = fs.stalled;
+        ls.family["line_buffer_bits"] = st.buffer_rows() * st.W * st.in_channels() * cfg.a_bits;
+        ls.family["frame_cycles"] = frame.cycles;
+        ls.family["frame_period_cycles"] = frame.frame_period;
+        ls.notes.push_back(fmt::format(
+            "fixed stage {} ({}): {} pixels per frame, busy {} / idle {} cycles of the {}-cycle frame, {} "
+            "non-zero constants{}",
+            s, st.name, pixels, fs.busy, fs.idle, frame.cycles,
+            nonzero(st.first) + (st.fused ? nonzero(st.second) : 0),
+            values ? "" : " (--fast: weights not known, none counted)"));
+      } else {
+        ls.notes.push_back(fmt::format(
+            "fused into fixed stage {} with {}: no line buffer, no cycles of its own", s, st.layers.front()));
+      }
+      if (j + 1 == st.layers.size()) {
+        ls.sram_write_bytes["handoff"] = s + 1 == net.stages.size() ? pixels * st.out_channels() : 0;
+        if (values) out[li].out = frame.outputs[s];
+      }
+    }
+  }
+  if (li != layers_.size()) throw std::logic_error("fixynn: stages cover fewer layers than the segment");
+  return out;
+}
+
+}  // namespace npusim::fixynn

@@ -1,0 +1,94 @@
+#include "models/fixynn/fixynn_commands.h"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <filesystem>
+#include <iostream>
+
+#include "models/fixynn/fixed_net_builder.h"
+#include "models/fixynn/fixynn_config.h"
+#include "models/fixynn/verilog_gen.h"
+#include "sim/common/error.h"
+#include "sim/config/arch_loader.h"
+#include "sim/driver/driver.h"
+#include "sim/workload/workload_loader.h"
+
+namespace npusim::fixynn {
+namespace {
+
+uint64_t parse_seed(const std::string& s) {
+  uint64_t v = 0;
+  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size())
+    throw InputError("--seed: expected a non-negative integer, got '" + s + "'");
+  return v;
+}
+
+// The fixed front end a run of `arch` on `workload` builds: the same operands (real weights, or seeded
+// ones for a layer table), taken from the executor's golden preparation of the front-end segment.
+FixedNet front_end(const ArchConfig& arch, const Network& net, uint64_t seed) {
+  const size_t k = fixed_layer_count(arch, net);
+  if (k == 0) throw InputError(arch.source + ": no fixed layers to generate");
+  FixedNet fixed;
+  bool seen = false;
+  RunOptions opts;
+  opts.fast = true;
+  opts.seed = seed;
+  opts.on_segment = [&](size_t first, const std::vector<LayerOperands>& ops) {
+    if (first != 0 || seen) return;
+    std::vector<const Layer*> layers;
+    std::vector<const LayerOperands*> p;
+    for (const auto& o : ops) layers.push_back(o.layer), p.push_back(&o);
+    fixed = build_fixed_net(layers, p, fix(arch).adder_pipeline);
+    fixed.a_bits = fix(arch).a_bits;
+    fixed.w_bits = fix(arch).w_bits;
+    seen = true;
+  };
+  run_network(arch, net, opts);
+  if (!seen) throw std::logic_error("fixynn generate: the run mapped no front-end segment");
+  return fixed;
+}
+
+int generate(const std::map<std::string, std::string>& v) {
+  const ArchConfig arch = load_arch(v.at("--arch"), {});
+  if (arch.family != "fixynn")
+    throw InputError("--arch: " + arch.source + " is a " + arch.family + " design, not fixynn");
+  const Network net = load_workload(v.at("--workload"));
+  const std::string out = v.count("--out") ? v.at("--out") : "fixynn_rtl";
+  const uint64_t seed = v.count("--seed") ? parse_seed(v.at("--seed")) : 1;
+  const FixedNet fixed = front_end(arch, net, seed);
+  const GeneratedRtl rtl = generate_fixynn_rtl(fixed);
+  rtl.write_rtl(out);
+  std::cout << fmt::format("fixynn generate: {} stage(s) from {} ({}), seed {} -> {}\n", fixed.stages.size(),
+                           net.name, net.source, seed, out);
+  for (size_t s = 0; s < fixed.stages.size(); ++s) {
+    const FixedStage& st = fixed.stages[s];
+    int64_t nnz = 0;
+    for (int8_t w : st.first.weights) nnz += w != 0;
+    for (int8_t w : st.second.weights) nnz += w != 0;
+    std::cout << fmt::format(
+        "  stage {} {}: {}x{}x{} -> {}x{}x{}, {} non-zero weights, line buffer {} rows\n", s, st.name, st.H,
+        st.W, st.in_channels(), st.OH, st.OW, st.out_channels(), nnz, st.buffer_rows());
+  }
+  for (const auto& [name, text] : rtl.files)
+    std::cout << "  wrote " << (std::filesystem::path(out) / name).string() << "\n";
+  return 0;
+}
+
+}  // namespace
+
+std::vector<FamilyCommand> fixynn_commands() {
+  FamilyCommand g;
+  g.name = "generate";
+  g.description = "write the fixed front end's Verilog (one module per stage, a top) and manifest.json";
+  g.options = {{"--arch", "fixynn arch config YAML"},
+               {"--workload", "layer table (CSV) or .tflite model"},
+               {"--out", "output directory (default fixynn_rtl)"},
+               {"--seed", "seed of a layer table's weights (default 1, as npusim run)"}};
+  g.required = {"--arch", "--workload"};
+  g.run = generate;
+  return {g};
+}
+
+}  // namespace npusim::fixynn

@@ -23,6 +23,7 @@ struct FixedConv {
   std::vector<int> shift;           // [K]
   int32_t output_zero_point = 0;
   int32_t act_min = -128, act_max = 127;
+  bool single_rounding = false;  // TFLITE_SINGLE_ROUNDING requantization (else TFLite's double rounding)
 };
 
 struct FixedStage {

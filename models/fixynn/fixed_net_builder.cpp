@@ -85,10 +85,7 @@ FixedConv make_conv(const Layer& l, const LayerOperands& op) {
   }
   const quant::Requant& rq = op.requant;
   quant::check_requant(rq, c.K, what);
-  if (rq.rounding != quant::Rounding::Double) {
-    throw InputError(what +
-                     ": single-rounding requantization (a fixed-weight stage implements double rounding)");
-  }
+  c.single_rounding = rq.rounding == quant::Rounding::Single;
   const bool per_tensor = rq.multiplier.size() == 1;
   for (size_t i = 0; i < k; ++i) {
     c.multiplier.push_back(rq.multiplier[per_tensor ? 0 : i]);

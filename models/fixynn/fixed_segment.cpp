@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "models/fixynn/fixed_net_builder.h"
@@ -93,25 +94,28 @@ std::vector<LayerOutcome> FixedSegment::outcomes(const FixedNet& net, const Fram
       ls.own_utilization = true;
       // Fully parallel: every non-zero constant works once per output pixel.
       ls.executed_macs = nonzero(conv) * pixels;
-      ls.cycles = j == 0 ? fs.busy : 0;
+      // One output pixel per cycle: busy `pixels` cycles of every frame period.
+      const int64_t idle = std::max<int64_t>(0, frame.frame_period - pixels);
+      ls.cycles = j == 0 ? pixels : 0;
       ls.stall_cycles = j == 0 ? fs.stalled : 0;
-      ls.utilization = frame.frame_period > 0 ? static_cast<double>(fs.busy) / frame.frame_period : 0.0;
+      ls.utilization = frame.frame_period > 0 ? static_cast<double>(pixels) / frame.frame_period : 0.0;
       ls.detail = fmt::format("stage {}", s);
       ls.family["stage"] = s;
       ls.family["stage_name"] = st.name;
       ls.family["nonzero_constants"] = nonzero(conv);
       if (j == 0) {
         ls.family["pixels_per_frame"] = pixels;
-        ls.family["busy_cycles"] = fs.busy;
-        ls.family["idle_cycles"] = fs.idle;
+        ls.family["busy_cycles"] = pixels;
+        ls.family["idle_cycles"] = idle;
+        ls.family["first_frame_span_idle_cycles"] = fs.idle;
         ls.family["stalled_cycles"] = fs.stalled;
         ls.family["line_buffer_bits"] = st.buffer_rows() * st.W * st.in_channels() * cfg.a_bits;
         ls.family["frame_cycles"] = frame.cycles;
         ls.family["frame_period_cycles"] = frame.frame_period;
         ls.notes.push_back(fmt::format(
-            "fixed stage {} ({}): {} pixels per frame, busy {} / idle {} cycles of the {}-cycle frame, {} "
-            "non-zero constants{}",
-            s, st.name, pixels, fs.busy, fs.idle, frame.cycles,
+            "fixed stage {} ({}): {} pixels per frame, busy {} / idle {} cycles of the {}-cycle frame period "
+            "(first frame {} cycles), {} non-zero constants{}",
+            s, st.name, pixels, pixels, idle, frame.frame_period, frame.cycles,
             nonzero(st.first) + (st.fused ? nonzero(st.second) : 0),
             values ? "" : " (--fast: weights not known, none counted)"));
       } else {

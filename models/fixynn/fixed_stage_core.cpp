@@ -14,7 +14,7 @@ quant::Requant requant_of(const FixedConv& c) {
   rq.multiplier = c.multiplier;
   rq.shift = c.shift;
   rq.act_min = c.act_min, rq.act_max = c.act_max;
-  rq.rounding = quant::Rounding::Double;
+  rq.rounding = c.single_rounding ? quant::Rounding::Single : quant::Rounding::Double;
   return rq;
 }
 

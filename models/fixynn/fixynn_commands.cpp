@@ -27,7 +27,8 @@ uint64_t parse_seed(const std::string& s) {
 
 // The fixed front end a run of `arch` on `workload` builds: the same operands (real weights, or seeded
 // ones for a layer table), taken from the executor's golden preparation of the front-end segment.
-FixedNet front_end(const ArchConfig& arch, const Network& net, uint64_t seed) {
+FixedNet front_end(const ArchConfig& arch, const Network& net, uint64_t seed, const std::string& kernels,
+                   const std::string& rounding) {
   const size_t k = fixed_layer_count(arch, net);
   if (k == 0) throw InputError(arch.source + ": no fixed layers to generate");
   FixedNet fixed;
@@ -35,6 +36,8 @@ FixedNet front_end(const ArchConfig& arch, const Network& net, uint64_t seed) {
   RunOptions opts;
   opts.fast = true;
   opts.seed = seed;
+  opts.kernels = kernels;
+  opts.rounding = rounding;
   opts.on_segment = [&](size_t first, const std::vector<LayerOperands>& ops) {
     if (first != 0 || seen) return;
     std::vector<const Layer*> layers;
@@ -57,7 +60,8 @@ int generate(const std::map<std::string, std::string>& v) {
   const Network net = load_workload(v.at("--workload"));
   const std::string out = v.count("--out") ? v.at("--out") : "fixynn_rtl";
   const uint64_t seed = v.count("--seed") ? parse_seed(v.at("--seed")) : 1;
-  const FixedNet fixed = front_end(arch, net, seed);
+  const FixedNet fixed = front_end(arch, net, seed, v.count("--kernels") ? v.at("--kernels") : "reference",
+                                   v.count("--rounding") ? v.at("--rounding") : "double");
   const GeneratedRtl rtl = generate_fixynn_rtl(fixed);
   rtl.write_rtl(out);
   std::cout << fmt::format("fixynn generate: {} stage(s) from {} ({}), seed {} -> {}\n", fixed.stages.size(),
@@ -82,10 +86,13 @@ std::vector<FamilyCommand> fixynn_commands() {
   FamilyCommand g;
   g.name = "generate";
   g.description = "write the fixed front end's Verilog (one module per stage, a top) and manifest.json";
-  g.options = {{"--arch", "fixynn arch config YAML"},
-               {"--workload", "layer table (CSV) or .tflite model"},
-               {"--out", "output directory (default fixynn_rtl)"},
-               {"--seed", "seed of a layer table's weights (default 1, as npusim run)"}};
+  g.options = {
+      {"--arch", "fixynn arch config YAML"},
+      {"--workload", "layer table (CSV) or .tflite model"},
+      {"--out", "output directory (default fixynn_rtl)"},
+      {"--seed", "seed of a layer table's weights (default 1, as npusim run)"},
+      {"--kernels", "a model's golden kernels, as npusim run (reference|builtin: single-rounding conv)"},
+      {"--rounding", "conv requantization, as npusim run (double|single)"}};
   g.required = {"--arch", "--workload"};
   g.run = generate;
   return {g};

@@ -121,6 +121,14 @@ size_t fixed_layer_count(const ArchConfig& arch, const Network& net) {
     if (i > 0 && l.inputs != std::vector<std::string>{net.layers[i - 1].name})
       throw InputError(l.source + ": layer '" + l.name + "' does not read the fixed layer before it");
   }
+  // Only the last fixed layer's output leaves the front end (through the handoff buffer).
+  for (size_t i = k; i < net.layers.size(); ++i)
+    for (const std::string& in : net.layers[i].inputs)
+      for (size_t j = 0; j + 1 < k; ++j)
+        if (in == net.layers[j].name)
+          throw InputError(
+              net.layers[i].source + ": layer '" + net.layers[i].name + "' reads fixed layer '" + in +
+              "', whose output stays inside the front end's pipeline (split at or before '" + in + "')");
   return k;
 }
 

@@ -111,9 +111,42 @@ std::string sext(const std::string& name, int from, int to) {
 // `aw`-bit signed wire `acc` into the 8-bit wire `out`, every parameter a literal. Widths follow the values:
 // x = acc << left needs aw + left bits (32 and wrapping like TFLite's int32 when more), the high multiply
 // |x * m / 2^31| <= |x| keeps x's width (m in [0, 2^31)), the right shift needs right + 2 bits.
+// Zero point and clamp of the requantized `rw`-bit wire <p>_r into the 8-bit wire `out`.
+void emit_zero_point_clamp(std::ostream& o, const std::string& p, int rw, const std::string& out,
+                           int32_t zero_point, int32_t act_min, int32_t act_max) {
+  // One more bit: the (saturated) product plus the zero point may exceed the range.
+  const int zw = rw + 1;
+  o << "  wire signed [" << zw - 1 << ":0] " << p << "_z = " << sext(p + "_r", rw, zw) << " + "
+    << slit(zw, zero_point) << ";\n";
+  o << "  wire [7:0] " << out << " = (" << p << "_z < " << slit(zw, act_min) << ") ? 8'd" << (act_min & 0xff)
+    << " : (" << p << "_z > " << slit(zw, act_max) << ") ? 8'd" << (act_max & 0xff) << " : " << p
+    << "_z[7:0];\n";
+}
+
+// TFLITE_SINGLE_ROUNDING: (acc * m + 2^(30 - shift)) >> (31 - shift) on 64 bits, saturated to int32.
+void emit_requant_single(std::ostream& o, const std::string& p, const std::string& acc, int aw,
+                         const std::string& out, int32_t multiplier, int shift, int32_t zero_point,
+                         int32_t act_min, int32_t act_max) {
+  const int total = 31 - shift;  // 1 .. 62
+  // |acc * m| < 2^(aw - 1 + 31), plus the rounding term 2^(total - 1).
+  const int pw = std::max(aw + 33, total + 1);
+  const std::string P = std::to_string(pw - 1);
+  o << "  // " << out << ": (x * " << multiplier << " + 2^" << total - 1 << ") >> " << total
+    << " (single rounding), + " << zero_point << ", clamp [" << act_min << ", " << act_max << "]\n";
+  o << "  wire signed [" << P << ":0] " << p << "_ab = " << sext(acc, aw, pw) << " * " << slit(pw, multiplier)
+    << " + " << slit(pw, int64_t{1} << (total - 1)) << ";\n";
+  o << "  wire signed [" << P << ":0] " << p << "_s = " << p << "_ab >>> " << total << ";\n";
+  o << "  wire signed [31:0] " << p << "_r = (" << p << "_s > " << slit(pw, INT32_MAX)
+    << ") ? 32'sh7fffffff : (" << p << "_s < " << slit(pw, INT32_MIN) << ") ? 32'sh80000000 : " << p
+    << "_s[31:0];\n";
+  emit_zero_point_clamp(o, p, 32, out, zero_point, act_min, act_max);
+}
+
 void emit_requant(std::ostream& o, const std::string& p, const std::string& acc, int aw,
                   const std::string& out, int32_t multiplier, int shift, int32_t zero_point, int32_t act_min,
-                  int32_t act_max) {
+                  int32_t act_max, bool single_rounding) {
+  if (single_rounding)
+    return emit_requant_single(o, p, acc, aw, out, multiplier, shift, zero_point, act_min, act_max);
   const int left = shift > 0 ? shift : 0;
   const int right = shift > 0 ? 0 : -shift;
   const bool exact = aw + left <= 32 && multiplier != std::numeric_limits<int32_t>::min();
@@ -154,13 +187,7 @@ void emit_requant(std::ostream& o, const std::string& p, const std::string& acc,
   } else {
     o << "  wire signed [" << RW << ":0] " << p << "_r = " << p << "_hx;\n";
   }
-  // One more bit: the (saturated) product plus the zero point may exceed the range.
-  const int zw = rw + 1;
-  o << "  wire signed [" << zw - 1 << ":0] " << p << "_z = " << sext(p + "_r", rw, zw) << " + "
-    << slit(zw, zero_point) << ";\n";
-  o << "  wire [7:0] " << out << " = (" << p << "_z < " << slit(zw, act_min) << ") ? 8'd" << (act_min & 0xff)
-    << " : (" << p << "_z > " << slit(zw, act_max) << ") ? 8'd" << (act_max & 0xff) << " : " << p
-    << "_z[7:0];\n";
+  emit_zero_point_clamp(o, p, rw, out, zero_point, act_min, act_max);
 }
 
 // Accumulator wire `acc` (aw bits) = bias + sum of `w * x` terms (non-zero weights only; +-1 without a
@@ -348,7 +375,8 @@ std::string emit_stage(const FixedStage& st, size_t s) {
     const std::string ks = std::to_string(k);
     emit_acc(o, "acc_" + ks, aw, a.bias[static_cast<size_t>(k)], terms);
     emit_requant(o, "rq_" + ks, "acc_" + ks, aw, "y_" + ks, a.multiplier[static_cast<size_t>(k)],
-                 a.shift[static_cast<size_t>(k)], a.output_zero_point, a.act_min, a.act_max);
+                 a.shift[static_cast<size_t>(k)], a.output_zero_point, a.act_min, a.act_max,
+                 a.single_rounding);
   }
   std::string result;  // the output pixel, channel 0 in the low byte
   if (st.fused) {
@@ -371,7 +399,8 @@ std::string emit_stage(const FixedStage& st, size_t s) {
       const std::string ks = std::to_string(k);
       emit_acc(o, "acc2_" + ks, bw, b.bias[static_cast<size_t>(k)], terms);
       emit_requant(o, "rq2_" + ks, "acc2_" + ks, bw, "z_" + ks, b.multiplier[static_cast<size_t>(k)],
-                   b.shift[static_cast<size_t>(k)], b.output_zero_point, b.act_min, b.act_max);
+                   b.shift[static_cast<size_t>(k)], b.output_zero_point, b.act_min, b.act_max,
+                   b.single_rounding);
     }
     for (int64_t k = KO - 1; k >= 0; --k) result += "z_" + std::to_string(k) + (k ? ", " : "");
   } else {
@@ -474,6 +503,7 @@ nlohmann::ordered_json conv_json(const FixedConv& cv) {
   j["nonzero_weights"] = nonzero(cv.weights);
   j["input_zero_point"] = cv.input_zero_point;
   j["output_zero_point"] = cv.output_zero_point;
+  j["rounding"] = cv.single_rounding ? "single" : "double";
   j["act_min"] = cv.act_min;
   j["act_max"] = cv.act_max;
   return j;

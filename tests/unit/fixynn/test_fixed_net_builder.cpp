@@ -98,10 +98,6 @@ TEST_CASE("builder: layers that can't be fixed name the layer", "[fixynn]") {
     c.layers[1]->K = 8;
     REQUIRE_THROWS_WITH(build(c), Contains("layer 'c2'") && Contains("channel multiplier"));
   }
-  SECTION("single rounding") {
-    c.ops[1]->requant.rounding = quant::Rounding::Single;
-    REQUIRE_THROWS_WITH(build(c), Contains("layer 'c2'") && Contains("single-rounding"));
-  }
   SECTION("weights of the wrong shape") {
     c.ops[1]->weights = TensorI8({4, 3, 3, 2});
     REQUIRE_THROWS_WITH(build(c), Contains("layer 'c2'") && Contains("OHWI"));
@@ -139,4 +135,14 @@ TEST_CASE("builder: zero point and accumulator range", "[fixynn]") {
     c.ops[0]->bias[1] = INT32_MAX - 100;
     REQUIRE_THROWS_WITH(build(c), Contains("layer 'c'") && Contains("channel 1's int32 accumulator"));
   }
+}
+
+TEST_CASE("builder: single-rounding requantization is carried into the stage", "[fixynn]") {
+  Rng rng(4, "builder");
+  TestChain c;
+  c.add(make_layer("c", OpType::Conv, 4, 4, 2, 3, 3, 3, 1, Pad::Same), rng);
+  c.ops[0]->requant.rounding = quant::Rounding::Single;
+  CHECK(build(c).stages[0].first.single_rounding);
+  c.ops[0]->requant.rounding = quant::Rounding::Double;
+  CHECK_FALSE(build(c).stages[0].first.single_rounding);
 }

@@ -4,10 +4,13 @@
 // constant in the RTL caught naming the stage and the channel.
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "models/fixynn/fixynn_front_block.h"
 #include "models/fixynn/frame_driver.h"
+#include "sim/common/error.h"
 #include "sim/common/rng.h"
 #include "sim/cosim/lockstep.h"
 #include "tests/rtl/fixynn/model_front.h"
@@ -110,4 +113,25 @@ TEST_CASE("front lockstep: VWW through its third conv layer", "[fixynn]") {
   REQUIRE(f.net.stages[1].fused);
   CHECK(check_lockstep(f.net, f.input, f.stage_golden(), 0.25, 6) > 0);
   check_fault(f.net, f.input, 1, 9);
+}
+
+TEST_CASE("front block: generated sources are content-addressed; the fault changes one stage's text",
+          "[fixynn]") {
+  const FixedNet net = test::make_test_net(4);
+  const std::vector<std::string> a = FixynnFrontBlock::sources(FrontShape{net});
+  CHECK(FixynnFrontBlock::sources(FrontShape{net}) == a);  // reused
+  const std::vector<std::string> f = FixynnFrontBlock::sources(FrontShape{net, 1, 0});
+  REQUIRE(a.size() == f.size());
+  int differ = 0;
+  for (size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i] != f[i]);  // another directory
+    std::ifstream x(a[i]), y(f[i]);
+    std::stringstream tx, ty;
+    tx << x.rdbuf();
+    ty << y.rdbuf();
+    differ += tx.str() != ty.str();
+  }
+  CHECK(differ == 1);  // only fixynn_stage1.v
+  REQUIRE_THROWS_AS(FixynnFrontBlock::sources(FrontShape{net, 2, 0}), InputError);
+  REQUIRE_THROWS_AS(faulted_net(net, 1, 99), InputError);
 }

@@ -54,7 +54,8 @@ std::vector<std::string> split_variant(const std::string& variant);
 template <class Block, class = void>
 struct HasShapeSources : std::false_type {};
 template <class Block>
-struct HasShapeSources<Block, std::void_t<decltype(Block::sources(std::declval<const typename Block::Shape&>()))>>
+struct HasShapeSources<Block,
+                       std::void_t<decltype(Block::sources(std::declval<const typename Block::Shape&>()))>>
     : std::true_type {};
 
 template <class Block>

@@ -115,7 +115,7 @@ TEST_CASE("front lockstep: VWW through its third conv layer", "[fixynn]") {
   check_fault(f.net, f.input, 1, 9);
 }
 
-TEST_CASE("front block: generated sources are content-addressed; the fault changes one stage's text",
+TEST_CASE("front block: generated sources are content-addressed and the fault changes one stage's text",
           "[fixynn]") {
   const FixedNet net = test::make_test_net(4);
   const std::vector<std::string> a = FixynnFrontBlock::sources(FrontShape{net});

@@ -6,6 +6,7 @@
 // fusion: the 1x1 needs no line buffer).
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace npusim::fixynn {
@@ -50,5 +51,23 @@ struct FixedNet {
   int a_bits = 8, w_bits = 8;
   int adder_pipeline = 0;  // register stages after each stage's output computation (see docs/fixynn.md)
 };
+
+// Equal descriptions build the same hardware (e.g. to reuse an elaborated front end).
+inline bool operator==(const FixedConv& a, const FixedConv& b) {
+  return std::tie(a.R, a.S, a.C, a.K, a.depthwise, a.weights, a.bias, a.input_zero_point, a.multiplier,
+                  a.shift, a.output_zero_point, a.act_min, a.act_max, a.single_rounding) ==
+         std::tie(b.R, b.S, b.C, b.K, b.depthwise, b.weights, b.bias, b.input_zero_point, b.multiplier,
+                  b.shift, b.output_zero_point, b.act_min, b.act_max, b.single_rounding);
+}
+inline bool operator==(const FixedStage& a, const FixedStage& b) {
+  return std::tie(a.name, a.layers, a.H, a.W, a.stride_h, a.stride_w, a.pad_top, a.pad_left, a.dilation, a.OH,
+                  a.OW, a.first, a.fused, a.second) == std::tie(b.name, b.layers, b.H, b.W, b.stride_h,
+                                                                b.stride_w, b.pad_top, b.pad_left, b.dilation,
+                                                                b.OH, b.OW, b.first, b.fused, b.second);
+}
+inline bool operator==(const FixedNet& a, const FixedNet& b) {
+  return std::tie(a.stages, a.a_bits, a.w_bits, a.adder_pipeline) ==
+         std::tie(b.stages, b.a_bits, b.w_bits, b.adder_pipeline);
+}
 
 }  // namespace npusim::fixynn

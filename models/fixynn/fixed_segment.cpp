@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "models/fixynn/fixed_net_builder.h"
-#include "models/fixynn/fixed_pipeline_core.h"
+#include "models/fixynn/fixynn_front_core.h"
 #include "models/fixynn/fixynn_config.h"
 #include "models/fixynn/fixynn_hardware.h"
 #include "sim/common/error.h"
@@ -58,7 +58,7 @@ std::vector<LayerOutcome> FixedSegment::estimate(const std::vector<LayerOperands
   std::vector<LayerOperands> shapes = ops;
   for (auto& o : shapes) o.values = false;
   const FixedNet net = build(shapes);
-  FixedPipelineCore core(net);
+  FixynnFrontCore core(FrontShape{net});
   const FixedStage& s0 = net.stages.front();
   const FrameResult frame =
       run_frame(core, TensorI8(std::vector<int64_t>{s0.H, s0.W, s0.in_channels()}), frame_cycle_limit(net));

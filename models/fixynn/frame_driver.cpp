@@ -7,9 +7,18 @@
 
 namespace npusim::fixynn {
 
-FrameResult run_frame(FixedPipelineCore& core, const TensorI8& input, int64_t max_cycles,
+namespace {
+
+// Stage s's out_ready in the cycle `o` shows: the next stage's in_ready, or the top's out_ready.
+bool stage_out_ready(const FrontOutputs& o, size_t s, bool out_ready) {
+  return s + 1 < o.stages.size() ? o.stages[s + 1].in_ready : out_ready;
+}
+
+}  // namespace
+
+FrameResult run_frame(FixynnFrontIf& block, const TensorI8& input, int64_t max_cycles,
                       const std::function<bool(int64_t)>& out_ready) {
-  const FixedNet& net = core.net();
+  const FixedNet& net = block.shape().net;
   const FixedStage& first = net.stages.front();
   const int64_t C = first.in_channels();
   if (input.shape != std::vector<int64_t>{first.H, first.W, C}) {
@@ -17,7 +26,7 @@ FrameResult run_frame(FixedPipelineCore& core, const TensorI8& input, int64_t ma
                      std::to_string(first.W) + "][" + std::to_string(C) + "]");
   }
   constexpr int kFrames = 2;
-  const size_t n = core.num_stages();
+  const size_t n = net.stages.size();
   const int64_t pixels = first.H * first.W;
   FrameResult res;
   res.stages.resize(n);
@@ -31,8 +40,10 @@ FrameResult run_frame(FixedPipelineCore& core, const TensorI8& input, int64_t ma
   const size_t last = n - 1;
   int64_t fed = 0;
   int64_t first_in[kFrames] = {-1, -1}, last_out[kFrames] = {-1, -1};
-  core.reset();
-  StagePorts& in = core.first_ports();
+  FrontInputs in(block.shape());
+  in.rst = true;
+  block.step(in);
+  in.rst = false;
   // Every stage finishes both frames (an early stage may still be draining rows the next one skips when the
   // last output is out).
   auto done = [&] {
@@ -41,6 +52,7 @@ FrameResult run_frame(FixedPipelineCore& core, const TensorI8& input, int64_t ma
     }
     return true;
   };
+  std::vector<bool> held(n);  // stage s's output register holds its pixel through this edge (no emit)
   int64_t t = 0;
   for (; !done(); ++t) {
     if (t >= max_cycles) {
@@ -48,23 +60,26 @@ FrameResult run_frame(FixedPipelineCore& core, const TensorI8& input, int64_t ma
                               std::to_string(max_cycles) + " cycles (" + std::to_string(fed) +
                               " pixels fed, " + std::to_string(produced[last]) + " final outputs)");
     }
+    // The ports of this cycle: outputs as the last edge left them, inputs set now.
+    const FrontOutputs& o = block.outputs();
     in.in_valid = fed < kFrames * pixels;
     if (in.in_valid) {
       const int64_t p = fed % pixels;
       std::copy_n(input.data.begin() + p * C, C, in.in_data.begin());
     }
-    core.set_out_ready(!out_ready || out_ready(t));
-    core.eval_comb();
-    const bool in_span = first_in[0] >= 0 || (in.in_valid && core.ports(0).in_ready);
+    in.out_ready = !out_ready || out_ready(t);
+    const bool in_span = first_in[0] >= 0 || (in.in_valid && o.in_ready);
     const bool span_open = in_span && last_out[0] < 0;  // this cycle belongs to the first frame's span
-    if (in.in_valid && core.ports(0).in_ready) {
+    if (in.in_valid && o.in_ready) {
       if (fed % pixels == 0) first_in[fed / pixels] = t;
       ++fed;
     }
     for (size_t s = 0; s < n; ++s) {
-      const StagePorts& p = core.ports(s);
-      if (span_open && p.out_valid && !p.out_ready) ++res.stages[s].stalled;
-      if (!(p.out_valid && p.out_ready)) continue;
+      const FrontStageOutputs& p = o.stages[s];
+      const bool ready = stage_out_ready(o, s, in.out_ready);
+      held[s] = p.out_valid && !ready;
+      if (span_open && held[s]) ++res.stages[s].stalled;
+      if (!(p.out_valid && ready)) continue;
       const FixedStage& st = net.stages[s];
       const int64_t per_frame = st.OH * st.OW;
       const int64_t frame = produced[s] / per_frame, idx = produced[s] % per_frame;
@@ -77,9 +92,11 @@ FrameResult run_frame(FixedPipelineCore& core, const TensorI8& input, int64_t ma
       ++produced[s];
       if (s == last && idx == per_frame - 1) last_out[frame] = t;
     }
-    core.tick();
+    block.step(in);
+    // An edge emitted a pixel iff the register was free or consumed and shows a valid pixel after it.
     if (span_open) {
-      for (size_t s = 0; s < n; ++s) res.stages[s].busy += core.stage(s).emitted() ? 1 : 0;
+      const FrontOutputs& after = block.outputs();
+      for (size_t s = 0; s < n; ++s) res.stages[s].busy += !held[s] && after.stages[s].out_valid ? 1 : 0;
     }
   }
   res.total_cycles = t;

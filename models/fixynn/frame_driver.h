@@ -1,13 +1,14 @@
 #pragma once
-// Drives a FixyNN front end through frames (docs/fixynn.md): one input pixel offered per cycle
-// (in_valid = 1 while pixels remain, a pixel moves when in_ready), the last stage's out_ready from a
-// pattern (always 1 by default). Two frames of the same input back to back: the first gives every
-// stage's feature map and the frame's latency, the second the steady-state frame period.
+// Drives a FixyNN front end through frames (docs/fixynn.md) over its model interface (the C++ core, the
+// Verilated RTL or both in lockstep, fixynn_front_block.h), reading only its ports: one input pixel offered
+// per cycle (in_valid = 1 while pixels remain, a pixel moves when in_ready), the last stage's out_ready from
+// a pattern (always 1 by default). Two frames of the same input back to back: the first gives every stage's
+// feature map and the frame's latency, the second the steady-state frame period.
 #include <cstdint>
 #include <functional>
 #include <vector>
 
-#include "models/fixynn/fixed_pipeline_core.h"
+#include "models/fixynn/fixynn_front_core.h"
 #include "sim/common/tensor.h"
 
 namespace npusim::fixynn {
@@ -30,10 +31,11 @@ struct FrameResult {
   int64_t total_cycles = 0;         // cycles simulated from reset until every stage finished frame 2
 };
 
-// Resets the core, then runs two frames of `input` ([H][W][C] of the first stage). out_ready(cycle) (cycle
-// counted from reset) gives the last stage's out_ready; empty = always 1. Throws InputError for an input
-// of the wrong shape, VerificationError when the frames are not done within max_cycles (a deadlock).
-FrameResult run_frame(FixedPipelineCore& core, const TensorI8& input, int64_t max_cycles,
+// Resets the block (one edge with rst = 1), then runs two frames of `input` ([H][W][C] of the first stage).
+// out_ready(cycle) (cycle counted from reset) gives the last stage's out_ready; empty = always 1. Throws
+// InputError for an input of the wrong shape, VerificationError when the frames are not done within
+// max_cycles (a deadlock). total_cycles does not count the reset edge.
+FrameResult run_frame(FixynnFrontIf& block, const TensorI8& input, int64_t max_cycles,
                       const std::function<bool(int64_t)>& out_ready = {});
 
 }  // namespace npusim::fixynn

@@ -37,6 +37,13 @@ class PortList {
     return *this;
   }
 
+  // A port whose lanes live where `get` / `set` reach (e.g. inside one element of a vector of structs).
+  PortList& lanes(const Port& port, std::function<int64_t(const Pins&, int)> get,
+                  std::function<void(Pins&, int, uint32_t)> set) {
+    add(port, std::move(get), std::move(set));
+    return *this;
+  }
+
   const std::vector<Port>& ports() const { return ports_; }
   int total_lanes() const { return total_lanes_; }
   // Lane `lane` of port `port` as the C++ side holds it (signed values stay signed).

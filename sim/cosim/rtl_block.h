@@ -4,7 +4,8 @@
 //   types       from BlockTypes below; a block whose If has more virtuals than shape/step/outputs
 //               declares its own template <class H> LockstepFace (If, plus forwards of those virtuals to
 //               static_cast<const H*>(this)->model())
-//   top         Verilog top module; sources(): Verilog files relative to the repository
+//   top         Verilog top module; sources(): Verilog files relative to the repository, or, for RTL
+//               generated from the shape, sources(shape): absolute paths of the generated files
 //   params(s)   -G overrides; throws std::invalid_argument for a shape the RTL does not support
 //   faults()    {variant token, Fault, `define} of each deliberate-fault variant
 //   grammar, parse_shape(tokens, &s)   the variant grammar of the prebuild tool (faults stripped)
@@ -12,6 +13,8 @@
 //   locate(core, port, lane)   which part of the block drives an output lane, for divergence reports
 #include <cstdint>
 #include <string>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "sim/cosim/port_list.h"
@@ -47,13 +50,24 @@ void add_plugin_shim(RtlBuildSpec& spec, const std::vector<Port>& inputs, const 
 // "4x4:os:acc_clear" -> {"4x4", "os", "acc_clear"}.
 std::vector<std::string> split_variant(const std::string& variant);
 
+// Whether the descriptor generates its RTL per shape (static sources(shape)).
+template <class Block, class = void>
+struct HasShapeSources : std::false_type {};
+template <class Block>
+struct HasShapeSources<Block,
+                       std::void_t<decltype(Block::sources(std::declval<const typename Block::Shape&>()))>>
+    : std::true_type {};
+
 template <class Block>
 RtlBuildSpec rtl_block_spec(const typename Block::Shape& shape, typename Block::Fault fault = {},
                             bool trace = false) {
   RtlBuildSpec spec;
   spec.top = Block::top;
   spec.params = Block::params(shape);  // first: rejects the shape before anything is verilated
-  for (const std::string& s : Block::sources()) spec.sources.push_back(rtl_source_root() + "/" + s);
+  if constexpr (HasShapeSources<Block>::value)
+    spec.sources = Block::sources(shape);
+  else
+    for (const std::string& s : Block::sources()) spec.sources.push_back(rtl_source_root() + "/" + s);
   for (const auto& f : Block::faults())
     if (f.fault == fault) spec.defines.push_back(f.define);
   add_plugin_shim(spec, Block::inputs(shape).ports(), Block::outputs(shape).ports());

@@ -5,6 +5,7 @@
 
 #include "models/fixynn/fixed_net_builder.h"
 #include "models/fixynn/fixed_pipeline_core.h"
+#include "models/fixynn/fixynn_front_core.h"
 #include "models/fixynn/frame_driver.h"
 #include "sim/common/error.h"
 #include "sim/quant/conv2d.h"
@@ -77,7 +78,7 @@ TEST_CASE("core: every stage bit-exact with the golden ops on random layers", "[
     INFO("seed " << seed);
     const TestChain c = random_chain(seed);
     const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
-    FixedPipelineCore core(net);
+    FixynnFrontCore core(FrontShape{net});
     const FrameResult r = run_frame(core, c.input, 1000000);
     check_outputs(c, net, r);
     for (const FixedStage& st : net.stages) fused += st.fused ? 1 : 0;
@@ -93,7 +94,7 @@ TEST_CASE("core: random back-pressure keeps outputs exact and never deadlocks", 
     INFO("seed " << seed);
     const TestChain c = random_chain(seed);
     const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
-    FixedPipelineCore core(net);
+    FixynnFrontCore core(FrontShape{net});
     Rng ready(seed, "out_ready");
     const double p = 0.2 + 0.6 * ready.uniform01();
     const FrameResult r = run_frame(core, c.input, 1000000, [&](int64_t) { return ready.bernoulli(p); });
@@ -108,7 +109,7 @@ TEST_CASE("core: a 3x3 SAME stage on 8x8 takes H*W + W + 3 cycles a frame", "[fi
   TestChain c;
   c.add(make_layer("c", OpType::Conv, 8, 8, 4, 4, 3, 3, 1, Pad::Same), rng);
   const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
-  FixedPipelineCore core(net);
+  FixynnFrontCore core(FrontShape{net});
   const FrameResult r = run_frame(core, c.input, 10000);
   check_outputs(c, net, r);
   std::cout << "fixynn 8x8x4 3x3 SAME: frame " << r.cycles << " cycles, period " << r.frame_period
@@ -134,7 +135,7 @@ TEST_CASE("core: a deep chain pipelines frames (period ~ the slowest stage)", "[
   c.add(make_layer("c2", OpType::Conv, 16, 16, 8, 4, 3, 3, 2, Pad::Same), rng);
   const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
   REQUIRE(net.stages.size() == 3);
-  FixedPipelineCore core(net);
+  FixynnFrontCore core(FrontShape{net});
   const FrameResult r = run_frame(core, c.input, 100000);
   check_outputs(c, net, r);
   std::cout << "fixynn 16x16 conv3x3 / dw3x3+pw / conv3x3 s2: frame " << r.cycles << " cycles, period "
@@ -191,7 +192,7 @@ TEST_CASE("core: windows wholly in the padding", "[fixynn]") {
   l.out_h = g.out_h, l.out_w = g.out_w;
   c.add(std::move(l), rng);
   const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
-  FixedPipelineCore core(net);
+  FixynnFrontCore core(FrontShape{net});
   check_outputs(c, net, run_frame(core, c.input, 10000));
 }
 
@@ -202,7 +203,7 @@ TEST_CASE("core: simulation speed on a 224x224 first layer", "[.bench]") {
   c.add(make_layer("dw", OpType::DwConv, 112, 112, 16, 16, 3, 3, 1, Pad::Same, 1, true), rng);
   c.add(make_layer("pw", OpType::Conv, 112, 112, 16, 32, 1, 1, 1, Pad::Valid), rng);
   const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
-  FixedPipelineCore core(net);
+  FixynnFrontCore core(FrontShape{net});
   const auto t0 = std::chrono::steady_clock::now();
   const FrameResult r = run_frame(core, c.input, 10000000);
   const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -215,14 +216,10 @@ TEST_CASE("core: simulation speed on a 224x224 first layer", "[.bench]") {
 TEST_CASE("core: reset in the middle of a frame, then a clean frame", "[fixynn]") {
   const TestChain c = random_chain(200);
   const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
-  FixedPipelineCore core(net);
-  StagePorts& in = core.first_ports();
-  in.in_valid = true;
-  core.set_out_ready(true);
-  for (int t = 0; t < 37; ++t) {
-    core.eval_comb();
-    core.tick();
-  }
+  FixynnFrontCore core(FrontShape{net});
+  FrontInputs in(core.shape());
+  in.in_valid = in.out_ready = true;
+  for (int t = 0; t < 37; ++t) core.step(in);
   check_outputs(c, net, run_frame(core, c.input, 1000000));  // run_frame resets first
 }
 
@@ -231,7 +228,7 @@ TEST_CASE("frame driver: an input of the wrong shape", "[fixynn]") {
   TestChain c;
   c.add(make_layer("c", OpType::Conv, 6, 5, 2, 3, 3, 3, 1, Pad::Same), rng);
   const FixedNet net = build_fixed_net(c.layer_ptrs(), c.op_ptrs(), 0);
-  FixedPipelineCore core(net);
+  FixynnFrontCore core(FrontShape{net});
   REQUIRE_THROWS_AS(run_frame(core, random_input(5, 6, 2, rng), 1000), InputError);
   REQUIRE_THROWS_AS(run_frame(core, c.input, 20), VerificationError);  // too few cycles for two frames
 }

@@ -23,8 +23,12 @@ FIGURES = ["cycles", "stall_cycles", "prologue_cycles", "dram_read_bytes", "dram
 
 
 def configs(src):
+    """The shipped configs of the systolic family (a `family: systolic` line)."""
     d = os.path.join(src, "configs", "arch")
-    return sorted(f[:-5] for f in os.listdir(d) if f.endswith(".yaml"))
+    def systolic(f):
+        with open(os.path.join(d, f)) as fh:
+            return any(line.split("#")[0].strip() == "family: systolic" for line in fh)
+    return sorted(f[:-5] for f in os.listdir(d) if f.endswith(".yaml") and systolic(f))
 
 
 def layer_pins(layer):

@@ -44,6 +44,15 @@ std::vector<ParamSpec> fixynn_params() {
        {"registers", "sram"},
        "",
        "line-buffer implementation"},
+      {"fixed.synth_area",
+       K::Choice,
+       "true",
+       false,
+       0,
+       0,
+       {"true", "false"},
+       "",
+       "also synthesize every stage with yosys (cached) for the area beside the per-bit model"},
       {"backend.arch", K::String, "", true, 0, 0, {}, "", "arch config of the programmable back end (path)"},
       {"handoff.kib",
        K::Number,
@@ -72,6 +81,7 @@ std::shared_ptr<const FixynnConfig> configure_fixynn(ParamValues& v) {
   c->adder_pipeline = static_cast<int>(v.integer("fixed.adder_pipeline"));
   c->line_buffer = v.str("fixed.line_buffer");
   c->handoff_kib = v.number("handoff.kib");
+  c->synth_area = v.str("fixed.synth_area") == "true";
   if (c->adder_pipeline > 0)
     v.fail("fixed.adder_pipeline", "pipelined adder trees are not supported yet (use 0)");
   std::filesystem::path p = v.str("backend.arch");

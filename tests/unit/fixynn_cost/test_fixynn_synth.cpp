@@ -1,0 +1,94 @@
+// Per-stage yosys synthesis of the generated RTL: positive area and adders, the on-disk cache (a hit on
+// the same text, a miss on changed text), and a yosys failure naming the module.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "models/fixynn/fixynn_synth.h"
+#include "models/fixynn/verilog_gen.h"
+#include "sim/common/error.h"
+#include "tests/unit/fixynn_cost/fixynn_cost_nets.h"
+
+using namespace npusim;
+using namespace npusim::fixynn;
+using namespace npusim::fixynn::test;
+
+namespace {
+
+// A fresh cache directory per test case (the build tree keeps it for inspection).
+std::string fresh_cache(const std::string& name) {
+  const std::string dir = std::string(NPUSIM_FIXYNN_SYNTH_TEST_DIR) + "/" + name;
+  std::filesystem::remove_all(dir);
+  return dir;
+}
+
+// One small stage: 3x3 SAME conv 2 -> 2 on 3 x 3, weights with 1..3 CSD digits.
+FixedNet small_net() {
+  FixedNet net;
+  std::vector<int8_t> w(2 * 9 * 2, 0);
+  const int8_t values[] = {3, -17, 100, 7, 1, -45, 85, 2};
+  for (size_t i = 0; i < std::size(values); ++i) w[i * 4 + (i & 1)] = values[i];  // both channels used
+  net.stages.push_back(make_stage(3, 3, make_conv(3, 3, 2, 2, w, {10, -20}), 1, 1, 1));
+  return net;
+}
+
+}  // namespace
+
+TEST_CASE("synthesis of a small generated stage gives area and adders, and is cached", "[fixynn]") {
+  StageSynthOptions o;
+  o.cache_dir = fresh_cache("small");
+  o.timeout_s = 300;
+  const FixedNet net = small_net();
+  const std::vector<StageSynth> first = synth_fixynn_stages(net, o);
+  REQUIRE(first.size() == 1);
+  const StageSynth& s = first[0];
+  CHECK_FALSE(s.cache_hit);
+  CHECK(s.module == "fixynn_stage0");
+  CHECK(s.cells > 0);
+  CHECK(s.transistors > 0);
+  CHECK(s.area_um2 > 0);
+  // The line buffer alone is 4 rows x 3 pixels x 2 channels x 8 bits of flip-flops (synthesis keeps
+  // only the channels some non-zero weight reads: both here).
+  CHECK(s.flip_flops >= 4 * 3 * 2 * 8);
+  CHECK(s.adder_cells > 0);
+  CHECK(s.runtime_s > 0);
+  // Same text: a cache hit with the same figures and no yosys run.
+  const StageSynth again = synth_fixynn_stages(net, o)[0];
+  CHECK(again.cache_hit);
+  CHECK(again.key == s.key);
+  CHECK(again.transistors == s.transistors);
+  CHECK(again.adder_cells == s.adder_cells);
+  CHECK(std::filesystem::exists(o.cache_dir + "/" + s.key + ".json"));
+  // Changed text (a different constant): a miss, then a hit.
+  FixedNet other = net;
+  other.stages[0].first.weights[0] = 5;
+  const StageSynth changed = synth_fixynn_stages(other, o)[0];
+  CHECK_FALSE(changed.cache_hit);
+  CHECK(changed.key != s.key);
+  CHECK(synth_fixynn_stages(other, o)[0].cache_hit);
+  // A different node is a different entry.
+  StageSynthOptions o65 = o;
+  o65.node = "65nm";
+  const StageSynth at65 = synth_fixynn_stages(net, o65)[0];
+  CHECK_FALSE(at65.cache_hit);
+  CHECK(at65.area_um2 > s.area_um2);
+}
+
+TEST_CASE("the cache key follows the text, node and yosys version", "[fixynn]") {
+  const std::string v = "module m; endmodule\n";
+  const std::string k = stage_synth_key("m", v, "16nm", "Yosys 0.23");
+  CHECK(k == stage_synth_key("m", v, "16", "Yosys 0.23"));
+  CHECK(k != stage_synth_key("m", v + " ", "16nm", "Yosys 0.23"));
+  CHECK(k != stage_synth_key("m", v, "14nm", "Yosys 0.23"));
+  CHECK(k != stage_synth_key("m", v, "16nm", "Yosys 0.24"));
+  CHECK_THROWS_AS(stage_synth_key("m", v, "3nm", "Yosys 0.23"), InputError);
+}
+
+TEST_CASE("a yosys failure is an error naming the stage", "[fixynn]") {
+  StageSynthOptions o;
+  o.cache_dir = fresh_cache("broken");
+  o.timeout_s = 60;
+  CHECK_THROWS_WITH(synth_fixynn_stage("fixynn_stage3", "module fixynn_stage3 (input a; endmodule\n", o),
+                    Catch::Contains("fixynn_stage3"));
+  // Nothing was cached for the broken text.
+  CHECK((!std::filesystem::exists(o.cache_dir) || std::filesystem::is_empty(o.cache_dir)));
+}

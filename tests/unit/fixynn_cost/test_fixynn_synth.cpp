@@ -2,10 +2,12 @@
 // the same text, a miss on changed text), and a yosys failure naming the module.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <iostream>
 
 #include "models/fixynn/fixynn_synth.h"
 #include "models/fixynn/verilog_gen.h"
 #include "sim/common/error.h"
+#include "sim/common/rng.h"
 #include "tests/unit/fixynn_cost/fixynn_cost_nets.h"
 
 using namespace npusim;
@@ -91,4 +93,44 @@ TEST_CASE("a yosys failure is an error naming the stage", "[fixynn]") {
                     Catch::Contains("fixynn_stage3"));
   // Nothing was cached for the broken text.
   CHECK((!std::filesystem::exists(o.cache_dir) || std::filesystem::is_empty(o.cache_dir)));
+}
+
+TEST_CASE("a yosys timeout is an error naming the stage", "[fixynn]") {
+  // A 3x3 8 -> 16 stage on 24 x 24 takes yosys far longer than one second.
+  std::vector<int8_t> w(16 * 9 * 8, 3);
+  FixedNet net;
+  net.stages.push_back(make_stage(24, 24, make_conv(3, 3, 8, 16, w), 1, 1, 1));
+  net.stages[0].name = "slow";
+  StageSynthOptions o;
+  o.cache_dir = fresh_cache("timeout");
+  o.timeout_s = 1;
+  CHECK_THROWS_WITH(synth_fixynn_stages(net, o),
+                    Catch::Contains("stage 0 'slow'") && Catch::Contains("timed out"));
+}
+
+// Hidden (run by hand: test_fixynn_cost "[fixynn_measure]"): yosys time of realistic stages with random
+// dense int8 weights: VWW's first conv (96 x 96 x 3 -> 8, 3x3 stride 2 SAME) and a 3x3 8 -> 16 conv on 24
+// x 24.
+TEST_CASE("measure yosys time of realistic stages", "[.][fixynn_measure]") {
+  Rng rng(1, "fixynn_measure");
+  auto random_conv = [&](int64_t C, int64_t K) {
+    std::vector<int8_t> w(static_cast<size_t>(K * 9 * C));
+    for (int8_t& v : w) v = static_cast<int8_t>(rng.uniform(-127, 127));
+    std::vector<int32_t> b(static_cast<size_t>(K));
+    for (int32_t& v : b) v = static_cast<int32_t>(rng.uniform(-3000, 3000));
+    return make_conv(3, 3, C, K, w, b);
+  };
+  FixedStage vww = make_stage(96, 96, random_conv(3, 8), 2, 0, 0);
+  vww.OH = vww.OW = 48;  // TensorFlow SAME: the padding row / column is at the bottom / right
+  FixedStage mid = make_stage(24, 24, random_conv(8, 16), 1, 1, 1);
+  for (const FixedStage& st : {vww, mid}) {
+    FixedNet net;
+    net.stages.push_back(st);
+    StageSynthOptions o;
+    o.cache_dir = fresh_cache("measure");
+    const StageSynth s = synth_fixynn_stages(net, o)[0];
+    std::cout << st.H << "x" << st.W << "x" << st.in_channels() << " -> " << st.out_channels() << ": cells "
+              << s.cells << ", flip-flops " << s.flip_flops << ", transistors " << s.transistors << ", area "
+              << s.area_um2 << " um2, adder cells " << s.adder_cells << ", yosys " << s.runtime_s << " s\n";
+  }
 }

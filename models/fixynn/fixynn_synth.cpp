@@ -46,10 +46,10 @@ std::string read_text(const fs::path& p) {
   return ss.str();
 }
 
-fs::path fresh_dir(const std::string& module) {
+fs::path fresh_dir(const std::string& root, const std::string& module) {
   static std::atomic<int> counter{0};
-  return fs::temp_directory_path() / "npusim_fixynn_synth" /
-         (module + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+  const fs::path base = root.empty() ? fs::temp_directory_path() / "npusim_fixynn_synth" : fs::path(root);
+  return base / (module + "_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
 }
 
 // $fa cells in a `stat` report (yosys 0.23 "  $fa  N" or newer "  N  $fa").
@@ -148,7 +148,7 @@ StageSynth synth_fixynn_stage(const std::string& module, const std::string& veri
     if (!opts.count_adders) s.adder_cells = -1;
     return s;
   }
-  const fs::path dir = fresh_dir(module);
+  const fs::path dir = fresh_dir(opts.work_root, module);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) throw InputError("fixynn synth: " + ctx + ": cannot create " + dir.string() + ": " + ec.message());

@@ -17,6 +17,9 @@ struct StageSynthOptions {
   bool count_adders = true;  // the second (extract_fa) pass; off: adder_cells = -1
   std::string cache_dir;     // empty: synth_cache_dir()
   bool use_cache = true;     // false: always run yosys (the result is still stored)
+  // yosys work directories (script, logs) go under this root, one per run; removed after a success,
+  // kept after a failure (the error names the log). Empty: $TMPDIR/npusim_fixynn_synth.
+  std::string work_root;
 };
 
 struct StageSynth {

@@ -8,6 +8,7 @@
 #include "models/fixynn/verilog_gen.h"
 #include "sim/common/error.h"
 #include "sim/common/rng.h"
+#include "sim/workload/tflite/tflite_reader.h"
 #include "tests/unit/fixynn_cost/fixynn_cost_nets.h"
 
 using namespace npusim;
@@ -111,21 +112,36 @@ TEST_CASE("a yosys timeout is an error naming the stage", "[fixynn]") {
                     Catch::Contains("stage 0 'slow'") && Catch::Contains("timed out"));
 }
 
-// Hidden (run by hand: test_fixynn_cost "[fixynn_measure]"): yosys time of realistic stages with random
-// dense int8 weights: VWW's first conv (96 x 96 x 3 -> 8, 3x3 stride 2 SAME) and a 3x3 8 -> 16 conv on 24
-// x 24.
+// Hidden (run by hand: test_fixynn_cost "[fixynn_measure]"): yosys time of realistic stages. VWW's first
+// conv (96 x 96 x 3 -> 8, 3x3 stride 2 SAME) with the model's weights, bias and input zero point (the
+// requantization constants are placeholders: 2^30, shift -8), and a 3x3 8 -> 16 conv on 24 x 24 with random
+// dense int8 weights.
 TEST_CASE("measure yosys time of realistic stages", "[.][fixynn_measure]") {
-  Rng rng(1, "fixynn_measure");
-  auto random_conv = [&](int64_t C, int64_t K) {
-    std::vector<int8_t> w(static_cast<size_t>(K * 9 * C));
-    for (int8_t& v : w) v = static_cast<int8_t>(rng.uniform(-127, 127));
-    std::vector<int32_t> b(static_cast<size_t>(K));
-    for (int32_t& v : b) v = static_cast<int32_t>(rng.uniform(-3000, 3000));
-    return make_conv(3, 3, C, K, w, b);
-  };
-  FixedStage vww = make_stage(96, 96, random_conv(3, 8), 2, 0, 0);
+  const TfliteModel m = read_tflite(std::string(NPUSIM_SOURCE_DIR) + "/tests/data/models/vww_96_int8.tflite");
+  const TfliteOperator* conv = nullptr;
+  for (const auto& op : m.operators)
+    if (op.op == "CONV_2D") {
+      conv = &op;
+      break;
+    }
+  REQUIRE(conv);
+  const TfliteTensor& wt = m.tensors[static_cast<size_t>(conv->inputs[1])];
+  const TfliteTensor& bt = m.tensors[static_cast<size_t>(conv->inputs[2])];
+  const TfliteTensor& xt = m.tensors[static_cast<size_t>(conv->inputs[0])];
+  REQUIRE(wt.dims() == std::vector<int64_t>{8, 3, 3, 3});
+  FixedConv vconv = make_conv(3, 3, 3, 8, wt.values<int8_t>(), bt.values<int32_t>());
+  vconv.shift.assign(8, -8);
+  vconv.input_zero_point = static_cast<int32_t>(xt.quant.zero_points.at(0));
+  FixedStage vww = make_stage(96, 96, vconv, 2, 0, 0);
   vww.OH = vww.OW = 48;  // TensorFlow SAME: the padding row / column is at the bottom / right
-  FixedStage mid = make_stage(24, 24, random_conv(8, 16), 1, 1, 1);
+
+  Rng rng(1, "fixynn_measure");
+  std::vector<int8_t> w(16 * 9 * 8);
+  for (int8_t& v : w) v = static_cast<int8_t>(rng.uniform(-127, 127));
+  std::vector<int32_t> b(16);
+  for (int32_t& v : b) v = static_cast<int32_t>(rng.uniform(-3000, 3000));
+  FixedStage mid = make_stage(24, 24, make_conv(3, 3, 8, 16, w, b), 1, 1, 1);
+
   for (const FixedStage& st : {vww, mid}) {
     FixedNet net;
     net.stages.push_back(st);
@@ -134,6 +150,7 @@ TEST_CASE("measure yosys time of realistic stages", "[.][fixynn_measure]") {
     const StageSynth s = synth_fixynn_stages(net, o)[0];
     std::cout << st.H << "x" << st.W << "x" << st.in_channels() << " -> " << st.out_channels() << ": cells "
               << s.cells << ", flip-flops " << s.flip_flops << ", transistors " << s.transistors << ", area "
-              << s.area_um2 << " um2, adder cells " << s.adder_cells << ", yosys " << s.runtime_s << " s\n";
+              << s.area_um2 << " um2, adder cells " << s.adder_cells << ", yosys " << s.runtime_s << " s"
+              << std::endl;
   }
 }

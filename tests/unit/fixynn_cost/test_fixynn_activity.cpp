@@ -179,3 +179,30 @@ TEST_CASE("every action is priced, line buffers as registers or SRAM", "[fixynn]
   for (const auto& [name, count] : st.actions) CHECK(fixynn_actions().count(name) == 1);
   CHECK_THROWS_AS(add_stage_actions(StageActivity{}, 0, true, "flops", st), InputError);
 }
+
+TEST_CASE("the front end's component inventory counted by hand", "[fixynn]") {
+  FixedNet net;
+  net.stages.push_back(row_stage());
+  double add16 = 0, add32 = 0, mult32 = 0, reg = 0, mux = 0;
+  for (const auto& it : fixynn_inventory(net, "registers")) {
+    if (it.component == "add16") add16 += it.count;
+    if (it.component == "add32") add32 += it.count;
+    if (it.component == "mult_int32") mult32 += it.count;
+    if (it.component == "reg_bit") reg += it.count;
+    if (it.component == "mux2_bit") mux += it.count;
+  }
+  // Weights 3 and -17 (2 CSD digits each): 2 constant-multiplier adds, plus 2 zero-point subtractors
+  // (2 used taps, zero point 2); 2 products + bias: 2 tree adds; 1 requantization.
+  CHECK(add16 == 4);
+  CHECK(add32 == 2);
+  CHECK(mult32 == 1);
+  // Output register 8 + line buffer 2 rows x 3 x 8 + input register 8; two taps read through 6:1 muxes.
+  CHECK(reg == 8 + 48 + 8);
+  CHECK(mux == 2 * 8 * 5);
+  double sram_regs = 0;
+  for (const auto& it : fixynn_inventory(net, "sram"))
+    if (it.component == "reg_bit") sram_regs += it.count;
+  CHECK(sram_regs == 16);
+  REQUIRE(fixynn_memories(net, "sram").size() == 1);
+  CHECK(fixynn_memories(net, "sram")[0].kib == Approx(48.0 / 8192));
+}

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -163,10 +164,15 @@ StageSynth synth_fixynn_stage(const std::string& module, const std::string& veri
   so.timeout_s = opts.timeout_s;
   const auto t0 = std::chrono::steady_clock::now();
   cost::SynthResult r;
+  // The adder pass runs beside the area run (yosys is single-threaded): wall time is the longer one.
+  std::future<int64_t> adders;
+  if (opts.count_adders)
+    adders = std::async(std::launch::async, [&] { return count_adders(dir, source, module, opts, ctx); });
   try {
     r = cost::synth_area(spec, opts.node, so);
-    if (opts.count_adders) s.adder_cells = count_adders(dir, source, module, opts, ctx);
+    if (adders.valid()) s.adder_cells = adders.get();
   } catch (const InputError& e) {
+    if (adders.valid()) adders.wait();  // it reads the work dir
     const std::string what = e.what();
     throw InputError(what.rfind("fixynn synth:", 0) == 0 ? what : "fixynn synth: " + ctx + ": " + what);
   }

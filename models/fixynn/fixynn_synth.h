@@ -31,7 +31,8 @@ struct StageSynth {
   // generic netlist of `synth -flatten`, i.e. one-bit adder equivalents of the constant multipliers, adder
   // trees, requantization and counters together (-1: not counted).
   int64_t adder_cells = -1;
-  double runtime_s = 0;  // yosys wall time when it was computed (a cache hit reports the stored time)
+  // Wall time of the two yosys runs (side by side) when computed; a cache hit reports the stored time.
+  double runtime_s = 0;
   bool cache_hit = false;
   std::string key;  // cache key
 };

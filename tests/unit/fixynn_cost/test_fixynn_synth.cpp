@@ -1,6 +1,7 @@
 // Per-stage yosys synthesis of the generated RTL: positive area and adders, the on-disk cache (a hit on
 // the same text, a miss on changed text), and a yosys failure naming the module.
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -114,9 +115,25 @@ TEST_CASE("a yosys timeout is an error naming the stage", "[fixynn]") {
 
 // Hidden (run by hand: test_fixynn_cost "[fixynn_measure]"): yosys time of realistic stages. VWW's first
 // conv (96 x 96 x 3 -> 8, 3x3 stride 2 SAME) with the model's weights, bias and input zero point (the
-// requantization constants are placeholders: 2^30, shift -8), and a 3x3 8 -> 16 conv on 24 x 24 with random
-// dense int8 weights.
-TEST_CASE("measure yosys time of realistic stages", "[.][fixynn_measure]") {
+// requantization constants are placeholders: 2^30, shift -8), and a 3x3 8 -> 16 conv on
+// $NPUSIM_MEASURE_SIZE (default 24) square frames with random dense int8 weights.
+namespace {
+
+void measure(const FixedStage& st, const std::string& what) {
+  FixedNet net;
+  net.stages.push_back(st);
+  StageSynthOptions o;
+  o.cache_dir = fresh_cache("measure_" + what);
+  const StageSynth s = synth_fixynn_stages(net, o)[0];
+  std::cout << what << " " << st.H << "x" << st.W << "x" << st.in_channels() << " -> " << st.out_channels()
+            << ": cells " << s.cells << ", flip-flops " << s.flip_flops << ", transistors " << s.transistors
+            << ", area " << s.area_um2 << " um2, adder cells " << s.adder_cells << ", yosys " << s.runtime_s
+            << " s" << std::endl;
+}
+
+}  // namespace
+
+TEST_CASE("measure yosys time of VWW's first conv", "[.][fixynn_measure]") {
   const TfliteModel m = read_tflite(std::string(NPUSIM_SOURCE_DIR) + "/tests/data/models/vww_96_int8.tflite");
   const TfliteOperator* conv = nullptr;
   for (const auto& op : m.operators)
@@ -134,23 +151,16 @@ TEST_CASE("measure yosys time of realistic stages", "[.][fixynn_measure]") {
   vconv.input_zero_point = static_cast<int32_t>(xt.quant.zero_points.at(0));
   FixedStage vww = make_stage(96, 96, vconv, 2, 0, 0);
   vww.OH = vww.OW = 48;  // TensorFlow SAME: the padding row / column is at the bottom / right
+  measure(vww, "vww_conv0");
+}
 
+TEST_CASE("measure yosys time of a random 3x3 8 -> 16 stage", "[.][fixynn_measure]") {
+  const int64_t size =
+      std::getenv("NPUSIM_MEASURE_SIZE") ? std::atoi(std::getenv("NPUSIM_MEASURE_SIZE")) : 24;
   Rng rng(1, "fixynn_measure");
   std::vector<int8_t> w(16 * 9 * 8);
   for (int8_t& v : w) v = static_cast<int8_t>(rng.uniform(-127, 127));
   std::vector<int32_t> b(16);
   for (int32_t& v : b) v = static_cast<int32_t>(rng.uniform(-3000, 3000));
-  FixedStage mid = make_stage(24, 24, make_conv(3, 3, 8, 16, w, b), 1, 1, 1);
-
-  for (const FixedStage& st : {vww, mid}) {
-    FixedNet net;
-    net.stages.push_back(st);
-    StageSynthOptions o;
-    o.cache_dir = fresh_cache("measure");
-    const StageSynth s = synth_fixynn_stages(net, o)[0];
-    std::cout << st.H << "x" << st.W << "x" << st.in_channels() << " -> " << st.out_channels() << ": cells "
-              << s.cells << ", flip-flops " << s.flip_flops << ", transistors " << s.transistors << ", area "
-              << s.area_um2 << " um2, adder cells " << s.adder_cells << ", yosys " << s.runtime_s << " s"
-              << std::endl;
-  }
+  measure(make_stage(size, size, make_conv(3, 3, 8, 16, w, b), 1, 1, 1), "random");
 }

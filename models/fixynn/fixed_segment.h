@@ -8,6 +8,7 @@
 #include "models/fixynn/fixed_net.h"
 #include "models/fixynn/frame_driver.h"
 #include "sim/config/arch_config.h"
+#include "sim/cost/tech_table.h"
 #include "sim/family/family.h"
 
 namespace npusim::fixynn {
@@ -23,9 +24,13 @@ class FixedSegment final : public SegmentMapping {
  private:
   FixedNet build(const std::vector<LayerOperands>& ops) const;
   // Per-layer outcomes of a frame run: stage figures, actions, dedicated area, outputs (with values).
-  std::vector<LayerOutcome> outcomes(const FixedNet& net, const FrameResult& frame, bool values) const;
+  std::vector<LayerOutcome> outcomes(const FixedNet& net, const FrameResult& frame,
+                                     const TensorI8* input) const;
+  // Per-bit model area and, with fixed.synth_area, yosys per stage, on the stages' first layers.
+  void add_area(const FixedNet& net, bool weights_known, std::vector<LayerOutcome>& out) const;
 
   const ArchConfig* arch_;
+  std::shared_ptr<const cost::TechTable> tech_;
   std::vector<const Layer*> layers_;
   std::vector<std::unique_ptr<LayerMapping>> mappings_;
 };

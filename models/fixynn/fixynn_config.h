@@ -18,7 +18,7 @@ struct FixynnConfig : FamilyConfig {
   double fixed_clock_mhz = 810;           // the authors' PPA model's clock
   int adder_pipeline = 0;                 // register stages after each stage's arithmetic (docs/fixynn.md)
   std::string line_buffer = "registers";  // registers | sram
-  bool synth_area = true;                 // yosys per stage beside the per-bit model
+  bool synth_area = false;                // yosys per stage beside the per-bit model
   double handoff_kib = 96;                // front -> back double buffer
   std::string backend_path;  // the back end's arch config (resolved against this config's folder)
   std::shared_ptr<const ArchConfig> backend;  // loaded and validated

@@ -6,6 +6,7 @@
 
 #include "models/fixynn/backend_mapping.h"
 #include "models/fixynn/fixed_segment.h"
+#include "models/fixynn/fixynn_actions.h"
 #include "models/fixynn/fixynn_commands.h"
 #include "models/fixynn/fixynn_config.h"
 #include "models/fixynn/fixynn_hardware.h"
@@ -105,7 +106,7 @@ class FixynnFamily final : public Family {
   }
   // The back end may be any other family: the union of their actions (names are unique across families).
   cost::ActionTable actions() const override {
-    cost::ActionTable t;
+    cost::ActionTable t = fixynn_actions();
     for (const std::string& f : family_names())
       if (f != name())
         for (auto& [k, v] : find_family(f)->actions()) t.emplace(k, v);

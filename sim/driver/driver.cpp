@@ -321,7 +321,9 @@ void Executor::record(size_t i, LayerStats st, QTensor out, bool report, RunRepo
                          ? static_cast<double>(st.executed_macs) / (static_cast<double>(st.cycles) * peak)
                          : 0.0;
   const double clock_mhz = st.clock_mhz > 0 ? st.clock_mhz : arch_.clock_mhz;
-  const cost::EnergyReport e = cost::price_layer(*tech_, actions_, memories_, clock_mhz, st, area_);
+  std::vector<cost::Memory> memories = memories_;
+  for (const auto& [name, kib] : st.dedicated_memory_kib) memories.push_back({name, kib});
+  const cost::EnergyReport e = cost::price_layer(*tech_, actions_, memories, clock_mhz, st, area_);
   st.energy_pj = e.by_category_pj;
   st.energy_total_pj = e.total_pj;
   rep.layers.push_back(std::move(st));
@@ -793,8 +795,14 @@ void Executor::finish(RunReport& rep, const cost::AreaReport& area) const {
   t.tops_per_w_core_effective = per_w(2.0 * t.macs, t.energy_core_pj);
   t.tops_per_w_core_executed = per_w(2.0 * t.executed_macs, t.energy_core_pj);
   t.area_by_category_um2 = area.by_category_um2;
-  for (const auto& st : rep.layers)
+  for (const auto& st : rep.layers) {
     for (const auto& [k, v] : st.dedicated_area_um2) t.area_by_category_um2[k] += v;
+    std::vector<cost::Memory> own;
+    for (const auto& [name, kib] : st.dedicated_memory_kib) own.push_back({name, kib});
+    if (!own.empty())
+      for (const auto& [k, v] : cost::price_area(*tech_, own, {}).by_category_um2)
+        t.area_by_category_um2[k] += v;
+  }
   double area_um2 = 0;
   for (const auto& [k, v] : t.area_by_category_um2) area_um2 += v;
   t.area_mm2 = area_um2 * 1e-6;

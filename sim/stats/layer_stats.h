@@ -26,6 +26,9 @@ struct LayerStats {
   // Area of hardware that exists for this layer only (e.g. its weights as fixed logic), by category;
   // added to the design's area.
   std::map<std::string, double> dedicated_area_um2;
+  // SRAM macros that exist for this layer only (name -> KiB, e.g. a fixed stage's line buffer): priced like
+  // the design's memories (area into the design's, access energy from their size).
+  std::map<std::string, double> dedicated_memory_kib;
   bool verified = false;
   bool exact_compare =
       true;                 // false: inexact hardware, compared as error statistics (family.error_vs_golden)

@@ -154,7 +154,12 @@ std::vector<LayerOutcome> FixedSegment::outcomes(const FixedNet& net, const Fram
 
 void FixedSegment::add_area(const FixedNet& net, bool weights_known, std::vector<LayerOutcome>& out) const {
   const FixynnConfig& cfg = fix(*arch_);
-  const FixedPpa ppa = fixynn_ppa(net, *tech_);
+  // --fast knows no weights: the per-bit model then assumes every weight non-zero (dense).
+  FixedNet dense = net;
+  if (!weights_known)
+    for (FixedStage& st : dense.stages)
+      for (FixedConv* c : {&st.first, &st.second}) std::fill(c->weights.begin(), c->weights.end(), int8_t{1});
+  const FixedPpa ppa = fixynn_ppa(dense, *tech_);
   std::vector<StageSynth> synth;
   if (cfg.synth_area && weights_known) {
     StageSynthOptions o;
@@ -204,13 +209,13 @@ void FixedSegment::add_area(const FixedNet& net, bool weights_known, std::vector
       {"per_bit_model_mm2", ppa.npusim_area_mm2},
       {"authors_model_mm2", ppa.area_mm2},
       {"yosys_mm2", synth.empty() ? nlohmann::json() : nlohmann::json(synth_um2 * 1e-6)}};
-  first.notes.push_back(
-      fmt::format("fixed front end area, two ways: per-bit model (DeepFreeze constants, npusim's line "
-                  "buffers) {:.4f} mm2 "
-                  "(the authors' own formula {:.4f} mm2){}",
-                  ppa.npusim_area_mm2, ppa.area_mm2,
-                  synth.empty() ? std::string("; yosys not run")
-                                : fmt::format("; yosys synthesis {:.4f} mm2", synth_um2 * 1e-6)));
+  const std::string assumed = weights_known ? "" : ", --fast: every weight assumed non-zero";
+  const std::string yosys = synth.empty() ? std::string("; yosys not run")
+                                          : fmt::format("; yosys synthesis {:.4f} mm2", synth_um2 * 1e-6);
+  first.notes.push_back(fmt::format(
+      "fixed front end area, two ways: per-bit model (DeepFreeze constants, npusim's line buffers) {:.4f} mm2 "
+      "(the authors' own formula {:.4f} mm2{}){}",
+      ppa.npusim_area_mm2, ppa.area_mm2, assumed, yosys));
 }
 
 }  // namespace npusim::fixynn

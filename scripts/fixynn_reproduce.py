@@ -91,7 +91,8 @@ def area_mm2(npusim, arch, sets):
 def iso_area_sta(npusim, target_mm2):
     """The largest STA array (rows x cols of tensor PEs) whose area does not exceed target_mm2."""
     best = None
-    for rows, cols in ((4, 4), (8, 4), (8, 8), (16, 8), (16, 16), (32, 16), (32, 32), (64, 32), (64, 64)):
+    for rows, cols in ((4, 4), (8, 4), (8, 8), (16, 8), (16, 16), (32, 16), (32, 32), (64, 32), (64, 64),
+                       (128, 64), (128, 128), (256, 128)):
         sets = [f"array.rows={rows}", f"array.cols={cols}"]
         a = area_mm2(npusim, STA, sets)
         if a <= target_mm2 and (best is None or a > best[2]):
@@ -112,6 +113,16 @@ def sweep(npusim, workload, fast, ks=None):
     return points
 
 
+def crossing(points, tops_w):
+    """Which split points reach a TOPS/W (the sweep's view of the paper's figure)."""
+    over = [k for k, rep in points if rep["total"]["tops_per_w_core_effective"] >= tops_w]
+    if not over:
+        return f"no split reaches {tops_w} TOPS/W"
+    return f"K >= {over[0]} reaches {tops_w} TOPS/W (K={over[0]}: " + \
+        f"{dict(points)[over[0]]['total']['tops_per_w_core_effective']:.1f}, last fixed layer " + \
+        f"{dict(points)[over[0]]['layers'][over[0] - 1]['name']})"
+
+
 def rows(npusim, fast, row):
     """Adds the two FixyNN rows with row(paper, metric, conditions, paper_value, sim_value, note)."""
     points = sweep(npusim, MOBILENET, fast)
@@ -123,7 +134,7 @@ def rows(npusim, fast, row):
     row("FixyNN (SysML 2019)", "TOPS/W of fixed front end + programmable back end (best split)",
         f"16nm, MobileNetV1 1.0 224, w8/a8, fixed at 810 MHz up to {name} (K={k} of {len(points)} tried), "
         f"STA back end, core energy", 26.6, t["tops_per_w_core_effective"],
-        "paper: up to 26.6; per-part TOPS/W in the sweep table")
+        "paper: up to 26.6 (its split not known); " + crossing(points, 26.6))
     # The authors' tool fixes conv0 .. conv2_dw by default (DeepFreeze run.sh, papers.md §4.2).
     default = dict(points).get(4)
     if default is not None:
@@ -176,7 +187,7 @@ def split_sweep(npusim, fast, outdir):
         ax.plot(xs, ys, marker="o")
         ax.set_ylabel(label)
         ax.grid(True, alpha=0.3)
-    axes[0].set_title("FixyNN split point K on VWW MobileNetV1-0.25 (fixed front end + STA back end, 16 nm)")
+    axes[0].set_title("FixyNN split point K, VWW MobileNetV1-0.25 (fixed front + STA back end, 16 nm)", fontsize=10)
     axes[-1].set_xlabel("K = layers fixed in the front end")
     plt.tight_layout()
     os.makedirs(outdir, exist_ok=True)

@@ -836,6 +836,8 @@ void Executor::pipeline_totals(RunReport& rep) const {
     for (size_t i = p.first; i < p.first + p.count; ++i) {
       pt.macs += rep.layers[i].macs;
       pt.energy_pj += rep.layers[i].energy_total_pj;
+      const auto& e = rep.layers[i].energy_pj;
+      pt.energy_core_pj += rep.layers[i].energy_total_pj - (e.count("DRAM") ? e.at("DRAM") : 0.0);
     }
     for (const auto& [c, um2] : t.area_by_category_um2)
       if (part_owns(parts, p, c)) pt.area_mm2 += um2 * 1e-6;
@@ -851,6 +853,7 @@ void Executor::pipeline_totals(RunReport& rep) const {
     pt.idle_s = t.frame_period_s - pt.frame_s;
     pt.tops = pt.frame_s > 0 ? 2.0 * pt.macs / pt.frame_s * 1e-12 : 0.0;
     pt.tops_per_w = pt.energy_pj > 0 ? 2.0 * pt.macs / pt.energy_pj : 0.0;
+    pt.tops_per_w_core = pt.energy_core_pj > 0 ? 2.0 * pt.macs / pt.energy_core_pj : 0.0;
   }
   // Steady state: one frame per period, every part busy on its own frame.
   t.tops = t.frame_period_s > 0 ? 2.0 * t.macs / t.frame_period_s * 1e-12 : 0.0;

@@ -51,6 +51,7 @@ struct PartTotals {
   int64_t layers = 0, macs = 0, frame_cycles = 0;
   double clock_mhz = 0, frame_s = 0, idle_s = 0;  // idle: per frame period, waiting for the slowest part
   double energy_pj = 0, tops = 0, tops_per_w = 0, area_mm2 = 0;
+  double energy_core_pj = 0, tops_per_w_core = 0;  // without DRAM
 };
 
 struct RunTotals {

@@ -85,9 +85,9 @@ void print_table(std::ostream& os, const RunReport& rep) {
     for (const auto& p : t.pipeline)
       os << fmt::format(
           "  part {}: {} layers from {}, {} cycles at {} MHz = {:.4f} ms per frame, idle {:.4f} ms "
-          "({:.1f} %) of each period; {:.3f} TOPS while busy, {:.2f} TOPS/W, {:.4f} mm2\n",
+          "({:.1f} %) of each period; {:.3f} TOPS while busy, {:.2f} TOPS/W ({:.2f} core), {:.4f} mm2\n",
           p.name, p.layers, p.first_layer, p.frame_cycles, p.clock_mhz, p.frame_s * 1e3, p.idle_s * 1e3,
-          100.0 * p.idle_s / t.frame_period_s, p.tops, p.tops_per_w, p.area_mm2);
+          100.0 * p.idle_s / t.frame_period_s, p.tops, p.tops_per_w, p.tops_per_w_core, p.area_mm2);
   }
   // Where the layers that are not on the array run, and what they cost.
   int64_t vec_layers = 0, vec_cycles = 0;
@@ -278,6 +278,8 @@ nlohmann::json to_json(const RunReport& rep) {
                        {"energy_pj", p.energy_pj},
                        {"tops", p.tops},
                        {"tops_per_w", p.tops_per_w},
+                       {"tops_per_w_core", p.tops_per_w_core},
+                       {"energy_core_pj", p.energy_core_pj},
                        {"area_mm2", p.area_mm2}});
   }
   if (rep.lockstep_cycles) {

@@ -8,6 +8,10 @@ add_library(npusim_tflite_golden STATIC ${CMAKE_CURRENT_LIST_DIR}/driver/tflite_
 target_link_libraries(npusim_tflite_golden PUBLIC npusim_tflite_lstm npusim_quant npusim_tflite npusim_common)
 add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/driver/driver.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/driver/executor.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/driver/executor_helpers.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/driver/executor_model.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/driver/executor_totals.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/golden.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/quant_choice.cpp
   ${CMAKE_CURRENT_LIST_DIR}/driver/layer_operands.cpp

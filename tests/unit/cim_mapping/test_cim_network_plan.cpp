@@ -1,0 +1,91 @@
+// Network plans of the shipped TinyMLPerf KWS DS-CNN and VWW MobileNetV1-0.25 layer tables.
+#include <catch2/catch.hpp>
+#include <iostream>
+
+#include "models/cim/cim_mapping.h"
+#include "sim/workload/workload_loader.h"
+#include "tests/unit/workload/test_util.h"
+
+using namespace npusim;
+using namespace npusim::cim;
+
+namespace {
+
+Network workload(const std::string& file) {
+  return load_workload(test::source_dir() + "/workloads/" + file);
+}
+
+CimConfig config(int64_t tiles) {
+  CimConfig c;
+  c.tiles = tiles;
+  c.source = "cim.yaml";
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("KWS DS-CNN on 256x256 tiles: 18 tiles", "[network]") {
+  const Network net = workload("tinymlperf_kws_ds_cnn.csv");
+  const NetworkPlan plan = map_network(config(64), net);
+  std::cout << format_plan(plan);
+  // By hand: conv 10x4x1 -> 64 is 40 x 64, one tile; each dwconv 3x3x64 is 64 blocks of 9 x 1, 28 per
+  // tile -> 3 tiles (x4); each pointwise 64 x 64 one tile (x4); fc 64 x 12 one tile: 1 + 12 + 4 + 1 = 18.
+  CHECK(plan.layers.size() == 10);
+  CHECK(plan.digital == std::vector<std::string>{"functional_1/average_pooling2d/AvgPool"});
+  CHECK(plan.tiles_used == 18);
+  const TilePlan* first = plan.find("functional_1/activation/Relu");
+  REQUIRE(first);
+  CHECK(
+      (first->weight_rows == 40 && first->weight_cols == 64 && first->tiles == 1 && first->first_tile == 0));
+  CHECK(first->utilization() == Approx(2560.0 / 65536.0));
+  const TilePlan* dw = plan.find("functional_1/activation_1/Relu");
+  REQUIRE(dw);
+  CHECK((dw->tiles == 3 && dw->first_tile == 1 && dw->blocks_per_tile == 28));
+  CHECK(plan.find("functional_1/activation_2/Relu")->first_tile == 4);
+  // Weights: 2560 + 4 x 576 + 4 x 4096 + 768 = 22016 on 18 x 65536 cells.
+  CHECK(plan.cells_used == 22016);
+  CHECK(plan.utilization() == Approx(22016.0 / (18 * 65536.0)));
+  // Tiles are consecutive and disjoint.
+  int64_t next = 0;
+  for (const TilePlan& p : plan.layers) {
+    CHECK(p.first_tile == next);
+    next += p.tiles;
+  }
+}
+
+TEST_CASE("VWW MobileNetV1-0.25 on 256x256 tiles: 67 tiles", "[network]") {
+  const Network net = workload("tinymlperf_vww_mobilenet_v1_025.csv");
+  const NetworkPlan plan = map_network(config(128), net);
+  std::cout << format_plan(plan);
+  // By hand: 14 conv/pointwise layers (the largest 256 x 256, an exact fit) and the fc 256 x 2 take one
+  // tile each (15); the depthwise layers take ceil(C / 28): 8 -> 1, 16 -> 1, 32 -> 2 (x2), 64 -> 3 (x2),
+  // 128 -> 5 (x6), 256 -> 10: 52. 15 + 52 = 67.
+  CHECK(plan.layers.size() == 28);
+  CHECK(plan.tiles_used == 67);
+  const TilePlan* dw256 = plan.find("model/activation_25/Relu");
+  REQUIRE(dw256);
+  CHECK((dw256->tiles == 10 && dw256->slices.back().blocks == 256 - 9 * 28));
+  const TilePlan* pw256 = plan.find("model/activation_26/Relu");
+  REQUIRE(pw256);
+  CHECK((pw256->tiles == 1 && pw256->utilization() == 1.0 && pw256->psum_adds_per_pixel == 0));
+  const TilePlan* stem = plan.find("model/activation/Relu");
+  CHECK((stem->weight_rows == 27 && stem->weight_cols == 8 && stem->tiles == 1));
+}
+
+TEST_CASE("a network too big for the tiles names both numbers and the key", "[network]") {
+  const Network vww = workload("tinymlperf_vww_mobilenet_v1_025.csv");
+  test::check_message(test::input_error([&] { map_network(config(64), vww); }),
+                      {"cim.yaml: tiles:", "needs 67 tiles of 256x256", "the config has 64"});
+  const Network kws = workload("tinymlperf_kws_ds_cnn.csv");
+  test::check_message(test::input_error([&] { map_network(config(17), kws); }), {"needs 18 tiles", "has 17"});
+  CHECK(map_network(config(18), kws).tiles_used == 18);  // exact fit
+}
+
+TEST_CASE("the activation SRAM must hold a layer's input and output", "[network]") {
+  // VWW's pointwise 48x48x8 -> 48x48x16 needs 18432 + 36864 = 55296 bytes: fits 64 KiB, not 32 KiB.
+  const Network vww = workload("tinymlperf_vww_mobilenet_v1_025.csv");
+  CimConfig c = config(128);
+  c.act_sram_kib = 32;
+  test::check_message(test::input_error([&] { map_network(c, vww); }),
+                      {"cim.yaml: sram.act_kib:", "needs", "32 KiB = 32768 bytes"});
+}

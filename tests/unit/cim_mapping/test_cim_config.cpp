@@ -37,7 +37,7 @@ TEST_CASE("defaults are the documented assumptions", "[config]") {
   CHECK(a.to_json()["dac"]["bits"] == 8);  // resolved from precision.act_bits
 }
 
-TEST_CASE("dac bits follow the activation width; keys and overrides", "[config]") {
+TEST_CASE("dac bits follow the activation width, keys and overrides", "[config]") {
   TempDir tmp;
   const std::string p = tmp.write("c.yaml", kMinimal);
   const ArchConfig a = load_arch(p, {"precision.act_bits=4", "noise.read=false", "drift_compensation=false",

@@ -12,6 +12,8 @@ std::vector<ParamSpec> cim_params() {
       {"tile.rows", K::Integer, "256", false, 1, 65536, {}, "rows", "crossbar rows per tile (im2col inputs)"},
       {"tile.cols", K::Integer, "256", false, 1, 65536, {}, "columns", "crossbar columns per tile (outputs)"},
       {"tiles", K::Integer, "64", false, 1, big, {}, "tiles", "PCM tiles on the chip (all weights resident)"},
+      {"mapping.share_tiles", K::Choice, "false", false, 0, 0, on_off, "",
+       "layers share tiles, stacked along the diagonals (disjoint rows and columns)"},
       {"g_max_us", K::Number, "25", false, 0, 1000, {}, "uS", "maximum device conductance"},
       {"dac.bits",
        K::Integer,
@@ -48,6 +50,7 @@ std::shared_ptr<const CimConfig> configure_cim(ParamValues& v) {
   c->tile_rows = v.integer("tile.rows");
   c->tile_cols = v.integer("tile.cols");
   c->tiles = v.integer("tiles");
+  c->share_tiles = v.str("mapping.share_tiles") == "true";
   c->g_max_us = v.number("g_max_us");
   // The DAC takes the stored activations as they are: its width is the activation width.
   const int64_t act_bits = v.integer("precision.act_bits");

@@ -21,6 +21,9 @@ struct CimConfig : FamilyConfig {
   int64_t tile_rows = 256, tile_cols = 256;
   // Tiles on the chip; all weights stay resident. 64 as IBM's 64-core chip (anchors §4 row 2). Assumption.
   int64_t tiles = 64;
+  // Layers share tiles (slices stacked along the diagonals, cim_mapping.h) instead of owning whole tiles.
+  // Off by default: the plain layer-serial mapping; how AON-CiM places layers is unpublished (§1c).
+  bool share_tiles = false;
   // Maximum conductance of one device (µS): aihwkit/pcm_cim.md default (anchors §4 row 6). Assumption.
   double g_max_us = 25.0;
   // Input DAC: pulse-width modulation with 2^(bits-1) time slots plus a sign (anchors §4 rows 3, 6, 7);

@@ -41,6 +41,37 @@ void split_dense(const CimConfig& cfg, int64_t kg, int64_t ng, TilePlan& p) {
   p.tiles = t - p.first_tile;
 }
 
+// Shared tiles: slices of any layers stacked along each tile's diagonal (disjoint rows and columns), first
+// fit in network order. An idle layer's rows are not driven, so its cells carry no current and the active
+// layer's columns read exactly its own weights.
+struct SharedTiles {
+  struct Fill {
+    int64_t row = 0, col = 0;
+  };
+  std::vector<Fill> fill;
+
+  void place(const CimConfig& cfg, TilePlan& p) {
+    std::vector<int64_t> touched;
+    p.cells_occupied = 0;
+    for (TileSlice& s : p.slices) {
+      size_t t = 0;
+      while (t < fill.size() &&
+             (fill[t].row + s.rows > cfg.tile_rows || fill[t].col + s.cols > cfg.tile_cols))
+        ++t;
+      if (t == fill.size()) fill.push_back({});
+      s.tile = static_cast<int64_t>(t);
+      s.row0 = fill[t].row;
+      s.col0 = fill[t].col;
+      fill[t].row += s.rows;
+      fill[t].col += s.cols;
+      p.cells_occupied += s.rows * s.cols;
+      if (std::find(touched.begin(), touched.end(), s.tile) == touched.end()) touched.push_back(s.tile);
+    }
+    p.first_tile = *std::min_element(touched.begin(), touched.end());
+    p.tiles = static_cast<int64_t>(touched.size());
+  }
+};
+
 }  // namespace
 
 TilePlan map_layer(const CimConfig& cfg, const Layer& layer, int64_t first_tile) {
@@ -81,6 +112,7 @@ NetworkPlan map_network(const CimConfig& cfg, const Network& net) {
   plan.network = net.name;
   plan.tiles_available = cfg.tiles;
   const int64_t sram_bytes = cfg.act_sram_kib * 1024;
+  SharedTiles shared;
   for (const Layer& l : net.layers) {
     // Pools, adds and the other weightless ops run in the digital periphery; recurrent layers have
     // weights and are refused by map_layer.
@@ -97,16 +129,21 @@ NetworkPlan map_network(const CimConfig& cfg, const Network& net) {
           fmt::format("{}: sram.act_kib: layer '{}' ({}) needs {} bytes of activation SRAM for its "
                       "input and output, the config has {} KiB = {} bytes",
                       cfg.source, l.name, l.source, bytes, cfg.act_sram_kib, sram_bytes));
-    plan.tiles_used += p.tiles;
+    if (cfg.share_tiles)
+      shared.place(cfg, p);
+    else
+      plan.tiles_used += p.tiles;
     plan.cells_used += p.cells_used;
-    plan.cells_occupied += p.cells_occupied;
     plan.layers.push_back(std::move(p));
   }
+  if (cfg.share_tiles) plan.tiles_used = static_cast<int64_t>(shared.fill.size());
+  plan.cells_occupied = plan.tiles_used * cfg.tile_rows * cfg.tile_cols;
   if (plan.tiles_used > cfg.tiles)
-    throw InputError(fmt::format(
-        "{}: tiles: network '{}' needs {} tiles of {}x{} (all weights resident, {} "
-        "crossbar layers), the config has {}",
-        cfg.source, net.name, plan.tiles_used, cfg.tile_rows, cfg.tile_cols, plan.layers.size(), cfg.tiles));
+    throw InputError(
+        fmt::format("{}: tiles: network '{}' needs {} tiles of {}x{} (all weights resident, {} "
+                    "crossbar layers{}), the config has {}",
+                    cfg.source, net.name, plan.tiles_used, cfg.tile_rows, cfg.tile_cols, plan.layers.size(),
+                    cfg.share_tiles ? ", sharing tiles" : "", cfg.tiles));
   return plan;
 }
 

@@ -6,8 +6,10 @@
 // column splits sit side by side. Grouped and depthwise layers are block-diagonal: each group's block
 // (R·S rows x 1 column for depthwise) gets its own rows and columns, and as many blocks as fit are packed
 // along a tile's diagonal (the cells between them are occupied but hold no weight, which the
-// utilization counts). Every layer gets whole tiles of its own (no sharing of a tile between layers) and
-// every weight stays resident. Biases, scales and ReLU are in the digital periphery, not the crossbar.
+// utilization counts). By default every layer gets whole tiles of its own; with mapping.share_tiles the
+// slices of all layers are stacked along the tiles' diagonals (disjoint rows and columns, so an idle
+// layer's undriven rows add no current). Every weight stays resident. Biases, scales and ReLU are in the
+// digital periphery, not the crossbar.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -37,10 +39,12 @@ struct TilePlan {
   // Splits of one group's matrix over tiles, and groups packed per tile (1 when a group needs splits).
   int64_t row_splits = 1, col_splits = 1;
   int64_t blocks_per_tile = 1;
-  int64_t first_tile = 0, tiles = 0;  // tiles first_tile .. first_tile + tiles - 1
-  std::vector<TileSlice> slices;      // tile indices are chip-wide (first_tile + local)
-  int64_t cells_used = 0;             // programmed pairs = the layer's weights
-  int64_t cells_occupied = 0;         // tiles x tile rows x tile cols
+  // Tiles first_tile .. first_tile + tiles - 1 (shared tiles: the lowest and the number of distinct ones).
+  int64_t first_tile = 0, tiles = 0;
+  std::vector<TileSlice> slices;  // tile indices are chip-wide (first_tile + local)
+  int64_t cells_used = 0;         // programmed pairs = the layer's weights
+  // Own tiles: tiles x tile rows x tile cols; shared tiles: the slices' rectangles.
+  int64_t cells_occupied = 0;
   // Digital partial-sum additions per output pixel: (row_splits - 1) per output channel.
   int64_t psum_adds_per_pixel = 0;
   // Per output pixel: crossbar rows driven by the DACs and columns converted by the ADCs.
@@ -60,7 +64,7 @@ struct NetworkPlan {
   std::vector<TilePlan> layers;      // the crossbar layers in network order, on consecutive tiles
   std::vector<std::string> digital;  // layers without weights (pool, add, ...): the digital side
   int64_t tiles_used = 0, tiles_available = 0;
-  int64_t cells_used = 0, cells_occupied = 0;
+  int64_t cells_used = 0, cells_occupied = 0;  // occupied: tiles_used x tile rows x tile cols
 
   double utilization() const {
     return cells_occupied ? static_cast<double>(cells_used) / static_cast<double>(cells_occupied) : 0.0;

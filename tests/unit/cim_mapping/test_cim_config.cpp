@@ -24,7 +24,7 @@ TEST_CASE("defaults are the documented assumptions", "[config]") {
   TempDir tmp;
   const ArchConfig a = load_arch(tmp.write("c.yaml", kMinimal));
   const CimConfig& c = cim::cim(a);
-  CHECK((c.tile_rows == 256 && c.tile_cols == 256 && c.tiles == 64));
+  CHECK((c.tile_rows == 256 && c.tile_cols == 256 && c.tiles == 64 && !c.share_tiles));
   CHECK(c.g_max_us == 25.0);
   CHECK((c.dac_bits == 8 && c.pwm_slots() == 128));
   CHECK((c.adc_bits == 8 && c.adc_out_bound == 10.0));
@@ -41,10 +41,12 @@ TEST_CASE("dac bits follow the activation width, keys and overrides", "[config]"
   TempDir tmp;
   const std::string p = tmp.write("c.yaml", kMinimal);
   const ArchConfig a = load_arch(p, {"precision.act_bits=4", "noise.read=false", "drift_compensation=false",
-                                     "tile={rows: 512, cols: 128}", "tiles=7", "seed=42", "t_inference_s=1"});
+                                     "tile={rows: 512, cols: 128}", "tiles=7", "mapping.share_tiles=true",
+                                     "seed=42", "t_inference_s=1"});
   const CimConfig& c = cim::cim(a);
   CHECK((c.dac_bits == 4 && c.pwm_slots() == 8));
   CHECK((c.noise_programming && c.noise_drift && !c.noise_read && !c.drift_compensation));
+  CHECK(c.share_tiles);
   CHECK((c.tile_rows == 512 && c.tile_cols == 128 && c.tiles == 7 && c.seed == 42 && c.t_inference_s == 1.0));
   CHECK(cim::cim(load_arch(p, {"precision.act_bits=6", "dac.bits=6"})).pwm_slots() == 32);
 }

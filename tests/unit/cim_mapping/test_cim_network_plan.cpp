@@ -89,3 +89,61 @@ TEST_CASE("the activation SRAM must hold a layer's input and output", "[network]
   test::check_message(test::input_error([&] { map_network(c, vww); }),
                       {"cim.yaml: sram.act_kib:", "needs", "32 KiB = 32768 bytes"});
 }
+
+TEST_CASE("shared tiles: slices stacked along the diagonal, first fit", "[network]") {
+  // Three fc 100 x 100 on 256 x 256: the first two on tile 0 at (0, 0) and (100, 100); the third would end
+  // at row 300, so it opens tile 1.
+  Network net;
+  net.name = "three_fc";
+  for (const char* name : {"a", "b", "c"}) {
+    Layer l;
+    l.name = name;
+    l.op = OpType::Fc;
+    l.C = l.K = 100;
+    net.layers.push_back(l);
+  }
+  CimConfig c = config(2);
+  c.share_tiles = true;
+  const NetworkPlan plan = map_network(c, net);
+  CHECK(plan.tiles_used == 2);
+  const TileSlice& b = plan.find("b")->slices[0];
+  CHECK((b.tile == 0 && b.row0 == 100 && b.col0 == 100 && b.rows == 100 && b.cols == 100));
+  const TileSlice& last = plan.find("c")->slices[0];
+  CHECK((last.tile == 1 && last.row0 == 0 && last.col0 == 0));
+  CHECK(plan.find("c")->first_tile == 1);
+  CHECK(plan.find("b")->cells_occupied == 10000);
+  CHECK(plan.utilization() == Approx(30000.0 / (2 * 65536.0)));
+  c.tiles = 1;
+  test::check_message(test::input_error([&] { map_network(c, net); }),
+                      {"needs 2 tiles", "sharing tiles", "has 1"});
+}
+
+TEST_CASE("shared tiles: KWS and VWW fit far fewer tiles", "[network]") {
+  CimConfig c = config(64);
+  c.share_tiles = true;
+  for (const char* file : {"tinymlperf_kws_ds_cnn.csv", "tinymlperf_vww_mobilenet_v1_025.csv"}) {
+    const Network net = workload(file);
+    const NetworkPlan own = map_network(config(128), net);
+    const NetworkPlan shared = map_network(c, net);
+    std::cout << format_plan(shared);
+    CHECK(shared.cells_used == own.cells_used);
+    CHECK(shared.tiles_used < own.tiles_used);
+    // Rows are the binding resource of the diagonal: every tile holds at most tile.rows rows of slices.
+    int64_t rows = 0;
+    for (const TilePlan& p : shared.layers)
+      for (const TileSlice& s : p.slices) rows += s.rows;
+    CHECK(shared.tiles_used >= (rows + 255) / 256);
+    // No two slices overlap on a tile.
+    std::vector<const TileSlice*> all;
+    for (const TilePlan& p : shared.layers)
+      for (const TileSlice& s : p.slices) all.push_back(&s);
+    for (size_t i = 0; i < all.size(); ++i)
+      for (size_t j = i + 1; j < all.size(); ++j) {
+        const TileSlice& x = *all[i];
+        const TileSlice& y = *all[j];
+        const bool rows_meet = x.row0 < y.row0 + y.rows && y.row0 < x.row0 + x.rows;
+        const bool cols_meet = x.col0 < y.col0 + y.cols && y.col0 < x.col0 + x.cols;
+        CHECK(!(x.tile == y.tile && (rows_meet || cols_meet)));
+      }
+  }
+}

@@ -48,7 +48,9 @@ struct CimConfig : FamilyConfig {
   uint64_t seed = 1;
   std::string source;  // the arch config file, for mapping errors that name a key
 
-  // PWM time slots per MVM (the sign is applied separately).
+  // PWM time slots per MVM (the sign is applied separately). They cover signed b-bit activations; an
+  // asymmetric input zero point (x - zp reaches 2^b - 1) is kept out of the DAC: sum w (x - zp) =
+  // sum w x - zp sum w, the second term a per-channel constant the periphery adds with the bias.
   int64_t pwm_slots() const { return int64_t{1} << (dac_bits - 1); }
   // ADC codes per full-scale product (the fixed gain): (2^(bits-1) - 1) / out_bound.
   double adc_gain() const { return static_cast<double>((int64_t{1} << (adc_bits - 1)) - 1) / adc_out_bound; }

@@ -147,3 +147,12 @@ TEST_CASE("shared tiles: KWS and VWW fit far fewer tiles", "[network]") {
       }
   }
 }
+
+TEST_CASE("a recurrent layer in a network is refused by name", "[network]") {
+  Network net = workload("tinymlperf_kws_ds_cnn.csv");
+  Layer& l = net.layers.back();
+  l.op = OpType::Lstm;
+  l.name = "rnn";
+  test::check_message(test::input_error([&] { map_network(config(64), net); }),
+                      {"layer 'rnn' (lstm)", "cannot be mapped onto the cim tiles", "recurrent"});
+}

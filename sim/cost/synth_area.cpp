@@ -47,6 +47,13 @@ const std::map<std::string, int64_t> kExtraCosts = {
     {"$_DFFSR_PNN_", 24},
 };
 
+// Static-CMOS costs of yosys's generic gates (our assumption, docs/synth_area.md): NAND/NOR 4, AND/OR 6,
+// NOT 2, BUF 4, AND-NOT/OR-NOT 6, XOR/XNOR 12, MUX 12 (NMUX 10), AOI3/OAI3 6, AOI4/OAI4 8.
+const std::map<std::string, int64_t> kGenericGates = {
+    {"$_NOT_", 2},    {"$_BUF_", 4},   {"$_NAND_", 4}, {"$_NOR_", 4},   {"$_AND_", 6},  {"$_OR_", 6},
+    {"$_ANDNOT_", 6}, {"$_ORNOT_", 6}, {"$_XOR_", 12}, {"$_XNOR_", 12}, {"$_MUX_", 12}, {"$_NMUX_", 10},
+    {"$_AOI3_", 6},   {"$_OAI3_", 6},  {"$_AOI4_", 8}, {"$_OAI4_", 8}};
+
 // Cell types yosys 0.23 costs in `stat -tech cmos` after `abc -g cmos2` (NAND/NOR 4, NOT 2, DFF 16).
 bool yosys_costs(const std::string& type) {
   return type == "$_NAND_" || type == "$_NOR_" || type == "$_NOT_" || type == "$_DFF_P_";
@@ -212,6 +219,28 @@ std::string yosys_version(const std::string& yosys) {
   return first;
 }
 
+// The result from the generic netlist alone (SynthOptions::cmos_mapping false).
+static SynthResult generic_result(const Stat& g, const TechNode& tn, const SynthOptions& opts,
+                                  const std::string& ctx, const std::string& log, double runtime) {
+  if (g.cells < 0)
+    throw InputError("synth_area: cannot parse yosys stat output for " + ctx + " (log: " + log + ")");
+  SynthResult r;
+  r.cells = g.cells;
+  r.cell_types = g.types;
+  for (const auto& [type, n] : g.types) {
+    if (type.find("DFF") != std::string::npos) r.flip_flops += n;
+    const int64_t t = generic_cell_transistors(type);
+    if (t < 0)
+      throw InputError("synth_area: no transistor cost for generic cell type " + type + " in " + ctx);
+    r.transistors += n * t;
+  }
+  r.node = tn.name;
+  r.area_um2 = static_cast<double>(r.transistors) * tn.um2_per_transistor / opts.utilization;
+  r.log_path = log;
+  r.runtime_s = runtime;
+  return r;
+}
+
 SynthResult synth_area(const SynthSpec& spec, const std::string& node, const SynthOptions& opts) {
   // Cheap checks first, so bad input fails without running yosys.
   const TechNode& tn = tech_node(node);
@@ -264,10 +293,12 @@ SynthResult synth_area(const SynthSpec& spec, const std::string& node, const Syn
     // Transistor count: `stat -tech cmos` gives sync-reset/enable flip-flops and MUX/XOR-like cells
     // no or optimistic costs, so first lower every flip-flop to a plain (or async-reset) DFF plus
     // logic and map all logic to NAND/NOR/NOT.
-    ys << "dfflegalize -cell $_DFF_P_ 01 -cell $_DFF_PN0_ 01 -cell $_DFF_PN1_ 01 -cell $_DFFSR_PNN_ 01\n";
-    ys << "abc -g cmos2\n";
-    ys << "opt_clean\n";
-    ys << "tee -q -o " << cmos.filename().string() << " stat -tech cmos\n";
+    if (opts.cmos_mapping) {
+      ys << "dfflegalize -cell $_DFF_P_ 01 -cell $_DFF_PN0_ 01 -cell $_DFF_PN1_ 01 -cell $_DFFSR_PNN_ 01\n";
+      ys << "abc -g cmos2\n";
+      ys << "opt_clean\n";
+      ys << "tee -q -o " << cmos.filename().string() << " stat -tech cmos\n";
+    }
     if (!ys) throw InputError("synth_area: cannot write yosys script '" + script.string() + "'");
   }
 
@@ -289,6 +320,7 @@ SynthResult synth_area(const SynthSpec& spec, const std::string& node, const Syn
                      "): " + first_error(log, out) + " (log: " + log.string() + ")");
 
   Stat g = parse_stat(read_text(generic));
+  if (!opts.cmos_mapping) return generic_result(g, tn, opts, ctx, log.string(), runtime);
   Stat c = parse_stat(read_text(cmos));
   if (g.cells < 0 || c.cells < 0 || c.transistors < 0)
     throw InputError("synth_area: cannot parse yosys stat output for " + ctx + " (" + generic.string() +
@@ -315,6 +347,21 @@ SynthResult synth_area(const SynthSpec& spec, const std::string& node, const Syn
   r.log_path = log.string();
   r.runtime_s = runtime;
   return r;
+}
+
+int64_t generic_cell_transistors(const std::string& type) {
+  if (auto it = kGenericGates.find(type); it != kGenericGates.end()) return it->second;
+  if (type.find("DFF") == std::string::npos) return -1;
+  // A D flip-flop (16) plus its extras: async reset or set +4 (+8 both), a synchronous reset an AND/OR
+  // (+6), an enable a 2:1 mux (+12).
+  int64_t t = 16;
+  if (type.rfind("$_DFFSR", 0) == 0 || type.rfind("$_DFFSRE", 0) == 0)
+    t += 8;
+  else if (type.rfind("$_DFF_P", 0) == 0 && type.size() > 8 && type != "$_DFF_P_" && type != "$_DFF_N_")
+    t += 4;  // $_DFF_PN0_ and the like: async reset/set
+  if (type.rfind("$_SDFF", 0) == 0) t += 6;
+  if (type.find("DFFE") != std::string::npos || type.find("DFFCE") != std::string::npos) t += 12;
+  return t;
 }
 
 }  // namespace npusim::cost

@@ -37,7 +37,15 @@ struct SynthOptions {
   // pass e.g. 0.7 for a placed-block estimate.
   double utilization = 1.0;
   int timeout_s = 0;  // > 0: kill yosys after this many seconds (coreutils `timeout`)
+  // true: transistors from the NAND/NOR/NOT mapping (`abc -g cmos2`, `stat -tech cmos`). false: from the
+  // generic netlist's cell types at fixed per-type costs (generic_cell_transistors), for netlists whose
+  // mapping does not finish in reasonable time (e.g. large constant-weight datapaths).
+  bool cmos_mapping = true;
 };
+
+// Static-CMOS transistors of one cell of a yosys generic netlist type ($_AND_, $_MUX_, $_SDFFE_PP0P_, ...);
+// -1 for a type without a cost (docs/synth_area.md).
+int64_t generic_cell_transistors(const std::string& type);
 
 // One technology node of the area table (docs/synth_area.md).
 struct TechNode {

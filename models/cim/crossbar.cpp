@@ -1,0 +1,125 @@
+#include "models/cim/crossbar.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "models/cim/normal.h"
+#include "sim/common/error.h"
+
+namespace npusim::cim {
+
+Crossbar::Crossbar(int rows, int cols, PcmDevice device) : rows_(rows), cols_(cols), device_(device) {
+  if (rows <= 0 || cols <= 0)
+    throw InputError("cim crossbar: rows and cols must be positive, got " + std::to_string(rows) + "x" +
+                     std::to_string(cols));
+  const size_t n = static_cast<size_t>(rows) * cols;
+  weights_.assign(n, 0);
+  pos_.assign(n, {});
+  neg_.assign(n, {});
+  scale_.assign(cols, (device_.g_max - device_.g_min));
+}
+
+void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index) {
+  if (weights.size() != weights_.size())
+    throw InputError("cim crossbar: weight matrix has " + std::to_string(weights.size()) +
+                     " entries, tile needs " + std::to_string(weights_.size()));
+  weights_ = weights;
+  const PcmDevice& d = device_;
+  const double range = d.g_max - d.g_min;
+  for (int c = 0; c < cols_; ++c) {
+    int64_t w_max = 0;
+    for (int j = 0; j < rows_; ++j) w_max = std::max<int64_t>(w_max, std::abs(int64_t{weights_[idx(j, c)]}));
+    scale_[c] = range / static_cast<double>(std::max<int64_t>(w_max, 1));
+    // One stream per (tile, column): programming order does not matter.
+    const uint64_t stream = tile_index * 0x100000000ull + static_cast<uint64_t>(c);
+    Rng prog = indexed_stream(seed, "programming", stream);
+    Rng drift = indexed_stream(seed, "drift", stream);
+    for (int j = 0; j < rows_; ++j) {
+      const double gw = weights_[idx(j, c)] * scale_[c];
+      PcmCell& p = pos_[idx(j, c)];
+      PcmCell& n = neg_[idx(j, c)];
+      p.g_target = std::clamp(gw, 0.0, range) + d.g_min;
+      n.g_target = std::clamp(-gw, 0.0, range) + d.g_min;
+      // Both devices get programming noise and a nu, the one at g_min too (as AIHWKit does).
+      p.g_prog = program_conductance(d, p.g_target, prog);
+      n.g_prog = program_conductance(d, n.g_target, prog);
+      p.nu = sample_drift_nu(d, p.g_target, drift);
+      n.nu = sample_drift_nu(d, n.g_target, drift);
+    }
+  }
+  gdc_reference_ = 0;
+}
+
+const PcmCell& Crossbar::cell(int row, int col, bool positive) const {
+  return positive ? pos_[idx(row, col)] : neg_[idx(row, col)];
+}
+
+void Crossbar::check_input(const std::vector<int32_t>& x) const {
+  if (x.size() != static_cast<size_t>(rows_))
+    throw InputError("cim crossbar: input has " + std::to_string(x.size()) + " entries, tile has " +
+                     std::to_string(rows_) + " rows");
+}
+
+std::vector<double> Crossbar::mvm(const std::vector<int32_t>& x, double t_inference, Rng& read) const {
+  check_input(x);
+  const PcmDevice& d = device_;
+  const uint64_t base = read.next_u64();
+  std::vector<double> y(cols_, 0.0);
+  for (int c = 0; c < cols_; ++c) {
+    Rng col = indexed_stream(base, "read noise", static_cast<uint64_t>(c));
+    double acc = 0;
+    for (int j = 0; j < rows_; ++j) {
+      if (x[j] == 0) continue;
+      double g[2];
+      for (int k = 0; k < 2; ++k) {
+        const PcmCell& cl = k == 0 ? pos_[idx(j, c)] : neg_[idx(j, c)];
+        const double g_drift = drifted_conductance(d, cl.g_prog, cl.nu, t_inference);
+        const double g_q = d.read_q_from_programmed ? cl.g_prog : cl.g_target;
+        g[k] = read_conductance(d, g_drift, g_q, t_inference, col);
+      }
+      acc += x[j] * (g[0] - g[1]);
+    }
+    y[c] = acc;
+  }
+  return y;
+}
+
+std::vector<int64_t> Crossbar::dot_int(const std::vector<int32_t>& x) const {
+  check_input(x);
+  std::vector<int64_t> y(cols_, 0);
+  for (int j = 0; j < rows_; ++j)
+    for (int c = 0; c < cols_; ++c) y[c] += int64_t{weights_[idx(j, c)]} * x[j];
+  return y;
+}
+
+std::vector<double> Crossbar::mvm_ideal(const std::vector<int32_t>& x) const {
+  const std::vector<int64_t> acc = dot_int(x);
+  std::vector<double> y(cols_);
+  for (int c = 0; c < cols_; ++c) y[c] = static_cast<double>(acc[c]) * scale_[c];
+  return y;
+}
+
+double Crossbar::gdc_readout(double t_inference, Rng& read) const {
+  double sum = 0;
+  std::vector<int32_t> x(rows_, 0);
+  for (int j = 0; j < rows_; ++j) {
+    x[j] = 1;
+    for (double v : mvm(x, t_inference, read)) sum += std::abs(v);
+    x[j] = 0;
+  }
+  return std::max(sum / (static_cast<double>(rows_) * cols_), 1e-4);
+}
+
+double Crossbar::drift_compensation(double t_inference, Rng& read) const {
+  if (gdc_reference_ <= 0) throw InputError("cim crossbar: drift compensation before calibrate()");
+  return gdc_reference_ / gdc_readout(t_inference, read);
+}
+
+std::vector<double> apply_compensation(const std::vector<double>& y, double alpha) {
+  std::vector<double> out(y);
+  for (double& v : out) v *= alpha;
+  return out;
+}
+
+}  // namespace npusim::cim

@@ -1,0 +1,72 @@
+#pragma once
+// One PCM tile: rows x cols differential pairs (G+, G-) holding an integer weight matrix, read with
+// integer (PWM slot count) inputs. Mapping, programming, drift and read noise follow
+// reference/pcm_cim.md §1.1-1.6; see docs in crossbar.cpp for the choices made where it is silent.
+#include <cstdint>
+#include <vector>
+
+#include "models/cim/pcm_device.h"
+#include "sim/common/rng.h"
+
+namespace npusim::cim {
+
+// Stored state of one PCM device.
+struct PcmCell {
+  double g_target = 0;  // µS
+  double g_prog = 0;    // µS, after programming noise
+  double nu = 0;        // drift exponent, drawn at programming time
+};
+
+class Crossbar {
+ public:
+  Crossbar(int rows, int cols, PcmDevice device = {});
+
+  int rows() const { return rows_; }
+  int cols() const { return cols_; }
+  const PcmDevice& device() const { return device_; }
+
+  // Programs `weights` (row-major rows x cols, input row j, output column c). Column c maps to
+  // conductance with scale (g_max - g_min) / max_j |w_jc| (1 if the column is all zero); the positive
+  // part goes to G+, the negative part to G-, the other device of the pair sits at g_min. Noise and nu
+  // come from streams "programming <tile>:<c>" and "drift <tile>:<c>" of `seed`, so tiles and columns can
+  // be programmed in any order. Throws InputError on a size mismatch.
+  void program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index);
+
+  const PcmCell& cell(int row, int col, bool positive) const;
+  int32_t weight(int row, int col) const { return weights_[idx(row, col)]; }
+  double column_scale(int col) const { return scale_[col]; }  // µS per weight unit
+
+  // Column outputs sum_j x_j (G+_jc - G-_jc) in µS x input units at t_inference, each device read once
+  // with fresh 1/f noise. Rows with x_j = 0 draw no current and no noise. Column c's noise comes from a
+  // sub-stream of `read` (one u64 drawn per call), so columns can be evaluated in any order.
+  std::vector<double> mvm(const std::vector<int32_t>& x, double t_inference, Rng& read) const;
+  // Noise-free reference: column_scale(c) * sum_j w_jc x_j, the integer sum computed exactly.
+  std::vector<double> mvm_ideal(const std::vector<int32_t>& x) const;
+  // Same without the scale: the exact integer dot products.
+  std::vector<int64_t> dot_int(const std::vector<int32_t>& x) const;
+
+  // Global drift compensation (§1.6): readout = max(mean |y|, 1e-4 µS) over the rows x cols outputs of the
+  // one-hot inputs eye(rows), read through the noisy mvm. calibrate() stores it at t_inference = 0 (end of
+  // programming); drift_compensation(t) returns alpha = reference / readout(t), one factor per tile,
+  // applied digitally to every output of the tile.
+  double gdc_readout(double t_inference, Rng& read) const;
+  void calibrate(Rng& read) { gdc_reference_ = gdc_readout(0.0, read); }
+  double gdc_reference() const { return gdc_reference_; }
+  double drift_compensation(double t_inference, Rng& read) const;
+
+ private:
+  size_t idx(int row, int col) const { return static_cast<size_t>(row) * cols_ + col; }
+  void check_input(const std::vector<int32_t>& x) const;
+
+  int rows_, cols_;
+  PcmDevice device_;
+  std::vector<int32_t> weights_;
+  std::vector<double> scale_;
+  std::vector<PcmCell> pos_, neg_;
+  double gdc_reference_ = 0;
+};
+
+// y * alpha for every output (the digital step after the ADC).
+std::vector<double> apply_compensation(const std::vector<double>& y, double alpha);
+
+}  // namespace npusim::cim

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "models/cim/normal.h"
 #include "sim/common/error.h"
@@ -49,6 +50,7 @@ void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint6
     }
   }
   gdc_reference_ = 0;
+  gdc_column_reference_.clear();
 }
 
 const PcmCell& Crossbar::cell(int row, int col, bool positive) const {
@@ -100,15 +102,45 @@ std::vector<double> Crossbar::mvm_ideal(const std::vector<int32_t>& x) const {
   return y;
 }
 
-double Crossbar::gdc_readout(double t_inference, Rng& read) const {
-  double sum = 0;
+std::vector<double> Crossbar::one_hot_abs_sums(double t_inference, Rng& read) const {
+  std::vector<double> sum(cols_, 0.0);
   std::vector<int32_t> x(rows_, 0);
   for (int j = 0; j < rows_; ++j) {
     x[j] = 1;
-    for (double v : mvm(x, t_inference, read)) sum += std::abs(v);
+    const std::vector<double> y = mvm(x, t_inference, read);
+    for (int c = 0; c < cols_; ++c) sum[c] += std::abs(y[c]);
     x[j] = 0;
   }
-  return std::max(sum / (static_cast<double>(rows_) * cols_), 1e-4);
+  return sum;
+}
+
+namespace {
+constexpr double kReadoutFloor = 1e-4;  // µS, AIHWKit's clamp(min=1e-4)
+
+double global_readout(const std::vector<double>& col_sums, int rows) {
+  double sum = 0;
+  for (double v : col_sums) sum += v;
+  return std::max(sum / (static_cast<double>(rows) * col_sums.size()), kReadoutFloor);
+}
+
+std::vector<double> column_readout(std::vector<double> col_sums, int rows) {
+  for (double& v : col_sums) v = std::max(v / rows, kReadoutFloor);
+  return col_sums;
+}
+}  // namespace
+
+double Crossbar::gdc_readout(double t_inference, Rng& read) const {
+  return global_readout(one_hot_abs_sums(t_inference, read), rows_);
+}
+
+std::vector<double> Crossbar::gdc_column_readout(double t_inference, Rng& read) const {
+  return column_readout(one_hot_abs_sums(t_inference, read), rows_);
+}
+
+void Crossbar::calibrate(Rng& read) {
+  const std::vector<double> sums = one_hot_abs_sums(0.0, read);
+  gdc_reference_ = global_readout(sums, rows_);
+  gdc_column_reference_ = column_readout(sums, rows_);
 }
 
 double Crossbar::drift_compensation(double t_inference, Rng& read) const {
@@ -116,9 +148,23 @@ double Crossbar::drift_compensation(double t_inference, Rng& read) const {
   return gdc_reference_ / gdc_readout(t_inference, read);
 }
 
+std::vector<double> Crossbar::column_drift_compensation(double t_inference, Rng& read) const {
+  if (gdc_column_reference_.empty()) throw InputError("cim crossbar: drift compensation before calibrate()");
+  std::vector<double> alpha = gdc_column_readout(t_inference, read);
+  for (int c = 0; c < cols_; ++c) alpha[c] = gdc_column_reference_[c] / alpha[c];
+  return alpha;
+}
+
 std::vector<double> apply_compensation(const std::vector<double>& y, double alpha) {
   std::vector<double> out(y);
   for (double& v : out) v *= alpha;
+  return out;
+}
+
+std::vector<double> apply_compensation(const std::vector<double>& y, const std::vector<double>& alpha) {
+  if (alpha.size() != y.size()) throw InputError("cim crossbar: one compensation factor per column needed");
+  std::vector<double> out(y);
+  for (size_t c = 0; c < out.size(); ++c) out[c] *= alpha[c];
   return out;
 }
 

@@ -50,13 +50,18 @@ class Crossbar {
   // programming); drift_compensation(t) returns alpha = reference / readout(t), one factor per tile,
   // applied digitally to every output of the tile.
   double gdc_readout(double t_inference, Rng& read) const;
-  void calibrate(Rng& read) { gdc_reference_ = gdc_readout(0.0, read); }
+  // AIHWKit's PerColumnDriftCompensation: the same one-hot reads, mean over rows per column.
+  std::vector<double> gdc_column_readout(double t_inference, Rng& read) const;
+  // One calibration read sets both the global and the per-column reference.
+  void calibrate(Rng& read);
   double gdc_reference() const { return gdc_reference_; }
   double drift_compensation(double t_inference, Rng& read) const;
+  std::vector<double> column_drift_compensation(double t_inference, Rng& read) const;
 
  private:
   size_t idx(int row, int col) const { return static_cast<size_t>(row) * cols_ + col; }
   void check_input(const std::vector<int32_t>& x) const;
+  std::vector<double> one_hot_abs_sums(double t_inference, Rng& read) const;  // sum_j |y_c| per column
 
   int rows_, cols_;
   PcmDevice device_;
@@ -64,9 +69,12 @@ class Crossbar {
   std::vector<double> scale_;
   std::vector<PcmCell> pos_, neg_;
   double gdc_reference_ = 0;
+  std::vector<double> gdc_column_reference_;
 };
 
 // y * alpha for every output (the digital step after the ADC).
 std::vector<double> apply_compensation(const std::vector<double>& y, double alpha);
+// y_c * alpha_c (per-column compensation).
+std::vector<double> apply_compensation(const std::vector<double>& y, const std::vector<double>& alpha);
 
 }  // namespace npusim::cim

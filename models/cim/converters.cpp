@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "models/cim/normal.h"
 #include "sim/common/error.h"
 
 namespace npusim::cim {
@@ -66,6 +67,21 @@ double Adc::quantize(double y) {
 std::vector<int32_t> Adc::convert(const std::vector<double>& y) {
   std::vector<int32_t> out(y.size());
   for (size_t i = 0; i < y.size(); ++i) out[i] = code(y[i]);
+  return out;
+}
+
+OutputNoise::OutputNoise(int cols, double out_noise, double out_noise_std, uint64_t seed, uint64_t tile) {
+  if (cols <= 0 || out_noise < 0 || out_noise_std < 0)
+    throw InputError("cim output noise: cols must be positive and sigmas non-negative");
+  Rng spread = indexed_stream(seed, "output noise", tile);
+  sigma_.resize(cols);
+  for (double& s : sigma_) s = out_noise * std::abs(1.0 + out_noise_std * standard_normal(spread));
+}
+
+std::vector<double> OutputNoise::apply(const std::vector<double>& y, Rng& read) const {
+  if (y.size() != sigma_.size()) throw InputError("cim output noise: one value per column needed");
+  std::vector<double> out(y);
+  for (size_t c = 0; c < out.size(); ++c) out[c] += sigma_[c] * standard_normal(read);
   return out;
 }
 

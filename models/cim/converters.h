@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/common/rng.h"
+
 namespace npusim::cim {
 
 // Largest level of a b-bit symmetric converter: 2^(b-1) - 1.
@@ -58,6 +60,20 @@ class Adc {
   double lsb_, bound_;
   int32_t max_;
   int64_t clips_ = 0;
+};
+
+// Additive analog noise at the ADC input (AIHWKit out_noise, §1.8 step 10; check list D2), in the units of
+// the ADC input. Column c has sigma_c = out_noise * |1 + out_noise_std * N(0,1)|, drawn once at
+// construction from stream "output noise <tile>" (assumption: the reference gives only "a per-column fixed
+// spread"); each apply() draws fresh N(0, sigma_c^2) per column from `read`.
+class OutputNoise {
+ public:
+  OutputNoise(int cols, double out_noise, double out_noise_std = 0.0, uint64_t seed = 0, uint64_t tile = 0);
+  const std::vector<double>& column_sigma() const { return sigma_; }
+  std::vector<double> apply(const std::vector<double>& y, Rng& read) const;
+
+ private:
+  std::vector<double> sigma_;
 };
 
 // Smallest ADC bits whose symmetric range holds every integer of magnitude <= max_abs (lsb = 1): with

@@ -14,6 +14,7 @@ Crossbar::Crossbar(int rows, int cols, PcmDevice device) : rows_(rows), cols_(co
   if (rows <= 0 || cols <= 0)
     throw InputError("cim crossbar: rows and cols must be positive, got " + std::to_string(rows) + "x" +
                      std::to_string(cols));
+  validate(device_);
   const size_t n = static_cast<size_t>(rows) * cols;
   weights_.assign(n, 0);
   pos_.assign(n, {});

@@ -28,8 +28,8 @@ class Crossbar {
   // Programs `weights` (row-major rows x cols, input row j, output column c). Column c maps to
   // conductance with scale (g_max - g_min) / max_j |w_jc| (1 if the column is all zero); the positive
   // part goes to G+, the negative part to G-, the other device of the pair sits at g_min. Noise and nu
-  // come from streams "programming <tile>:<c>" and "drift <tile>:<c>" of `seed`, so tiles and columns can
-  // be programmed in any order. Throws InputError on a size mismatch.
+  // come from streams "programming <i>" and "drift <i>" of `seed`, i = tile * 2^32 + c,, so tiles and columns
+  // can be programmed in any order. Throws InputError on a size mismatch.
   void program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index);
 
   const PcmCell& cell(int row, int col, bool positive) const;

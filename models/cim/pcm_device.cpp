@@ -4,8 +4,16 @@
 #include <cmath>
 
 #include "models/cim/normal.h"
+#include "sim/common/error.h"
 
 namespace npusim::cim {
+
+void validate(const PcmDevice& d) {
+  if (!(d.g_min >= 0 && d.g_max > d.g_min)) throw InputError("cim PCM device: need 0 <= g_min < g_max");
+  if (!(d.t0 > 0 && d.t_read > 0)) throw InputError("cim PCM device: t0 and t_read must be positive");
+  if (d.prog_noise_scale < 0 || d.drift_scale < 0 || d.nu_std_scale < 0 || d.read_noise_scale < 0)
+    throw InputError("cim PCM device: noise scales must be non-negative");
+}
 
 double prog_noise_sigma(const PcmDevice& d, double g_target) {
   const double x = g_target / d.g_max;

@@ -32,6 +32,9 @@ struct PcmDevice {
   bool read_q_from_programmed = false;
 };
 
+// Throws InputError unless 0 <= g_min < g_max, t0 > 0, t_read > 0 and every scale is non-negative.
+void validate(const PcmDevice& d);
+
 // Programming-noise sigma (µS) at target conductance g_target.
 double prog_noise_sigma(const PcmDevice& d, double g_target);
 // g_prog = max(0, g_T + scale * sigma * N(0,1)). Only the lower clamp, as in the reference: the tail above

@@ -6,6 +6,7 @@
 #include "models/cim/converters.h"
 #include "models/cim/normal.h"
 #include "sim/common/error.h"
+#include "tests/unit/cim/cim_test_stats.h"
 
 using namespace npusim;
 using namespace npusim::cim;
@@ -110,4 +111,30 @@ TEST_CASE("D5 fixed ADC gain clips large layer outputs and counts them", "[cim][
   CHECK(adc.clip_count() == 3);
   adc.reset_clip_count();
   CHECK(adc.clip_count() == 0);
+}
+
+TEST_CASE("D2 output noise: all-zero input gives std out_noise, the per-column spread is fixed",
+          "[cim][converters]") {
+  const int cols = 4, reads = 50000;
+  OutputNoise noise(cols, 0.06);
+  Rng read(1, "read noise");
+  std::vector<std::vector<double>> per_col(cols);
+  for (int k = 0; k < reads; ++k) {
+    const auto y = noise.apply(std::vector<double>(cols, 0.0), read);
+    for (int c = 0; c < cols; ++c) per_col[c].push_back(y[c]);
+  }
+  for (int c = 0; c < cols; ++c) {
+    const auto m = test::moments(per_col[c]);
+    CHECK(std::abs(m.std - 0.06) < 5 * m.se_std());
+    CHECK(std::abs(m.mean) < 5 * m.se_mean());
+  }
+  // With a spread, sigma_c differ between columns, are fixed at construction (same seed, same sigmas)
+  // and do not change with reads.
+  OutputNoise a(cols, 0.06, 0.2, 7, 0), b(cols, 0.06, 0.2, 7, 0), other(cols, 0.06, 0.2, 7, 1);
+  CHECK(a.column_sigma() == b.column_sigma());
+  CHECK(a.column_sigma() != other.column_sigma());
+  CHECK(a.column_sigma()[0] != a.column_sigma()[1]);
+  a.apply(std::vector<double>(cols, 0.0), read);
+  CHECK(a.column_sigma() == b.column_sigma());
+  CHECK_THROWS_AS(a.apply({0.0}, read), InputError);
 }

@@ -97,6 +97,9 @@ TEST_CASE("size mismatches are input errors", "[cim][crossbar]") {
   Rng read(0, "read noise");
   CHECK_THROWS_AS(xb.mvm({1, 2, 3}, 0, read), InputError);
   CHECK_THROWS_AS(Crossbar(0, 4), InputError);
+  PcmDevice bad;
+  bad.g_min = 30;
+  CHECK_THROWS_AS(Crossbar(4, 4, bad), InputError);
 }
 
 TEST_CASE("B4 read noise is resampled every read, nu and g_prog stay fixed", "[cim][crossbar]") {

@@ -22,7 +22,8 @@ Crossbar::Crossbar(int rows, int cols, PcmDevice device) : rows_(rows), cols_(co
   scale_.assign(cols, (device_.g_max - device_.g_min));
 }
 
-void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index) {
+void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index,
+                       int32_t weight_full_scale) {
   if (weights.size() != weights_.size())
     throw InputError("cim crossbar: weight matrix has " + std::to_string(weights.size()) +
                      " entries, tile needs " + std::to_string(weights_.size()));
@@ -32,7 +33,11 @@ void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint6
   for (int c = 0; c < cols_; ++c) {
     int64_t w_max = 0;
     for (int j = 0; j < rows_; ++j) w_max = std::max<int64_t>(w_max, std::abs(int64_t{weights_[idx(j, c)]}));
-    scale_[c] = range / static_cast<double>(std::max<int64_t>(w_max, 1));
+    if (weight_full_scale > 0 && w_max > weight_full_scale)
+      throw InputError("cim crossbar: weight " + std::to_string(w_max) + " beyond the full scale " +
+                       std::to_string(weight_full_scale));
+    const int64_t m = weight_full_scale > 0 ? weight_full_scale : std::max<int64_t>(w_max, 1);
+    scale_[c] = range / static_cast<double>(m);
     // One stream per (tile, column): programming order does not matter.
     const uint64_t stream = tile_index * 0x100000000ull + static_cast<uint64_t>(c);
     Rng prog = indexed_stream(seed, "programming", stream);

@@ -1,7 +1,10 @@
 #pragma once
 // One PCM tile: rows x cols differential pairs (G+, G-) holding an integer weight matrix, read with
 // integer (PWM slot count) inputs. Mapping, programming, drift and read noise follow
-// reference/pcm_cim.md §1.1-1.6; see docs in crossbar.cpp for the choices made where it is silent.
+// reference/pcm_cim.md §1.1-1.6. Choices where the reference is silent or differs: the conductance scale is
+// per output column (AIHWKit's converter takes one max over the tensor it is given; per column is its
+// channel-wise mapping), outputs are in µS x input slots (the ADC gain turns them into codes), and a drift
+// read always starts from the programmed state (no accumulation), as AIHWKit's drift_weights does.
 #include <cstdint>
 #include <vector>
 
@@ -26,11 +29,14 @@ class Crossbar {
   const PcmDevice& device() const { return device_; }
 
   // Programs `weights` (row-major rows x cols, input row j, output column c). Column c maps to
-  // conductance with scale (g_max - g_min) / max_j |w_jc| (1 if the column is all zero); the positive
-  // part goes to G+, the negative part to G-, the other device of the pair sits at g_min. Noise and nu
-  // come from streams "programming <i>" and "drift <i>" of `seed`, i = tile * 2^32 + c,, so tiles and columns
-  // can be programmed in any order. Throws InputError on a size mismatch.
-  void program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index);
+  // conductance with scale (g_max - g_min) / m_c, m_c = max_j |w_jc| (1 for an all-zero column) or, if
+  // weight_full_scale > 0, m_c = weight_full_scale for every column (one scale for the tile, e.g. 127 for
+  // int8: then one fixed ADC LSB in µS is the same integer step in every column). The positive part goes
+  // to G+, the negative part to G-, the other device of the pair sits at g_min. Noise and nu come from
+  // streams "programming <i>" and "drift <i>" of `seed`, i = tile * 2^32 + c, so tiles and columns can be
+  // programmed in any order. Throws InputError on a size mismatch or a weight beyond weight_full_scale.
+  void program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index,
+               int32_t weight_full_scale = 0);
 
   const PcmCell& cell(int row, int col, bool positive) const;
   int32_t weight(int row, int col) const { return weights_[idx(row, col)]; }

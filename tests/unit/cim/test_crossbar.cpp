@@ -179,3 +179,21 @@ TEST_CASE("A4 a layer split over tiles with digital summation equals the unsplit
     CHECK(yb[c] + ya[c] == ref[c]);
   }
 }
+
+TEST_CASE("A1 with one tile scale, a fixed ADC LSB in µS returns the exact dot product", "[cim][crossbar]") {
+  const int rows = 48, cols = 12;
+  PcmDevice d = noise_free();
+  Crossbar xb(rows, cols, d);
+  const auto w = random_ints(rows * cols, -100, 100, 40);  // columns do not reach 127
+  xb.program(w, 1, 0, 127);
+  for (int c = 0; c < cols; ++c) CHECK(xb.column_scale(c) == 25.0 / 127);
+  Adc adc(adc_bits_for_exact(int64_t{rows} * 127 * 127), 25.0 / 127);  // one weight step x one slot
+  Rng read(1, "read noise");
+  const auto x = random_ints(rows, -127, 127, 41);
+  CHECK(adc.convert(xb.mvm(x, 0, read)) == [&] {
+    std::vector<int32_t> r;
+    for (int64_t v : xb.dot_int(x)) r.push_back(static_cast<int32_t>(v));
+    return r;
+  }());
+  CHECK_THROWS_AS(xb.program(w, 1, 0, 99), InputError);
+}

@@ -57,6 +57,7 @@ void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint6
   }
   gdc_reference_ = 0;
   gdc_column_reference_.clear();
+  cache_.clear();
 }
 
 const PcmCell& Crossbar::cell(int row, int col, bool positive) const {
@@ -69,27 +70,44 @@ void Crossbar::check_input(const std::vector<int32_t>& x) const {
                      std::to_string(rows_) + " rows");
 }
 
+const Crossbar::DriftState& Crossbar::drift_state(int row, int col, bool positive, double t_inference) const {
+  const size_t n = pos_.size();
+  if (cache_.size() != 2 * n || cache_t_ != t_inference) {
+    const PcmDevice& d = device_;
+    cache_.resize(2 * n);
+    for (size_t i = 0; i < 2 * n; ++i) {
+      const PcmCell& cl = i < n ? pos_[i] : neg_[i - n];
+      const double g_q = d.read_q_from_programmed ? cl.g_prog : cl.g_target;
+      cache_[i] = {drifted_conductance(d, cl.g_prog, cl.nu, t_inference),
+                   d.read_noise_scale * read_noise_rel_sigma(d, g_q, t_inference)};
+    }
+    cache_t_ = t_inference;
+  }
+  return cache_[idx(row, col) + (positive ? 0 : n)];
+}
+
+double Crossbar::mvm_column(const std::vector<int32_t>& x, int col, double t_inference,
+                            uint64_t read_base) const {
+  check_input(x);
+  // Column sub-stream: seed offset by the column (golden-ratio step), no string building per read.
+  Rng rng(read_base + 0x9E3779B97F4A7C15ull * (static_cast<uint64_t>(col) + 1), "read noise column");
+  double acc = 0;
+  for (int j = 0; j < rows_; ++j) {
+    if (x[j] == 0) continue;
+    const DriftState& p = drift_state(j, col, true, t_inference);
+    const DriftState& n = drift_state(j, col, false, t_inference);
+    const double gp = read_conductance_sigma(p.g_drift, p.sigma, rng);
+    const double gn = read_conductance_sigma(n.g_drift, n.sigma, rng);
+    acc += x[j] * (gp - gn);
+  }
+  return acc;
+}
+
 std::vector<double> Crossbar::mvm(const std::vector<int32_t>& x, double t_inference, Rng& read) const {
   check_input(x);
-  const PcmDevice& d = device_;
   const uint64_t base = read.next_u64();
-  std::vector<double> y(cols_, 0.0);
-  for (int c = 0; c < cols_; ++c) {
-    Rng col = indexed_stream(base, "read noise", static_cast<uint64_t>(c));
-    double acc = 0;
-    for (int j = 0; j < rows_; ++j) {
-      if (x[j] == 0) continue;
-      double g[2];
-      for (int k = 0; k < 2; ++k) {
-        const PcmCell& cl = k == 0 ? pos_[idx(j, c)] : neg_[idx(j, c)];
-        const double g_drift = drifted_conductance(d, cl.g_prog, cl.nu, t_inference);
-        const double g_q = d.read_q_from_programmed ? cl.g_prog : cl.g_target;
-        g[k] = read_conductance(d, g_drift, g_q, t_inference, col);
-      }
-      acc += x[j] * (g[0] - g[1]);
-    }
-    y[c] = acc;
-  }
+  std::vector<double> y(cols_);
+  for (int c = 0; c < cols_; ++c) y[c] = mvm_column(x, c, t_inference, base);
   return y;
 }
 

@@ -45,7 +45,11 @@ class Crossbar {
   // Column outputs sum_j x_j (G+_jc - G-_jc) in µS x input units at t_inference, each device read once
   // with fresh 1/f noise. Rows with x_j = 0 draw no current and no noise. Column c's noise comes from a
   // sub-stream of `read` (one u64 drawn per call), so columns can be evaluated in any order.
+  // Not thread-safe: the drifted conductances of the last t_inference are cached in the tile.
   std::vector<double> mvm(const std::vector<int32_t>& x, double t_inference, Rng& read) const;
+  // Column c alone with the sub-stream base mvm() draws from `read`: columns in any order (e.g. one per
+  // ADC in an RTL kernel) give exactly mvm()'s values.
+  double mvm_column(const std::vector<int32_t>& x, int col, double t_inference, uint64_t read_base) const;
   // Noise-free reference: column_scale(c) * sum_j w_jc x_j, the integer sum computed exactly.
   std::vector<double> mvm_ideal(const std::vector<int32_t>& x) const;
   // Same without the scale: the exact integer dot products.
@@ -76,6 +80,13 @@ class Crossbar {
   std::vector<PcmCell> pos_, neg_;
   double gdc_reference_ = 0;
   std::vector<double> gdc_column_reference_;
+  // Drift state at cache_t_ (g_drift and read sigma per device, G+ then G-), rebuilt when t changes.
+  struct DriftState {
+    double g_drift, sigma;
+  };
+  const DriftState& drift_state(int row, int col, bool positive, double t_inference) const;
+  mutable std::vector<DriftState> cache_;
+  mutable double cache_t_ = -1;
 };
 
 // y * alpha for every output (the digital step after the ADC).

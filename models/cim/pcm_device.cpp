@@ -66,10 +66,14 @@ double read_noise_rel_sigma(const PcmDevice& d, double g_for_q, double t_inferen
   return read_noise_q(d, g_for_q) * std::sqrt(std::log((t + d.t_read) / (2.0 * d.t_read)));
 }
 
-double read_conductance(const PcmDevice& d, double g_drift, double g_for_q, double t_inference, Rng& read) {
+double read_conductance_sigma(double g_drift, double sigma, Rng& read) {
   const double n = standard_normal(read);
-  const double sigma = d.read_noise_scale * read_noise_rel_sigma(d, g_for_q, t_inference);
   return std::max(0.0, g_drift + std::abs(g_drift) * sigma * n);
+}
+
+double read_conductance(const PcmDevice& d, double g_drift, double g_for_q, double t_inference, Rng& read) {
+  return read_conductance_sigma(g_drift, d.read_noise_scale * read_noise_rel_sigma(d, g_for_q, t_inference),
+                                read);
 }
 
 }  // namespace npusim::cim

@@ -55,5 +55,7 @@ double read_noise_q(const PcmDevice& d, double g);
 double read_noise_rel_sigma(const PcmDevice& d, double g_for_q, double t_inference);
 // One read: max(0, g_drift + |g_drift| * scale * sigma_rel * N(0,1)), resampled on every call.
 double read_conductance(const PcmDevice& d, double g_drift, double g_for_q, double t_inference, Rng& read);
+// The same with sigma = read_noise_scale * read_noise_rel_sigma(...) precomputed (tiles cache it per t).
+double read_conductance_sigma(double g_drift, double sigma, Rng& read);
 
 }  // namespace npusim::cim

@@ -96,8 +96,11 @@ double Crossbar::mvm_column(const std::vector<int32_t>& x, int col, double t_inf
     if (x[j] == 0) continue;
     const DriftState& p = drift_state(j, col, true, t_inference);
     const DriftState& n = drift_state(j, col, false, t_inference);
-    const double gp = read_conductance_sigma(p.g_drift, p.sigma, rng);
-    const double gn = read_conductance_sigma(n.g_drift, n.sigma, rng);
+    // One Box-Muller pair per device pair; the law is read_conductance_sigma()'s.
+    double np = 0, nn = 0;
+    standard_normal_pair(rng, np, nn);
+    const double gp = std::max(0.0, p.g_drift + std::abs(p.g_drift) * p.sigma * np);
+    const double gn = std::max(0.0, n.g_drift + std::abs(n.g_drift) * n.sigma * nn);
     acc += x[j] * (gp - gn);
   }
   return acc;

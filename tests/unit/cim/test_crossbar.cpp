@@ -6,6 +6,7 @@
 #include "models/cim/converters.h"
 #include "models/cim/crossbar.h"
 #include "sim/common/error.h"
+#include "tests/unit/cim/cim_test_stats.h"
 
 using namespace npusim;
 using namespace npusim::cim;
@@ -211,4 +212,19 @@ TEST_CASE("F1 columns read in any order give mvm's values", "[cim][crossbar]") {
   const auto a = xb.mvm(x, 3600, r1);
   xb.mvm(x, 1e6, read);
   CHECK(xb.mvm(x, 3600, r2) == a);
+}
+
+TEST_CASE("B4 tile reads carry the device's 1/f noise: 4.48 % at x = 1 after 1 day", "[cim][crossbar]") {
+  PcmDevice d;
+  d.prog_noise_scale = 0;  // G- stays at exactly 0, so a read of w = 127 is G+ alone
+  Crossbar xb(2, 1, d);
+  xb.program({127, 0}, 1, 0);
+  const PcmCell& p = xb.cell(0, 0, true);
+  const double g_drift = drifted_conductance(d, p.g_prog, p.nu, 86400);
+  Rng read(2, "read noise");
+  std::vector<double> rel(50000);
+  for (double& v : rel) v = xb.mvm({1, 0}, 86400, read)[0] / g_drift - 1;
+  const auto m = test::moments(rel);
+  CHECK(std::abs(m.std - 0.0448) < 5 * m.se_std() + 5e-5);
+  CHECK(std::abs(m.mean) < 5 * m.se_mean());
 }

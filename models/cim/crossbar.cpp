@@ -27,15 +27,17 @@ void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint6
   if (weights.size() != weights_.size())
     throw InputError("cim crossbar: weight matrix has " + std::to_string(weights.size()) +
                      " entries, tile needs " + std::to_string(weights_.size()));
+  if (weight_full_scale > 0)  // checked first so a refused matrix leaves the tile as it was
+    for (int32_t w : weights)
+      if (std::abs(int64_t{w}) > weight_full_scale)
+        throw InputError("cim crossbar: weight " + std::to_string(w) + " beyond the full scale " +
+                         std::to_string(weight_full_scale));
   weights_ = weights;
   const PcmDevice& d = device_;
   const double range = d.g_max - d.g_min;
   for (int c = 0; c < cols_; ++c) {
     int64_t w_max = 0;
     for (int j = 0; j < rows_; ++j) w_max = std::max<int64_t>(w_max, std::abs(int64_t{weights_[idx(j, c)]}));
-    if (weight_full_scale > 0 && w_max > weight_full_scale)
-      throw InputError("cim crossbar: weight " + std::to_string(w_max) + " beyond the full scale " +
-                       std::to_string(weight_full_scale));
     const int64_t m = weight_full_scale > 0 ? weight_full_scale : std::max<int64_t>(w_max, 1);
     scale_[c] = range / static_cast<double>(m);
     // One stream per (tile, column): programming order does not matter.

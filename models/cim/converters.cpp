@@ -85,6 +85,12 @@ std::vector<double> OutputNoise::apply(const std::vector<double>& y, Rng& read) 
   return out;
 }
 
+int compensated_word_bits(int adc_bits, double alpha_max) {
+  if (!(alpha_max > 0) || !std::isfinite(alpha_max))
+    throw InputError("cim converter: alpha_max must be positive");
+  return adc_bits_for_exact(round_half_away(std::abs(alpha_max) * max_level(adc_bits)));
+}
+
 int adc_bits_for_exact(int64_t max_abs) {
   int bits = 2;
   while (((int64_t{1} << (bits - 1)) - 1) < max_abs) ++bits;

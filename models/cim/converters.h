@@ -76,6 +76,10 @@ class OutputNoise {
   std::vector<double> sigma_;
 };
 
+// Signed word bits that hold alpha * code for every code of a b-bit ADC and |alpha| <= alpha_max: drift
+// compensation multiplies digitally after a fixed-gain ADC, so the word must grow with alpha (check C3).
+int compensated_word_bits(int adc_bits, double alpha_max);
+
 // Smallest ADC bits whose symmetric range holds every integer of magnitude <= max_abs (lsb = 1): with
 // noise off this ADC returns the exact integer dot product (check list A1).
 int adc_bits_for_exact(int64_t max_abs);

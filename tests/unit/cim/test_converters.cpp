@@ -138,3 +138,11 @@ TEST_CASE("D2 output noise: all-zero input gives std out_noise, the per-column s
   CHECK(a.column_sigma() == b.column_sigma());
   CHECK_THROWS_AS(a.apply({0.0}, read), InputError);
 }
+
+TEST_CASE("C3 compensated outputs need a wider digital word than the fixed-gain ADC", "[cim][converters]") {
+  // 1 day, nu = 0.049: alpha = 1/0.6635 = 1.507, so 127 * 1.507 = 191 needs 9 signed bits after an 8-bit ADC.
+  CHECK(compensated_word_bits(8, 1.0) == 8);
+  CHECK(compensated_word_bits(8, 1.507) == 9);
+  CHECK(compensated_word_bits(8, 2.1) == 10);  // 267
+  CHECK_THROWS_AS(compensated_word_bits(8, 0.0), InputError);
+}

@@ -1,7 +1,10 @@
 #pragma once
 // Sample statistics for the device tests; tolerances are multiples of the standard error.
 #include <cmath>
+#include <cstdint>
 #include <vector>
+
+#include "sim/common/rng.h"
 
 namespace npusim::cim::test {
 
@@ -26,6 +29,14 @@ inline Moments moments(const std::vector<double>& v) {
 
 inline double phi_cdf(double z) {
   return 0.5 * std::erfc(-z / std::sqrt(2.0));
+}
+
+// n integers uniform in [lo, hi] from the seeded test stream.
+inline std::vector<int32_t> random_ints(size_t n, int lo, int hi, uint64_t seed) {
+  Rng rng(seed, "test data");
+  std::vector<int32_t> v(n);
+  for (auto& x : v) x = static_cast<int32_t>(rng.uniform(lo, hi));
+  return v;
 }
 
 }  // namespace npusim::cim::test

@@ -12,12 +12,7 @@ using namespace npusim;
 using namespace npusim::cim;
 
 namespace {
-std::vector<int32_t> random_ints(size_t n, int lo, int hi, uint64_t seed) {
-  Rng rng(seed, "test data");
-  std::vector<int32_t> v(n);
-  for (auto& x : v) x = static_cast<int32_t>(rng.uniform(lo, hi));
-  return v;
-}
+using npusim::cim::test::random_ints;
 
 PcmDevice noise_free() {
   PcmDevice d;

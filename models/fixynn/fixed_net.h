@@ -25,6 +25,12 @@ struct FixedConv {
   int32_t output_zero_point = 0;
   int32_t act_min = -128, act_max = 127;
   bool single_rounding = false;  // TFLITE_SINGLE_ROUNDING requantization (else TFLite's double rounding)
+  // Constants that become logic (a zero weight generates none).
+  int64_t nonzero_weights() const {
+    int64_t n = 0;
+    for (int8_t w : weights) n += w != 0;
+    return n;
+  }
 };
 
 struct FixedStage {
@@ -40,6 +46,7 @@ struct FixedStage {
   FixedConv second;        // the fused 1x1 (R = S = 1), when fused
   int64_t in_channels() const { return first.C; }
   int64_t out_channels() const { return fused ? second.K : first.K; }
+  int64_t nonzero_weights() const { return first.nonzero_weights() + (fused ? second.nonzero_weights() : 0); }
   // Rows the line buffer holds: the dilated window's height plus one, so the next input row streams in
   // while the last windows of a row still read its oldest row (one output pixel per cycle, no per-row
   // bubbles; DeepFreeze's window register buffer plays this part).

@@ -27,12 +27,6 @@ class FixedLayerMapping final : public LayerMapping {
   LayerOutcome simulate(Hardware&, const LayerOperands&) const override { return estimate({}); }
 };
 
-int64_t nonzero(const FixedConv& c) {
-  int64_t n = 0;
-  for (int8_t w : c.weights) n += w != 0;
-  return n;
-}
-
 // Frames have at most this many cycles per pixel of every stage's input and output before the driver
 // calls it a deadlock.
 int64_t frame_cycle_limit(const FixedNet& net) {
@@ -104,7 +98,7 @@ std::vector<LayerOutcome> FixedSegment::outcomes(const FixedNet& net, const Fram
       ls.clock_mhz = cfg.fixed_clock_mhz;
       ls.own_utilization = true;
       // Fully parallel: every non-zero constant works once per output pixel.
-      ls.executed_macs = nonzero(conv) * pixels;
+      ls.executed_macs = conv.nonzero_weights() * pixels;
       // One output pixel per cycle: busy `pixels` cycles of every frame period.
       const int64_t idle = std::max<int64_t>(0, frame.frame_period - pixels);
       ls.cycles = j == 0 ? pixels : 0;
@@ -113,7 +107,7 @@ std::vector<LayerOutcome> FixedSegment::outcomes(const FixedNet& net, const Fram
       ls.detail = fmt::format("stage {}", s);
       ls.family["stage"] = s;
       ls.family["stage_name"] = st.name;
-      ls.family["nonzero_constants"] = nonzero(conv);
+      ls.family["nonzero_constants"] = conv.nonzero_weights();
       if (j == 0) {
         ls.family["pixels_per_frame"] = pixels;
         ls.family["busy_cycles"] = pixels;
@@ -126,8 +120,7 @@ std::vector<LayerOutcome> FixedSegment::outcomes(const FixedNet& net, const Fram
         ls.notes.push_back(fmt::format(
             "fixed stage {} ({}): {} pixels per frame, busy {} / idle {} cycles of the {}-cycle frame period "
             "(first frame {} cycles), {} non-zero constants{}",
-            s, st.name, pixels, pixels, idle, frame.frame_period, frame.cycles,
-            nonzero(st.first) + (st.fused ? nonzero(st.second) : 0),
+            s, st.name, pixels, pixels, idle, frame.frame_period, frame.cycles, st.nonzero_weights(),
             values ? "" : " (--fast: weights not known, none counted)"));
       } else {
         ls.notes.push_back(fmt::format(
@@ -212,10 +205,11 @@ void FixedSegment::add_area(const FixedNet& net, bool weights_known, std::vector
   const std::string assumed = weights_known ? "" : ", --fast: every weight assumed non-zero";
   const std::string yosys = synth.empty() ? std::string("; yosys not run")
                                           : fmt::format("; yosys synthesis {:.4f} mm2", synth_um2 * 1e-6);
-  first.notes.push_back(fmt::format(
-      "fixed front end area, two ways: per-bit model (DeepFreeze constants, npusim's line buffers) {:.4f} mm2 "
-      "(the authors' own formula {:.4f} mm2{}){}",
-      ppa.npusim_area_mm2, ppa.area_mm2, assumed, yosys));
+  first.notes.push_back(
+      fmt::format("fixed front end area, two ways: per-bit model (DeepFreeze constants, npusim's line "
+                  "buffers) {:.4f} mm2 "
+                  "(the authors' own formula {:.4f} mm2{}){}",
+                  ppa.npusim_area_mm2, ppa.area_mm2, assumed, yosys));
 }
 
 }  // namespace npusim::fixynn

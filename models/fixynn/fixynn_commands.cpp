@@ -68,12 +68,9 @@ int generate(const std::map<std::string, std::string>& v) {
                            net.name, net.source, seed, out);
   for (size_t s = 0; s < fixed.stages.size(); ++s) {
     const FixedStage& st = fixed.stages[s];
-    int64_t nnz = 0;
-    for (int8_t w : st.first.weights) nnz += w != 0;
-    for (int8_t w : st.second.weights) nnz += w != 0;
     std::cout << fmt::format(
         "  stage {} {}: {}x{}x{} -> {}x{}x{}, {} non-zero weights, line buffer {} rows\n", s, st.name, st.H,
-        st.W, st.in_channels(), st.OH, st.OW, st.out_channels(), nnz, st.buffer_rows());
+        st.W, st.in_channels(), st.OH, st.OW, st.out_channels(), st.nonzero_weights(), st.buffer_rows());
   }
   for (const auto& [name, text] : rtl.files)
     std::cout << "  wrote " << (std::filesystem::path(out) / name).string() << "\n";

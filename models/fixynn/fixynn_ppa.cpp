@@ -4,14 +4,6 @@
 
 namespace npusim::fixynn {
 
-namespace {
-
-int64_t nonzero(const std::vector<int8_t>& w) {
-  return std::count_if(w.begin(), w.end(), [](int8_t v) { return v != 0; });
-}
-
-}  // namespace
-
 DeepFreezeConstants deepfreeze_constants(const cost::TechTable& tech, double clock_mhz) {
   // The table's energies carry the logic calibration factor; the authors' constants must not.
   const double uncal = 1.0 / tech.logic_energy_factor();
@@ -35,7 +27,7 @@ FixedPpa fixynn_ppa(const FixedNet& net, const DeepFreezeConstants& k) {
     StagePpa s;
     s.name = st.name;
     // A fused stage is one DEPTHWISE_SEPARABLE_CONV_2D layer in DeepFreeze: nnz of both convs.
-    s.nnz_weights = nonzero(st.first.weights) + (st.fused ? nonzero(st.second.weights) : 0);
+    s.nnz_weights = st.nonzero_weights();
     const double mac_bits = static_cast<double>(s.nnz_weights * a * w);
     s.mac_area_mm2 = mac_bits * k.mac_area_mm2;
     s.mac_power_w = mac_bits * k.mac_power_w;

@@ -130,10 +130,4 @@ std::string centered(const std::string& vec, int64_t lo, int32_t zero_point, con
   return ok.empty() ? v : "(" + ok + ") ? (" + v + ") : " + slit(aw, 0);
 }
 
-int64_t nonzero(const std::vector<int8_t>& w) {
-  int64_t n = 0;
-  for (int8_t v : w) n += v != 0;
-  return n;
-}
-
 }  // namespace npusim::fixynn::vlog

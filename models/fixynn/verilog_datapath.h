@@ -27,6 +27,5 @@ struct Term {
 void emit_acc(std::ostream& o, const std::string& acc, int aw, int32_t bias, const std::vector<Term>& terms);
 // aw-bit (x - zero_point) of the int8 at bits [lo+7:lo] of `vec`, or 0 when `ok` is false (padding).
 std::string centered(const std::string& vec, int64_t lo, int32_t zero_point, const std::string& ok, int aw);
-int64_t nonzero(const std::vector<int8_t>& w);
 
 }  // namespace npusim::fixynn::vlog

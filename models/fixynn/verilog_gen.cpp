@@ -331,7 +331,7 @@ nlohmann::ordered_json conv_json(const FixedConv& cv) {
   j["K"] = cv.K;
   j["depthwise"] = cv.depthwise;
   j["weights"] = cv.weights.size();
-  j["nonzero_weights"] = nonzero(cv.weights);
+  j["nonzero_weights"] = cv.nonzero_weights();
   j["input_zero_point"] = cv.input_zero_point;
   j["output_zero_point"] = cv.output_zero_point;
   j["rounding"] = cv.single_rounding ? "single" : "double";
@@ -374,7 +374,7 @@ std::string emit_manifest(const FixedNet& net, const std::string& top) {
     j["buffer_rows"] = st.buffer_rows();
     const int64_t lb_bits = st.buffer_rows() * st.W * st.in_channels() * 8;
     j["line_buffer_bits"] = lb_bits;
-    const int64_t nz = nonzero(st.first.weights) + (st.fused ? nonzero(st.second.weights) : 0);
+    const int64_t nz = st.nonzero_weights();
     const int64_t nwts =
         static_cast<int64_t>(st.first.weights.size() + (st.fused ? st.second.weights.size() : 0));
     j["weight_constants"] = nwts;

@@ -27,14 +27,6 @@ class FixedLayerMapping final : public LayerMapping {
   LayerOutcome simulate(Hardware&, const LayerOperands&) const override { return estimate({}); }
 };
 
-// Frames have at most this many cycles per pixel of every stage's input and output before the driver
-// calls it a deadlock.
-int64_t frame_cycle_limit(const FixedNet& net) {
-  int64_t pixels = 0;
-  for (const auto& s : net.stages) pixels += s.H * s.W + s.OH * s.OW;
-  return 8 * pixels + 10000;
-}
-
 }  // namespace
 
 FixedSegment::FixedSegment(const ArchConfig& arch, std::vector<const Layer*> layers)
@@ -44,12 +36,13 @@ FixedSegment::FixedSegment(const ArchConfig& arch, std::vector<const Layer*> lay
   for (size_t i = 0; i < layers_.size(); ++i) mappings_.push_back(std::make_unique<FixedLayerMapping>());
 }
 
-FixedNet FixedSegment::build(const std::vector<LayerOperands>& ops) const {
+FixedNet fixed_front_end(const ArchConfig& arch, const std::vector<LayerOperands>& ops) {
+  std::vector<const Layer*> layers;
   std::vector<const LayerOperands*> p;
-  for (const auto& o : ops) p.push_back(&o);
-  FixedNet net = build_fixed_net(layers_, p, fix(*arch_).adder_pipeline);
-  net.a_bits = fix(*arch_).a_bits;
-  net.w_bits = fix(*arch_).w_bits;
+  for (const auto& o : ops) layers.push_back(o.layer), p.push_back(&o);
+  FixedNet net = build_fixed_net(layers, p, fix(arch).adder_pipeline);
+  net.a_bits = fix(arch).a_bits;
+  net.w_bits = fix(arch).w_bits;
   return net;
 }
 
@@ -57,7 +50,7 @@ std::vector<LayerOutcome> FixedSegment::estimate(const std::vector<LayerOperands
   // The front end's timing depends on the geometry only: the cycle core on the shape-only net is exact.
   std::vector<LayerOperands> shapes = ops;
   for (auto& o : shapes) o.values = false;
-  const FixedNet net = build(shapes);
+  const FixedNet net = fixed_front_end(*arch_, shapes);
   FixynnFrontCore core(FrontShape{net});
   const FixedStage& s0 = net.stages.front();
   const FrameResult frame =
@@ -68,7 +61,7 @@ std::vector<LayerOutcome> FixedSegment::estimate(const std::vector<LayerOperands
 }
 
 std::vector<LayerOutcome> FixedSegment::simulate(Hardware& hw, const std::vector<LayerOperands>& ops) const {
-  const FixedNet net = build(ops);
+  const FixedNet net = fixed_front_end(*arch_, ops);
   TensorI8 input = ops.front().input;
   input.shape = {net.stages.front().H, net.stages.front().W, net.stages.front().in_channels()};
   const FrameResult frame = static_cast<FixynnHardware&>(hw).run_front(net, input);

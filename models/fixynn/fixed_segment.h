@@ -13,6 +13,10 @@
 
 namespace npusim::fixynn {
 
+// The FixedNet of a fixynn design's front end from its layers' prepared operands (ops[i].layer set):
+// stages with the config's adder pipeline and bit widths.
+FixedNet fixed_front_end(const ArchConfig& arch, const std::vector<LayerOperands>& ops);
+
 class FixedSegment final : public SegmentMapping {
  public:
   FixedSegment(const ArchConfig& arch, std::vector<const Layer*> layers);
@@ -22,7 +26,6 @@ class FixedSegment final : public SegmentMapping {
   std::vector<LayerOutcome> simulate(Hardware& hw, const std::vector<LayerOperands>& ops) const override;
 
  private:
-  FixedNet build(const std::vector<LayerOperands>& ops) const;
   // Per-layer outcomes of a frame run: stage figures, actions, dedicated area, outputs (with values).
   std::vector<LayerOutcome> outcomes(const FixedNet& net, const FrameResult& frame,
                                      const TensorI8* input) const;

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <iostream>
 
-#include "models/fixynn/fixed_net_builder.h"
+#include "models/fixynn/fixed_segment.h"
 #include "models/fixynn/fixynn_config.h"
 #include "models/fixynn/verilog_gen.h"
 #include "sim/common/error.h"
@@ -40,12 +40,7 @@ FixedNet front_end(const ArchConfig& arch, const Network& net, uint64_t seed, co
   opts.rounding = rounding;
   opts.on_segment = [&](size_t first, const std::vector<LayerOperands>& ops) {
     if (first != 0 || seen) return;
-    std::vector<const Layer*> layers;
-    std::vector<const LayerOperands*> p;
-    for (const auto& o : ops) layers.push_back(o.layer), p.push_back(&o);
-    fixed = build_fixed_net(layers, p, fix(arch).adder_pipeline);
-    fixed.a_bits = fix(arch).a_bits;
-    fixed.w_bits = fix(arch).w_bits;
+    fixed = fixed_front_end(arch, ops);
     seen = true;
   };
   run_network(arch, net, opts);

@@ -8,18 +8,6 @@
 
 namespace npusim::fixynn {
 
-namespace {
-
-// Generous bound on the cycles of two frames: every stage's pixels in and out, twice, several times over
-// (a real deadlock never finishes).
-int64_t max_cycles(const FixedNet& net) {
-  int64_t c = 10000;
-  for (const FixedStage& st : net.stages) c += 8 * (st.H * st.W + st.OH * st.OW + st.W * st.buffer_rows());
-  return c;
-}
-
-}  // namespace
-
 FixynnFront::FixynnFront(sc_core::sc_module_name name, double clock_mhz, const BackendOptions& opts)
     : sc_core::sc_module(name), opts_(opts) {
   if (!(clock_mhz > 0)) throw InputError("fixynn: the fixed front end's clock must be > 0 MHz");
@@ -49,7 +37,7 @@ void FixynnFront::main_thread() {
     pending_ = nullptr;
     try {
       ensure_block(*job.net);
-      result_ = run_frame(*block_, *job.input, max_cycles(*job.net));
+      result_ = run_frame(*block_, *job.input, frame_cycle_limit(*job.net));
       wait(period_ * static_cast<double>(result_.total_cycles + 1));  // + the reset edge
     } catch (...) {
       error_ = std::current_exception();

@@ -16,6 +16,12 @@ bool stage_out_ready(const FrontOutputs& o, size_t s, bool out_ready) {
 
 }  // namespace
 
+int64_t frame_cycle_limit(const FixedNet& net) {
+  int64_t c = 10000;
+  for (const FixedStage& st : net.stages) c += 8 * (st.H * st.W + st.OH * st.OW + st.W * st.buffer_rows());
+  return c;
+}
+
 FrameResult run_frame(FixynnFrontIf& block, const TensorI8& input, int64_t max_cycles,
                       const std::function<bool(int64_t)>& out_ready) {
   const FixedNet& net = block.shape().net;

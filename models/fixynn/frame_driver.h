@@ -35,6 +35,10 @@ struct FrameResult {
 // out_ready(cycle) (cycle counted from reset) gives the last stage's out_ready; empty = always 1. Throws
 // InputError for an input of the wrong shape, VerificationError when the frames are not done within
 // max_cycles (a deadlock). total_cycles does not count the reset edge.
+// Generous bound on the cycles of run_frame's two frames: every stage's pixels in and out, twice, several
+// times over (a real deadlock never finishes).
+int64_t frame_cycle_limit(const FixedNet& net);
+
 FrameResult run_frame(FixynnFrontIf& block, const TensorI8& input, int64_t max_cycles,
                       const std::function<bool(int64_t)>& out_ready = {});
 

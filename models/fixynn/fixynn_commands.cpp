@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
 #include <filesystem>
 #include <iostream>
 
@@ -10,20 +9,13 @@
 #include "models/fixynn/fixynn_config.h"
 #include "models/fixynn/verilog_gen.h"
 #include "sim/common/error.h"
+#include "sim/common/seed.h"
 #include "sim/config/arch_loader.h"
 #include "sim/driver/driver.h"
 #include "sim/workload/workload_loader.h"
 
 namespace npusim::fixynn {
 namespace {
-
-uint64_t parse_seed(const std::string& s) {
-  uint64_t v = 0;
-  const auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (s.empty() || ec != std::errc() || ptr != s.data() + s.size())
-    throw InputError("--seed: expected a non-negative integer, got '" + s + "'");
-  return v;
-}
 
 // The fixed front end a run of `arch` on `workload` builds: the same operands (real weights, or seeded
 // ones for a layer table), taken from the executor's golden preparation of the front-end segment.

@@ -15,6 +15,7 @@
 
 #include "models/fixynn/verilog_gen.h"
 #include "sim/common/error.h"
+#include "sim/common/input_file.h"
 #include "sim/common/output_file.h"
 #include "sim/common/rng.h"
 #include "sim/cost/synth_area.h"
@@ -38,13 +39,6 @@ std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return out + "'";
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 fs::path fresh_dir(const std::string& root, const std::string& module) {
@@ -88,7 +82,7 @@ int64_t count_adders(const fs::path& dir, const fs::path& source, const std::str
   if (rc != 0)
     throw InputError("fixynn synth: " + ctx + ": yosys (extract_fa) failed with exit " + std::to_string(rc) +
                      " (log: " + log.string() + ")");
-  return fa_cells(read_text(dir / "stat_fa.txt"));
+  return fa_cells(read_whole_file((dir / "stat_fa.txt").string()).value_or(""));
 }
 
 nlohmann::json to_json(const StageSynth& s) {
@@ -103,7 +97,7 @@ bool load_cached(const fs::path& file, const std::string& key, bool need_adders,
   std::error_code ec;
   if (!fs::is_regular_file(file, ec)) return false;
   try {
-    const nlohmann::json j = nlohmann::json::parse(read_text(file));
+    const nlohmann::json j = nlohmann::json::parse(read_whole_file(file.string()).value_or(""));
     if (j.at("key").get<std::string>() != key) return false;
     if (need_adders && j.at("adder_cells").get<int64_t>() < 0) return false;
     s.cells = j.at("cells").get<int64_t>();

@@ -4,15 +4,15 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
-#include <charconv>
 #include <filesystem>
-#include <optional>
 #include <iostream>
+#include <optional>
 #include <set>
 #include <sstream>
 
 #include "sim/common/error.h"
 #include "sim/common/output_file.h"
+#include "sim/common/seed.h"
 #include "sim/config/arch_loader.h"
 #include "sim/cost/cost_model.h"
 #include "sim/cost/tech_table.h"
@@ -21,9 +21,9 @@
 #include "sim/family/family.h"
 #include "sim/family/registry.h"
 #include "sim/report/report.h"
+#include "sim/workload/layer_table_writer.h"
 #include "sim/workload/tflite/tflite_inspect.h"
 #include "sim/workload/tflite/tflite_network.h"
-#include "sim/workload/layer_table_writer.h"
 #include "sim/workload/tflite/tflite_reader.h"
 #include "sim/workload/workload_loader.h"
 
@@ -40,16 +40,6 @@ Backend parse_backend(const std::string& s) {
   if (s == "rtl") return Backend::Rtl;
   if (s == "lockstep") return Backend::Lockstep;
   throw InputError("--backend: expected model, rtl or lockstep, got '" + s + "'");
-}
-
-// The seed is taken as text and parsed strictly: CLI11 wraps "-1" to 2^64-1 without a word.
-uint64_t parse_seed(const std::string& s) {
-  uint64_t v = 0;
-  const char* end = s.data() + s.size();
-  const auto [ptr, ec] = std::from_chars(s.data(), end, v);
-  if (s.empty() || ec != std::errc() || ptr != end)
-    throw InputError("--seed: expected an integer from 0 to 18446744073709551615, got '" + s + "'");
-  return v;
 }
 
 int cmd_run(const std::string& arch_path, const std::string& workload, const RunOptions& opts,
@@ -75,16 +65,18 @@ int cmd_cosim_gemm(const std::string& arch_path, const std::string& gemm, RunOpt
   Network net;
   net.name = "gemm";
   net.source = "--gemm " + gemm;
-  net.layers.push_back(gemm_layer("gemm_" + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n), m, k, n));
+  net.layers.push_back(
+      gemm_layer("gemm_" + std::to_string(m) + "x" + std::to_string(k) + "x" + std::to_string(n), m, k, n));
   net.chained = false;
   net.independent_reason = "one random GEMM";
   opts.backend.backend = Backend::Lockstep;
   const RunReport rep = run_network(arch, net, opts);
   const LayerStats& st = rep.layers.at(0);
   std::cout << fmt::format(
-      "cosim {} on {} ({} {}), seed {}: lockstep of {} clean over {} cycles; {} cycles for the job; golden check: {}\n",
-      gemm, arch.name, arch.family, rep.summary, opts.seed, rep.lockstep_blocks, rep.lockstep_cycles, st.cycles,
-      st.verify_note);
+      "cosim {} on {} ({} {}), seed {}: lockstep of {} clean over {} cycles; {} cycles for the job; golden "
+      "check: {}\n",
+      gemm, arch.name, arch.family, rep.summary, opts.seed, rep.lockstep_blocks, rep.lockstep_cycles,
+      st.cycles, st.verify_note);
   return st.verified ? 0 : 1;
 }
 
@@ -186,7 +178,8 @@ int main(int argc, char** argv) {
 
   auto* run = app.add_subcommand("run", "run a workload on an accelerator and report per-layer cost");
   run->add_option("--arch", arch, "arch config YAML")->required();
-  run->add_option("--workload", workload, "workload: CSV (npusim or SCALE-Sim format) or an INT8 .tflite model")
+  run->add_option("--workload", workload,
+                  "workload: CSV (npusim or SCALE-Sim format) or an INT8 .tflite model")
       ->required();
   run->add_option("--backend", backend, "model | rtl | lockstep");
   run->add_flag("--fast", fast, "closed-form cycles, values from golden ops (no cycle simulation)");
@@ -206,24 +199,30 @@ int main(int argc, char** argv) {
                   "TFLITE_SINGLE_ROUNDING)")
       ->check(CLI::IsMember({"single", "double"}));
   std::string kernels = "reference", lstm = "tflm";
-  run->add_option("--kernels", kernels,
-                  "a model's golden kernels where TFLite's differ: reference (register_ref) or builtin (the default "
-                  "optimized kernels on x86/wasm: conv/fc round once through ruy, table softmax)")
+  run->add_option(
+         "--kernels", kernels,
+         "a model's golden kernels where TFLite's differ: reference (register_ref) or builtin (the default "
+         "optimized kernels on x86/wasm: conv/fc round once through ruy, table softmax)")
       ->check(CLI::IsMember({"reference", "builtin"}));
-  run->add_option("--lstm", lstm,
-                  "a model's integer LSTM: tflm (TFLite Micro), tflite, or tflite-2021 (before TFLite's hidden "
-                  "zero-point fix)")
+  run->add_option(
+         "--lstm", lstm,
+         "a model's integer LSTM: tflm (TFLite Micro), tflite, or tflite-2021 (before TFLite's hidden "
+         "zero-point fix)")
       ->check(CLI::IsMember({"tflm", "tflite", "tflite-2021"}));
   run->add_option("--output", output_npy, "write the network's final tensor here (.npy)");
   bool independent = false;
-  run->add_flag("--independent", independent,
-                "run every layer on tensors drawn from the seed (act:<layer>, with the table's a_density) even if "
-                "the workload chains");
-  run->add_option("--dump-tensors", dump_dir, "write every layer's output tensor into this directory (<layer>.npy)");
-  run->add_option("--w-nnz", w_nnz, "sparse models: every conv/fc layer has N non-zero weights per block (1..block)")
+  run->add_flag(
+      "--independent", independent,
+      "run every layer on tensors drawn from the seed (act:<layer>, with the table's a_density) even if "
+      "the workload chains");
+  run->add_option("--dump-tensors", dump_dir,
+                  "write every layer's output tensor into this directory (<layer>.npy)");
+  run->add_option("--w-nnz", w_nnz,
+                  "sparse models: every conv/fc layer has N non-zero weights per block (1..block)")
       ->check(CLI::Range(1, 15));
-  run->add_option("--a-nnz", a_nnz,
-                  "run-time activation pruning designs: keep N activations per block in every conv/fc layer (1..16)")
+  run->add_option(
+         "--a-nnz", a_nnz,
+         "run-time activation pruning designs: keep N activations per block in every conv/fc layer (1..16)")
       ->check(CLI::Range(1, 16));
   run->add_option("--vcd", vcd, "rtl/lockstep: port-level VCD of the array (large!)");
 
@@ -250,11 +249,13 @@ int main(int argc, char** argv) {
   area->add_option("--synth-dir", synth_dir, "with --synth: keep the yosys script and log here");
 
   std::string model_path;
-  auto* inspect = app.add_subcommand("inspect", "print a .tflite model's operators, shapes, quantization and MACs");
+  auto* inspect =
+      app.add_subcommand("inspect", "print a .tflite model's operators, shapes, quantization and MACs");
   inspect->add_option("model", model_path, "INT8 .tflite model")->required();
   std::string table_path;
-  inspect->add_option("--layer-table", table_path,
-                      "also write the model's layers as an npusim workload CSV (its array, pooling and add layers)");
+  inspect->add_option(
+      "--layer-table", table_path,
+      "also write the model's layers as an npusim workload CSV (its array, pooling and add layers)");
 
   // Families' own commands: `npusim <family> <command> --option value ...`.
   std::map<std::string, std::string> family_values;
@@ -281,7 +282,8 @@ int main(int argc, char** argv) {
 
   if (argc > 1 && argv[1][0] != '-') {
     const std::string sub = argv[1];
-    if (!subcommands.count(sub)) throw InputError("unknown subcommand '" + sub + "' (expected " + known + ")");
+    if (!subcommands.count(sub))
+      throw InputError("unknown subcommand '" + sub + "' (expected " + known + ")");
   }
   try {
     app.parse(argc, argv);

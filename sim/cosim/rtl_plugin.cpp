@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "sim/common/input_file.h"
 #include "sim/common/rng.h"
 
 #ifndef NPUSIM_VERILATOR_ROOT
@@ -30,11 +31,9 @@ namespace npusim::cosim {
 namespace {
 
 std::string read_file(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw std::runtime_error(path + ": cannot read RTL plugin source");
-  std::ostringstream ss;
-  ss << f.rdbuf();
-  return ss.str();
+  std::optional<std::string> text = read_whole_file(path);
+  if (!text) throw std::runtime_error(path + ": cannot read RTL plugin source");
+  return *text;
 }
 
 std::string hex(uint64_t v) {
@@ -74,12 +73,15 @@ void run(const std::string& cmd, const std::string& log) {
     throw std::runtime_error("RTL plugin build failed: " + cmd.substr(0, 120) + "... (log: " + log + ")");
 }
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
+std::string quote(const std::string& s) {
+  return "'" + s + "'";
+}
 
 // Verilator's runtime, compiled once per Verilator version and cache directory, position independent
 // and with hidden symbols so several plugins can live in one process.
 std::string build_runtime(const std::string& cache, const std::string& log) {
-  const std::string dir = cache + "/runtime-" + hex(Rng::hash(verilator_version() + compiler_version() + NPUSIM_PLUGIN_CXXFLAGS));
+  const std::string dir =
+      cache + "/runtime-" + hex(Rng::hash(verilator_version() + compiler_version() + NPUSIM_PLUGIN_CXXFLAGS));
   const std::string lib = dir + "/libverilated_pic.a";
   if (fs::exists(lib)) return lib;
   const std::string tmp = dir + ".tmp" + std::to_string(getpid());
@@ -88,8 +90,8 @@ std::string build_runtime(const std::string& cache, const std::string& log) {
   std::string objs;
   for (const char* src : {"verilated.cpp", "verilated_vcd_c.cpp", "verilated_threads.cpp"}) {
     const std::string obj = tmp + "/" + std::string(src) + ".o";
-    run("g++ -std=c++17 " NPUSIM_PLUGIN_CXXFLAGS " -fPIC -fvisibility=hidden -DVM_TRACE=1 -I" + inc + " -I" + inc + "/vltstd -c " +
-            inc + "/" + src + " -o " + quote(obj),
+    run("g++ -std=c++17 " NPUSIM_PLUGIN_CXXFLAGS " -fPIC -fvisibility=hidden -DVM_TRACE=1 -I" + inc + " -I" +
+            inc + "/vltstd -c " + inc + "/" + src + " -o " + quote(obj),
         log);
     objs += " " + quote(obj);
   }
@@ -113,8 +115,9 @@ void* RtlPlugin::symbol(const char* name) const {
 }
 
 std::string rtl_cache_key(const RtlBuildSpec& spec) {
-  std::string blob = verilator_version() + "|cxx=" + compiler_version() + "|cxxflags=" NPUSIM_PLUGIN_CXXFLAGS +
-                     "|verilator=" + kVerilatorFlags + "|top=" + spec.top + "|trace=" + (spec.trace ? "1" : "0");
+  std::string blob = verilator_version() + "|cxx=" + compiler_version() +
+                     "|cxxflags=" NPUSIM_PLUGIN_CXXFLAGS + "|verilator=" + kVerilatorFlags +
+                     "|top=" + spec.top + "|trace=" + (spec.trace ? "1" : "0");
   for (const auto& [k, v] : spec.params) blob += "|G" + k + "=" + v;
   for (const auto& d : spec.defines) blob += "|D" + d;
   for (const auto& s : spec.sources) blob += "|src:" + read_file(s);
@@ -135,7 +138,9 @@ std::string rtl_user_cache_dir() {
   return "/tmp/npusim-rtl-cache";
 }
 
-std::string rtl_prebuilt_dir() { return NPUSIM_RTL_PREBUILT_DIR; }
+std::string rtl_prebuilt_dir() {
+  return NPUSIM_RTL_PREBUILT_DIR;
+}
 
 std::shared_ptr<RtlPlugin> load_rtl_plugin(const RtlBuildSpec& spec, const std::string& cache_dir) {
   const std::string key = rtl_cache_key(spec);
@@ -169,10 +174,11 @@ std::shared_ptr<RtlPlugin> load_rtl_plugin(const RtlBuildSpec& spec, const std::
     for (const auto& d : spec.shim_defines) srcs += " " + quote("-D" + d);
     for (const auto& e : fs::directory_iterator(tmp + "/obj"))
       if (e.path().extension() == ".cpp") srcs += " " + quote(e.path().string());
-    run("g++ -std=c++17 " NPUSIM_PLUGIN_CXXFLAGS " -fPIC -shared -fvisibility=hidden -DVM_TRACE=" + std::string(spec.trace ? "1" : "0") +
-            " -DNPUSIM_TOP_HEADER='\"V" + spec.top + ".h\"' -DNPUSIM_TOP_CLASS=V" + spec.top + " -I" +
-            quote(tmp + "/obj") + " -I" + inc + " -I" + inc + "/vltstd " + srcs + " " + quote(spec.shim) + " " +
-            quote(runtime) + " -o " + quote(tmp + "/plugin.so") + " -lpthread",
+    run("g++ -std=c++17 " NPUSIM_PLUGIN_CXXFLAGS " -fPIC -shared -fvisibility=hidden -DVM_TRACE=" +
+            std::string(spec.trace ? "1" : "0") + " -DNPUSIM_TOP_HEADER='\"V" + spec.top +
+            ".h\"' -DNPUSIM_TOP_CLASS=V" + spec.top + " -I" + quote(tmp + "/obj") + " -I" + inc + " -I" +
+            inc + "/vltstd " + srcs + " " + quote(spec.shim) + " " + quote(runtime) + " -o " +
+            quote(tmp + "/plugin.so") + " -lpthread",
         log);
     std::error_code ec;
     fs::rename(tmp, final_dir, ec);

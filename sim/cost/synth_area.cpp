@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "sim/common/error.h"
+#include "sim/common/input_file.h"
 
 namespace fs = std::filesystem;
 
@@ -109,13 +110,6 @@ std::string require_yosys(const std::string& yosys, const std::string& context) 
     throw InputError("synth_area: yosys executable '" + yosys + "' not found" +
                      (context.empty() ? "" : " (" + context + ")") + "; install yosys or set its path");
   return fs::absolute(exe).string();  // synth_area runs it from the work dir
-}
-
-std::string read_text(const fs::path& p) {
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
 }
 
 // First "ERROR:" line of the yosys log (or its captured stderr), for a one-line exception message.
@@ -319,9 +313,9 @@ SynthResult synth_area(const SynthSpec& spec, const std::string& node, const Syn
     throw InputError("synth_area: yosys failed for " + ctx + " (exit " + std::to_string(rc) +
                      "): " + first_error(log, out) + " (log: " + log.string() + ")");
 
-  Stat g = parse_stat(read_text(generic));
+  Stat g = parse_stat(read_whole_file(generic.string()).value_or(""));
   if (!opts.cmos_mapping) return generic_result(g, tn, opts, ctx, log.string(), runtime);
-  Stat c = parse_stat(read_text(cmos));
+  Stat c = parse_stat(read_whole_file(cmos.string()).value_or(""));
   if (g.cells < 0 || c.cells < 0 || c.transistors < 0)
     throw InputError("synth_area: cannot parse yosys stat output for " + ctx + " (" + generic.string() +
                      ", " + cmos.string() + ")");

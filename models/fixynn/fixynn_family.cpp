@@ -76,8 +76,9 @@ class FixynnFamily final : public Family {
   }
   std::unique_ptr<SegmentMapping> map_segment(const ArchConfig& arch, const Network& net, size_t first,
                                               const MappingOptions&) const override {
+    if (first != 0) return nullptr;  // asked at every layer: only the first starts the front end
     const size_t k = fixed_layer_count(arch, net);
-    if (first != 0 || k == 0) return nullptr;
+    if (k == 0) return nullptr;
     std::vector<const Layer*> layers;
     for (size_t i = 0; i < k; ++i) layers.push_back(&net.layers[i]);
     return std::make_unique<FixedSegment>(arch, std::move(layers));

@@ -139,7 +139,4 @@ class Executor {
   cost::ActionTable actions_;
 };
 
-// Whether area category `c` is part `p`'s: named by it, or "*" (every category no other part names).
-bool part_owns(const std::vector<PipelinePart>& parts, const PipelinePart& p, const std::string& c);
-
 }  // namespace npusim::detail

@@ -4,6 +4,20 @@
 
 namespace npusim::detail {
 
+namespace {
+
+// Whether area category `c` is part `p`'s: named by it, or "*" (every category no other part names).
+bool part_owns(const std::vector<PipelinePart>& parts, const PipelinePart& p, const std::string& c) {
+  auto names = [&c](const PipelinePart& q) {
+    return std::find(q.area_categories.begin(), q.area_categories.end(), c) != q.area_categories.end();
+  };
+  if (names(p)) return true;
+  if (!std::count(p.area_categories.begin(), p.area_categories.end(), "*")) return false;
+  return std::none_of(parts.begin(), parts.end(), names);
+}
+
+}  // namespace
+
 void Executor::finish(RunReport& rep, const cost::AreaReport& area) const {
   auto& t = rep.total;
   for (const auto& st : rep.layers) {
@@ -49,16 +63,6 @@ void Executor::finish(RunReport& rep, const cost::AreaReport& area) const {
   t.area_mm2 = area_um2 * 1e-6;
   if (rep.layers.size() == net_.layers.size()) pipeline_totals(rep);
   t.tops_per_mm2 = t.area_mm2 > 0 ? t.tops / t.area_mm2 : 0.0;
-}
-
-// Whether area category `c` is part `p`'s: named by it, or "*" (every category no other part names).
-bool part_owns(const std::vector<PipelinePart>& parts, const PipelinePart& p, const std::string& c) {
-  auto names = [&c](const PipelinePart& q) {
-    return std::find(q.area_categories.begin(), q.area_categories.end(), c) != q.area_categories.end();
-  };
-  if (names(p)) return true;
-  if (!std::count(p.area_categories.begin(), p.area_categories.end(), "*")) return false;
-  return std::none_of(parts.begin(), parts.end(), names);
 }
 
 void Executor::pipeline_totals(RunReport& rep) const {

@@ -18,7 +18,7 @@ int64_t round_half_away(double v) {
   return static_cast<int64_t>(std::llround(v));
 }
 
-PwmDac::PwmDac(int bits, int shift) : bits_(bits), shift_(shift), max_(cim::max_level(bits)) {
+PwmDac::PwmDac(int bits, int shift) : bits_(bits), shift_(shift), max_(cim::max_level(bits) + 1) {
   if (shift < 0 || shift > 30) throw InputError("cim DAC: shift must be in [0, 30]");
 }
 

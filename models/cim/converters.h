@@ -1,7 +1,7 @@
 #pragma once
 // Data converters of a PCM tile: PWM input DAC and fixed-gain ADC (reference/pcm_cim.md §1.8, A2, D1, D5).
-// Both are symmetric sign-magnitude: b bits give levels -(2^(b-1)-1) .. 2^(b-1)-1, i.e. AIHWKit's
-// 2^b - 2 steps over [-bound, bound]. Rounding is half away from zero (documented choice; AIHWKit's C++
+// Both are sign-magnitude: the ADC's b bits give levels -(2^(b-1)-1) .. 2^(b-1)-1, i.e. AIHWKit's 2^b - 2
+// steps over [-bound, bound]; the PWM DAC's 2^(b-1) slots reach +-2^(b-1). Rounding is half away from zero (documented choice; AIHWKit's C++
 // uses RPU_ROUNDFUNF). Out-of-range values saturate and are counted.
 #include <cstdint>
 #include <vector>
@@ -15,10 +15,10 @@ int32_t max_level(int bits);
 // Round half away from zero, as both converters do.
 int64_t round_half_away(double v);
 
-// PWM DAC: an integer input becomes a signed count of time slots, at most 2^(b-1) - 1 slots of one
-// sign (the pulse window is 2^(b-1) slots; the top slot is left free so the range is symmetric).
-// Choice for int8 activations: with `shift` = 0 the integer is used as is (int8 at b = 8: identity,
-// -128 saturates to -127 and is counted); with shift s > 0 it is first divided by 2^s with rounding,
+// PWM DAC: an integer input becomes a signed count of time slots, at most 2^(b-1) slots of one sign (the
+// pulse window is 2^(b-1) slots plus a sign, as IBM's 14 nm tiles: anchors §4 row 6), so every b-bit
+// two's-complement activation, -2^(b-1) included, is applied exactly (levels -2^(b-1) .. 2^(b-1)).
+// With `shift` = 0 the integer is used as is; with shift s > 0 it is first divided by 2^s with rounding,
 // and the digital side multiplies the result by 2^s (`weight()`), e.g. int8 at b = 4 uses s = 4.
 class PwmDac {
  public:

@@ -42,11 +42,12 @@ TEST_CASE("A2 values on a level are unchanged, ties round away from zero, overfl
   CHECK(unit.clip_count() == 1);
 }
 
-TEST_CASE("PWM DAC: int8 at 8 bits is the identity up to -128, shift for fewer bits", "[cim][converters]") {
+TEST_CASE("PWM DAC: int8 at 8 bits is the identity (128 slots plus sign), shift for fewer bits", "[cim][converters]") {
   PwmDac dac(8);
-  for (int x = -127; x <= 127; ++x) CHECK(dac.convert(x) == x);
+  CHECK(dac.max_level() == 128);
+  for (int x = -128; x <= 127; ++x) CHECK(dac.convert(x) == x);
   CHECK(dac.clip_count() == 0);
-  CHECK(dac.convert(-128) == -127);
+  CHECK(dac.convert(129) == 128);
   CHECK(dac.clip_count() == 1);
   CHECK(PwmDac::slots(-100) == 100);
   PwmDac d4(4, 4);
@@ -54,10 +55,10 @@ TEST_CASE("PWM DAC: int8 at 8 bits is the identity up to -128, shift for fewer b
   CHECK(d4.convert(24) == 2);  // 1.5 rounds away from zero
   CHECK(d4.convert(-24) == -2);
   CHECK(d4.convert(100) == 6);
-  CHECK(d4.convert(127) == 7);  // 7.94 -> 8 saturates to 7
+  CHECK(d4.convert(127) == 8);  // 7.94 -> 8 slots: the full window
+  CHECK(d4.convert(-128) == -8);
+  CHECK(d4.convert(200) == 8);  // 12.5 saturates to 8
   CHECK(d4.clip_count() == 1);
-  CHECK(d4.convert(-128) == -7);
-  CHECK(d4.clip_count() == 2);
 }
 
 TEST_CASE("A1 ADC width for an exact integer dot product", "[cim][converters]") {

@@ -41,6 +41,12 @@ std::vector<ParamSpec> cim_params() {
       {"t_inference_s", K::Number, "86400", false, 0, 1e12, {}, "s", "inference time after programming"},
       {"drift_compensation", K::Choice, "true", false, 0, 0, on_off, "", "global drift compensation"},
       {"seed", K::Integer, "1", false, 0, big, {}, "", "seed of the device noise streams"},
+      {"ideal", K::Choice, "false", false, 0, 0, on_off, "",
+       "check-list A1 mode: noise off, one conductance scale, ADC LSB = one integer product, no clipping"},
+      {"adc.cycles", K::Integer, "4", false, 1, 255, {}, "cycles", "ADC conversion and readout per MVM"},
+      {"engine.lanes_in", K::Integer, "32", false, 1, 4096, {}, "bytes", "activation SRAM read width per cycle"},
+      {"engine.lanes_out", K::Integer, "32", false, 1, 4096, {}, "channels",
+       "periphery lanes (output channels per cycle)"},
   };
 }
 
@@ -52,17 +58,18 @@ std::shared_ptr<const CimConfig> configure_cim(ParamValues& v) {
   c->tiles = v.integer("tiles");
   c->share_tiles = v.str("mapping.share_tiles") == "true";
   c->g_max_us = v.number("g_max_us");
-  // The DAC takes the stored activations as they are: its width is the activation width.
+  // The DAC applies the stored activations; narrower than them, it takes their top dac.bits bits (the
+  // periphery multiplies the dropped 2^shift back).
   const int64_t act_bits = v.integer("precision.act_bits");
   if (!v.has("dac.bits")) v.resolve("dac.bits", act_bits);
   c->dac_bits = static_cast<int>(v.integer("dac.bits"));
   if (c->dac_bits != 8 && c->dac_bits != 6 && c->dac_bits != 4)
     v.fail("dac.bits",
            fmt::format("must be 8, 6 or 4 (the AnalogNets activation widths), got {}", c->dac_bits));
-  if (c->dac_bits != act_bits)
-    v.fail("dac.bits", fmt::format("{} must equal precision.act_bits ({}): the PWM DAC applies the stored "
-                                   "activations without requantizing them",
-                                   c->dac_bits, act_bits));
+  if (c->dac_bits > act_bits)
+    v.fail("dac.bits", fmt::format("{} is wider than the activations (precision.act_bits = {})", c->dac_bits,
+                                   act_bits));
+  c->dac_shift = static_cast<int>(act_bits) - c->dac_bits;
   c->adc_bits = static_cast<int>(v.integer("adc.bits"));
   c->adc_out_bound = v.number("adc.out_bound");
   // A column sums at most tile.rows full-scale products: a larger range leaves ADC codes unreachable.
@@ -84,6 +91,17 @@ std::shared_ptr<const CimConfig> configure_cim(ParamValues& v) {
   c->t_inference_s = v.number("t_inference_s");
   c->drift_compensation = v.str("drift_compensation") == "true";
   c->seed = static_cast<uint64_t>(v.integer("seed"));
+  c->ideal = v.str("ideal") == "true";
+  if (c->ideal && (c->noise_programming || c->noise_drift || c->noise_read))
+    v.fail("ideal", "true needs noise.programming, noise.drift and noise.read all false (check-list A1 is "
+                    "the noise-free path)");
+  if (c->ideal && c->dac_shift != 0)
+    v.fail("ideal", fmt::format("true needs dac.bits = precision.act_bits ({}): A1 applies every activation "
+                                "exactly",
+                                act_bits));
+  c->adc_cycles = static_cast<int>(v.integer("adc.cycles"));
+  c->lanes_in = static_cast<int>(v.integer("engine.lanes_in"));
+  c->lanes_out = static_cast<int>(v.integer("engine.lanes_out"));
   return c;
 }
 

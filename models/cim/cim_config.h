@@ -46,6 +46,19 @@ struct CimConfig : FamilyConfig {
   bool drift_compensation = true;
   // Seed of the device streams (programming, drift, read noise are named streams derived from it).
   uint64_t seed = 1;
+  // Check-list A1 (pcm_cim.md §4): noise off, one conductance scale for every column (full scale 128), the
+  // ADC LSB one integer weight x input product and its range wide enough never to clip, so every layer is
+  // the exact integer dot product: bit-exact against golden. A verification mode; energy is booked as the
+  // configured adc.bits.
+  bool ideal = false;
+  // Activation bits the DAC drops (precision.act_bits - dac.bits): level = round(x / 2^shift).
+  int dac_shift = 0;
+  // Cycles of ADC conversion and readout after the PWM window: anchors §4 rows 5 and 7 (about 133 ns per
+  // 1-phase 256x256 MVM at 1 GHz, 128 of them PWM slots, leaves about 5). Assumption.
+  int adc_cycles = 4;
+  // Activations read from the SRAM per cycle (a 256-bit port) and periphery lanes (output channels per
+  // cycle). Unpublished (§1c); assumptions.
+  int lanes_in = 32, lanes_out = 32;
   std::string source;  // the arch config file, for mapping errors that name a key
 
   // PWM time slots per MVM (the sign is applied separately). They cover signed b-bit activations; an

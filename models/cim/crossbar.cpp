@@ -24,21 +24,30 @@ Crossbar::Crossbar(int rows, int cols, PcmDevice device) : rows_(rows), cols_(co
 
 void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index,
                        int32_t weight_full_scale) {
+  program(weights, seed, tile_index, std::vector<int32_t>(static_cast<size_t>(cols_), weight_full_scale));
+}
+
+void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index,
+                       const std::vector<int32_t>& column_full_scale) {
+  if (column_full_scale.size() != static_cast<size_t>(cols_))
+    throw InputError("cim crossbar: one full scale per column needed");
   if (weights.size() != weights_.size())
     throw InputError("cim crossbar: weight matrix has " + std::to_string(weights.size()) +
                      " entries, tile needs " + std::to_string(weights_.size()));
-  if (weight_full_scale > 0)  // checked first so a refused matrix leaves the tile as it was
-    for (int32_t w : weights)
-      if (std::abs(int64_t{w}) > weight_full_scale)
-        throw InputError("cim crossbar: weight " + std::to_string(w) + " beyond the full scale " +
-                         std::to_string(weight_full_scale));
+  // Checked first so a refused matrix leaves the tile as it was.
+  for (size_t i = 0; i < weights.size(); ++i) {
+    const int32_t fs = column_full_scale[i % static_cast<size_t>(cols_)];
+    if (fs > 0 && std::abs(int64_t{weights[i]}) > fs)
+      throw InputError("cim crossbar: weight " + std::to_string(weights[i]) + " beyond the full scale " +
+                       std::to_string(fs));
+  }
   weights_ = weights;
   const PcmDevice& d = device_;
   const double range = d.g_max - d.g_min;
   for (int c = 0; c < cols_; ++c) {
     int64_t w_max = 0;
     for (int j = 0; j < rows_; ++j) w_max = std::max<int64_t>(w_max, std::abs(int64_t{weights_[idx(j, c)]}));
-    const int64_t m = weight_full_scale > 0 ? weight_full_scale : std::max<int64_t>(w_max, 1);
+    const int64_t m = column_full_scale[c] > 0 ? column_full_scale[c] : std::max<int64_t>(w_max, 1);
     scale_[c] = range / static_cast<double>(m);
     // One stream per (tile, column): programming order does not matter.
     const uint64_t stream = tile_index * 0x100000000ull + static_cast<uint64_t>(c);
@@ -88,23 +97,31 @@ const Crossbar::DriftState& Crossbar::drift_state(int row, int col, bool positiv
   return cache_[idx(row, col) + (positive ? 0 : n)];
 }
 
+double Crossbar::pair_read(int row, int col, double t_inference, Rng& rng) const {
+  const DriftState& p = drift_state(row, col, true, t_inference);
+  const DriftState& n = drift_state(row, col, false, t_inference);
+  // One Box-Muller pair per device pair; the law is read_conductance_sigma()'s.
+  double np = 0, nn = 0;
+  standard_normal_pair(rng, np, nn);
+  const double gp = std::max(0.0, p.g_drift + std::abs(p.g_drift) * p.sigma * np);
+  const double gn = std::max(0.0, n.g_drift + std::abs(n.g_drift) * n.sigma * nn);
+  return gp - gn;
+}
+
+namespace {
+// Column sub-stream of a read: seed offset by the column (golden-ratio step), no string building per read.
+Rng column_stream(uint64_t read_base, int col) {
+  return Rng(read_base + 0x9E3779B97F4A7C15ull * (static_cast<uint64_t>(col) + 1), "read noise column");
+}
+}  // namespace
+
 double Crossbar::mvm_column(const std::vector<int32_t>& x, int col, double t_inference,
                             uint64_t read_base) const {
   check_input(x);
-  // Column sub-stream: seed offset by the column (golden-ratio step), no string building per read.
-  Rng rng(read_base + 0x9E3779B97F4A7C15ull * (static_cast<uint64_t>(col) + 1), "read noise column");
+  Rng rng = column_stream(read_base, col);
   double acc = 0;
-  for (int j = 0; j < rows_; ++j) {
-    if (x[j] == 0) continue;
-    const DriftState& p = drift_state(j, col, true, t_inference);
-    const DriftState& n = drift_state(j, col, false, t_inference);
-    // One Box-Muller pair per device pair; the law is read_conductance_sigma()'s.
-    double np = 0, nn = 0;
-    standard_normal_pair(rng, np, nn);
-    const double gp = std::max(0.0, p.g_drift + std::abs(p.g_drift) * p.sigma * np);
-    const double gn = std::max(0.0, n.g_drift + std::abs(n.g_drift) * n.sigma * nn);
-    acc += x[j] * (gp - gn);
-  }
+  for (int j = 0; j < rows_; ++j)
+    if (x[j] != 0) acc += x[j] * pair_read(j, col, t_inference, rng);
   return acc;
 }
 
@@ -132,13 +149,15 @@ std::vector<double> Crossbar::mvm_ideal(const std::vector<int32_t>& x) const {
 }
 
 std::vector<double> Crossbar::one_hot_abs_sums(double t_inference, Rng& read) const {
+  // mvm(e_j) for every row j, each a fresh read, in O(rows x cols): with one row driven, mvm_column draws
+  // exactly one pair, row j's.
   std::vector<double> sum(cols_, 0.0);
-  std::vector<int32_t> x(rows_, 0);
   for (int j = 0; j < rows_; ++j) {
-    x[j] = 1;
-    const std::vector<double> y = mvm(x, t_inference, read);
-    for (int c = 0; c < cols_; ++c) sum[c] += std::abs(y[c]);
-    x[j] = 0;
+    const uint64_t base = read.next_u64();
+    for (int c = 0; c < cols_; ++c) {
+      Rng rng = column_stream(base, c);
+      sum[c] += std::abs(pair_read(j, c, t_inference, rng));
+    }
   }
   return sum;
 }

@@ -37,6 +37,10 @@ class Crossbar {
   // programmed in any order. Throws InputError on a size mismatch or a weight beyond weight_full_scale.
   void program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index,
                int32_t weight_full_scale = 0);
+  // The same with a full scale per column (0: the column's own max |w|), e.g. a layer's per-channel scale
+  // on every row split of the channel, so the digital periphery can add the splits' codes.
+  void program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index,
+               const std::vector<int32_t>& column_full_scale);
 
   const PcmCell& cell(int row, int col, bool positive) const;
   int32_t weight(int row, int col) const { return weights_[idx(row, col)]; }
@@ -72,6 +76,7 @@ class Crossbar {
   size_t idx(int row, int col) const { return static_cast<size_t>(row) * cols_ + col; }
   void check_input(const std::vector<int32_t>& x) const;
   std::vector<double> one_hot_abs_sums(double t_inference, Rng& read) const;  // sum_j |y_c| per column
+  double pair_read(int row, int col, double t_inference, Rng& rng) const;     // G+ - G- of one noisy read
 
   int rows_, cols_;
   PcmDevice device_;

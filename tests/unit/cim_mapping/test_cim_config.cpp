@@ -66,9 +66,14 @@ TEST_CASE("bad inputs are one-line InputErrors naming file and key", "[config]")
       {"dac not an AnalogNets width",
        base + "precision: {act_bits: 5}\n",
        {"c.yaml", "dac.bits", "must be 8, 6 or 4", "got 5"}},
-      {"dac differs from the activations",
-       base + "dac: {bits: 4}\n",
-       {"c.yaml:3:", "dac.bits", "must equal precision.act_bits (8)"}},
+      {"dac wider than the activations",
+       base + "precision: {act_bits: 4}\ndac: {bits: 6}\n",
+       {"c.yaml", "dac.bits", "wider than the activations (precision.act_bits = 4)"}},
+      {"ideal with noise on", base + "ideal: true\n", {"c.yaml:3:", "ideal", "noise.programming"}},
+      {"ideal with a narrow DAC",
+       base + "ideal: true\ndac: {bits: 4}\nnoise: {programming: false, drift: false, read: false}\n",
+       {"c.yaml", "ideal", "dac.bits = precision.act_bits (8)"}},
+      {"adc cycles zero", base + "adc: {cycles: 0}\n", {"c.yaml:3:", "adc.cycles"}},
       {"adc range beyond a column",
        base + "adc: {out_bound: 300}\n",
        {"c.yaml:3:", "adc.out_bound", "tile.rows = 256"}},
@@ -88,5 +93,5 @@ TEST_CASE("bad inputs are one-line InputErrors naming file and key", "[config]")
   }
   // An override is named as such.
   const std::string p = tmp.write("c.yaml", kMinimal);
-  check_message(input_error([&] { load_arch(p, {"dac.bits=6"}); }), {"--set dac.bits", "must equal"});
+  check_message(input_error([&] { load_arch(p, {"dac.bits=5"}); }), {"--set dac.bits", "must be 8, 6 or 4"});
 }

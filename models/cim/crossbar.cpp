@@ -148,15 +148,23 @@ std::vector<double> Crossbar::mvm_ideal(const std::vector<int32_t>& x) const {
   return y;
 }
 
+void Crossbar::set_calibration_region(int row0, int rows, int col0, int cols) {
+  if (row0 < 0 || col0 < 0 || rows <= 0 || cols <= 0 || row0 + rows > rows_ || col0 + cols > cols_)
+    throw InputError("cim crossbar: calibration region outside the tile");
+  reg_row0_ = row0, reg_rows_ = rows, reg_col0_ = col0, reg_cols_ = cols;
+}
+
 std::vector<double> Crossbar::one_hot_abs_sums(double t_inference, Rng& read) const {
-  // mvm(e_j) for every row j, each a fresh read, in O(rows x cols): with one row driven, mvm_column draws
-  // exactly one pair, row j's.
-  std::vector<double> sum(cols_, 0.0);
-  for (int j = 0; j < rows_; ++j) {
+  // mvm(e_j) for every row j of the region, each a fresh read, in O(rows x cols): with one row driven,
+  // mvm_column draws exactly one pair, row j's. Columns outside the region read 0.
+  const int r0 = reg_rows_ ? reg_row0_ : 0, nr = reg_rows_ ? reg_rows_ : rows_;
+  const int c0 = reg_rows_ ? reg_col0_ : 0, nc = reg_rows_ ? reg_cols_ : cols_;
+  std::vector<double> sum(static_cast<size_t>(nc), 0.0);
+  for (int j = r0; j < r0 + nr; ++j) {
     const uint64_t base = read.next_u64();
-    for (int c = 0; c < cols_; ++c) {
+    for (int c = c0; c < c0 + nc; ++c) {
       Rng rng = column_stream(base, c);
-      sum[c] += std::abs(pair_read(j, c, t_inference, rng));
+      sum[static_cast<size_t>(c - c0)] += std::abs(pair_read(j, c, t_inference, rng));
     }
   }
   return sum;
@@ -178,17 +186,17 @@ std::vector<double> column_readout(std::vector<double> col_sums, int rows) {
 }  // namespace
 
 double Crossbar::gdc_readout(double t_inference, Rng& read) const {
-  return global_readout(one_hot_abs_sums(t_inference, read), rows_);
+  return global_readout(one_hot_abs_sums(t_inference, read), reg_rows_ ? reg_rows_ : rows_);
 }
 
 std::vector<double> Crossbar::gdc_column_readout(double t_inference, Rng& read) const {
-  return column_readout(one_hot_abs_sums(t_inference, read), rows_);
+  return column_readout(one_hot_abs_sums(t_inference, read), reg_rows_ ? reg_rows_ : rows_);
 }
 
 void Crossbar::calibrate(Rng& read) {
   const std::vector<double> sums = one_hot_abs_sums(0.0, read);
-  gdc_reference_ = global_readout(sums, rows_);
-  gdc_column_reference_ = column_readout(sums, rows_);
+  gdc_reference_ = global_readout(sums, reg_rows_ ? reg_rows_ : rows_);
+  gdc_column_reference_ = column_readout(sums, reg_rows_ ? reg_rows_ : rows_);
 }
 
 double Crossbar::drift_compensation(double t_inference, Rng& read) const {
@@ -199,7 +207,7 @@ double Crossbar::drift_compensation(double t_inference, Rng& read) const {
 std::vector<double> Crossbar::column_drift_compensation(double t_inference, Rng& read) const {
   if (gdc_column_reference_.empty()) throw InputError("cim crossbar: drift compensation before calibrate()");
   std::vector<double> alpha = gdc_column_readout(t_inference, read);
-  for (int c = 0; c < cols_; ++c) alpha[c] = gdc_column_reference_[c] / alpha[c];
+  for (size_t c = 0; c < alpha.size(); ++c) alpha[c] = gdc_column_reference_[c] / alpha[c];
   return alpha;
 }
 

@@ -68,6 +68,10 @@ class Crossbar {
   std::vector<double> gdc_column_readout(double t_inference, Rng& read) const;
   // One calibration read sets both the global and the per-column reference.
   void calibrate(Rng& read);
+  // Limits the one-hot calibration reads to the rectangle a layer occupies (AIHWKit reads eye(in_size) of
+  // its own logical tile): unprogrammed pairs at g_min, raised by programming noise, would otherwise
+  // dominate a sparsely used tile's readout. Default: the whole tile. Call before calibrate().
+  void set_calibration_region(int row0, int rows, int col0, int cols);
   double gdc_reference() const { return gdc_reference_; }
   double drift_compensation(double t_inference, Rng& read) const;
   std::vector<double> column_drift_compensation(double t_inference, Rng& read) const;
@@ -83,6 +87,7 @@ class Crossbar {
   std::vector<int32_t> weights_;
   std::vector<double> scale_;
   std::vector<PcmCell> pos_, neg_;
+  int reg_row0_ = 0, reg_rows_ = 0, reg_col0_ = 0, reg_cols_ = 0;  // calibration region (0 rows: whole tile)
   double gdc_reference_ = 0;
   std::vector<double> gdc_column_reference_;
   // Drift state at cache_t_ (g_drift and read sigma per device, G+ then G-), rebuilt when t changes.

@@ -12,6 +12,7 @@ AreaReport price_area(const TechTable& tech, const std::vector<Memory>& memories
     const double um2 = it.count * tech.area_um2(it.component);
     a.by_category_um2[it.category] += um2;
     a.logic_um2 += um2;
+    if (!it.leaks) a.non_leaking_um2 += um2;
   }
   for (const auto& m : memories) {
     const SramCost c = tech.sram(m.kib);
@@ -50,7 +51,7 @@ EnergyReport price_layer(const TechTable& tech, const ActionTable& actions, cons
   e.by_category_pj["DRAM"] += 8.0 * static_cast<double>(st.dram_bytes()) * tech.energy_pj("dram_bit");
   // Leakage of everything (logic and SRAM) while the layer runs.
   const double seconds = static_cast<double>(st.cycles) / (clock_mhz * 1e6);
-  const double watts = area.logic_um2 * tech.logic_leak_nw_per_um2() * 1e-9 + area.sram_leak_mw * 1e-3;
+  const double watts = (area.logic_um2 - area.non_leaking_um2) * tech.logic_leak_nw_per_um2() * 1e-9 + area.sram_leak_mw * 1e-3;
   e.by_category_pj["leakage"] += watts * seconds * 1e12;
   for (const auto& [k, v] : e.by_category_pj) e.total_pj += v;
   return e;

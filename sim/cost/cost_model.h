@@ -27,6 +27,9 @@ struct InventoryItem {
   std::string category;
   std::string component;
   double count = 0;
+  // false: area that draws no leakage over a run (e.g. non-volatile arrays whose periphery is power-gated
+  // while idle); its area still counts.
+  bool leaks = true;
 };
 
 // An SRAM macro of the design; its area, leakage and access energy come from the tech table's SRAM
@@ -39,6 +42,7 @@ struct Memory {
 struct AreaReport {
   std::map<std::string, double> by_category_um2;  // logic categories and SRAM macros
   double logic_um2 = 0, sram_um2 = 0;
+  double non_leaking_um2 = 0;  // part of logic_um2 that draws no leakage (InventoryItem::leaks)
   double sram_leak_mw = 0;
   double total_mm2() const { return (logic_um2 + sram_um2) * 1e-6; }
 };

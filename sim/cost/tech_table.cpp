@@ -50,7 +50,9 @@ void only_keys(const std::string& path, const YAML::Node& m, const std::vector<s
 TechEntry entry(const std::string& path, const YAML::Node& m, const std::string& where,
                 const std::string& unit) {
   if (!m.IsMap()) throw InputError(at_line(path, m) + ": " + where + ": expected {value, unit, at, source}");
-  only_keys(path, m, {"value", "unit", "at", "source"}, where);
+  only_keys(path, m, {"value", "unit", "at", "source", "calibration"}, where);
+  if (m["calibration"] && unit != "pJ")
+    throw InputError(at_line(path, m) + ": " + where + ": 'calibration' names an energy's factor; not here");
   TechEntry e;
   if (!m["value"]) throw InputError(at_line(path, m) + ": " + where + ": missing 'value'");
   e.value = number(path, m["value"], where + ".value");
@@ -88,18 +90,30 @@ TechTable TechTable::load(const std::string& path) {
   t.path_ = path;
   t.node_ = root["node"].as<std::string>();
   t.node_nm_ = parse_node_nm(t.node_, path + ": node");
-  // Calibration first: it multiplies every logic energy.
+  // Calibration first: logic_energy_factor multiplies every logic energy; further named factors multiply
+  // only the energies that name them (`calibration: <factor>`), e.g. one family's own calibration.
   const YAML::Node cal = root["calibration"];
-  only_keys(path, cal, {"logic_energy_factor"}, "calibration");
+  if (!cal.IsMap()) throw InputError(at_line(path, cal) + ": calibration: expected a mapping of factors");
   if (!cal["logic_energy_factor"]) throw InputError(path + ": calibration: missing 'logic_energy_factor'");
-  t.calibration_ = entry(path, cal["logic_energy_factor"], "calibration.logic_energy_factor", "1");
-  t.calibration_.scaled = t.calibration_.value;
+  for (const auto& kv : cal) {
+    const std::string name = kv.first.as<std::string>();
+    TechEntry f = entry(path, kv.second, "calibration." + name, "1");
+    f.scaled = f.value;
+    t.factors_[name] = f;
+  }
+  t.calibration_ = t.factors_.at("logic_energy_factor");
   for (const auto& kv : root["energy"]) {
     const std::string name = kv.first.as<std::string>();
     TechEntry e = entry(path, kv.second, "energy." + name, "pJ");
-    const bool off_chip = e.at == "none";
-    e.scaled = e.value * scale_from(path, e.at, t.node_nm_, true, "energy." + name) *
-               (off_chip ? 1.0 : t.calibration_.value);
+    double factor = e.at == "none" ? 1.0 : t.calibration_.value;  // off-chip figures are not calibrated
+    if (const YAML::Node c = kv.second["calibration"]) {
+      const std::string f = c.as<std::string>();
+      if (!t.factors_.count(f))
+        throw InputError(at_line(path, c) + ": energy." + name + ".calibration: no factor " + quote(f) +
+                         " in the calibration section");
+      factor = t.factors_.at(f).value;
+    }
+    e.scaled = e.value * scale_from(path, e.at, t.node_nm_, true, "energy." + name) * factor;
     t.energy_[name] = e;
   }
   for (const auto& kv : root["area"]) {
@@ -157,6 +171,12 @@ double TechTable::energy_pj(const std::string& component) const {
   return it->second.scaled;
 }
 
+double TechTable::calibration_factor(const std::string& name) const {
+  const auto it = factors_.find(name);
+  if (it == factors_.end()) throw InputError(path_ + ": no calibration factor " + quote(name));
+  return it->second.value;
+}
+
 double TechTable::area_um2(const std::string& component) const {
   const auto it = area_.find(component);
   if (it == area_.end()) throw InputError(path_ + ": no area entry for component " + quote(component));
@@ -190,8 +210,7 @@ std::vector<TechTable::Row> TechTable::rows() const {
   for (const auto& [n, e] : energy_) r.push_back({"energy", n, e.unit, e.at, e.source, e.value, e.scaled});
   for (const auto& [n, e] : area_) r.push_back({"area", n, e.unit, e.at, e.source, e.value, e.scaled});
   r.push_back({"leakage", "logic", leak_.unit, leak_.at, leak_.source, leak_.value, leak_.scaled});
-  r.push_back({"calibration", "logic_energy_factor", "1", "-", calibration_.source, calibration_.value,
-               calibration_.value});
+  for (const auto& [n, f] : factors_) r.push_back({"calibration", n, "1", "-", f.source, f.value, f.value});
   for (const auto& p : sram_)
     r.push_back({"sram", std::to_string(static_cast<int64_t>(p.kib)) + " KiB", "pJ/bit read", sram_at_,
                  sram_source_, p.read, p.read * sram_energy_scale_});

@@ -35,6 +35,8 @@ class TechTable {
   double area_um2(const std::string& component) const;   // per component, scaled
   double logic_leak_nw_per_um2() const { return leak_.scaled; }
   double logic_energy_factor() const { return calibration_.value; }
+  // A named calibration factor of the table (InputError if absent).
+  double calibration_factor(const std::string& name) const;
   // An SRAM macro of `kib` KiB: interpolated in log(size) between the table's points (clamped and
   // extrapolated linearly in area/leakage per KiB beyond them), scaled from the points' node.
   SramCost sram(double kib) const;
@@ -50,6 +52,7 @@ class TechTable {
   double node_nm_ = 0;
   std::map<std::string, TechEntry> energy_, area_;
   TechEntry leak_, calibration_;
+  std::map<std::string, TechEntry> factors_;  // calibration section, logic_energy_factor included
   struct SramPoint {
     double kib, read, write, area, leak;
   };

@@ -284,7 +284,11 @@ RunReport Executor::run() {
   area_ = cost::price_area(*tech_, memories_, inventory);
   actions_ = family_.actions();
   for (auto& [k, v] : vector_unit_actions()) actions_.emplace(k, v);
-  if (!opts_.fast) hw_ = family_.build(arch_, opts_.backend);
+  if (!opts_.fast) {
+    BackendOptions backend = opts_.backend;
+    backend.network = &net_;
+    hw_ = family_.build(arch_, backend);
+  }
 
   // Every layer's memory before anything is materialised (a long run never dies half-way on this).
   if (values_)

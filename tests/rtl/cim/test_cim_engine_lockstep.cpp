@@ -55,6 +55,8 @@ LayerJob fault_job(const CimEngineShape& shape) {
   LayerJob job = test::random_job(shape, 5, false);
   job.cfg.adc_max = 300;
   job.cfg.pixels = 6;
+  job.inputs.resize(static_cast<size_t>(6 * job.cfg.n_in));
+  for (size_t i = 0; i < job.inputs.size(); ++i) job.inputs[i] = static_cast<int8_t>(i * 37 % 256);
   job.cfg.out = OutputParams{};
   for (auto& p : job.params) {
     p.m = static_cast<int32_t>(4000 + 613 * (&p - job.params.data()));  // acc = code sum x ~0.06..0.13

@@ -4,7 +4,7 @@
 #   any output at all is a failure.
 #   Synth: yosys `synth -top cim_engine; check -assert` (plus a latch grep) of small tuples. Synthesis
 #   sees no DPI-C import (they sit under `ifdef VERILATOR`): the analog crossbar is not part of the
-#   digital netlist, its raw ADC codes read 0 there.
+#   digital netlist; a digital stand-in gives the raw ADC codes there.
 # Usage: scripts/lint_cim.sh [--no-synth | --no-lint]   (SYNTH_LOG_DIR: where the yosys logs go)
 set -u
 cd "$(dirname "$0")/.."

@@ -1,7 +1,8 @@
 // ADC readout of the cim layer engine (cim_engine.v): on the edge leaving the convert phase, the raw code
 // of every (channel, row split) of the layer comes from the analog kernel (DPI-C import cim_adc_code,
 // rtl/cim/cim_analog_dpi.cpp), is clipped to +-adc_max (each clip counted) and summed per channel
-// (int32, wrapping). Synthesis (no VERILATOR) sees raw codes of 0: the analog part is not synthesized.
+// (int32, wrapping). Synthesis (no VERILATOR) sees a digital stand-in for the raw codes (pixel + ch +
+// split): the analog part is not synthesized, the readout datapath behind it is.
 // Fault NPUSIM_FAULT_CIM_ADC_CLIP: the clip bound is adc_max - 1.
 module cim_adc_readout #(
     parameter integer K_MAX = 1,
@@ -33,7 +34,7 @@ module cim_adc_readout #(
 `ifdef VERILATOR
     raw_code = cim_adc_code({8'd0, p}, ch, s);
 `else
-    raw_code = {8'd0, p} & 32'd0 & ch & s;  // no analog part in synthesis
+    raw_code = {8'd0, p} + ch + s;  // a stand-in that keeps the clip, sum and periphery in the netlist
 `endif
   endfunction
 

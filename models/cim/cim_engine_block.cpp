@@ -63,8 +63,8 @@ bool CimEngineBlock::parse_shape(const std::vector<std::string>& tokens, Shape* 
   char x[4] = {};
   return (dims >> s->n_in >> x[0] >> s->k_max >> x[1] >> s->s_max >> x[2] >> s->lanes_in >> x[3] >>
           s->lanes_out) &&
-         dims.eof() && x[0] == 'x' && x[1] == 'x' && x[2] == 'x' && x[3] == 'x' && s->n_in >= 1 && s->k_max >= 1 &&
-         s->s_max >= 1 && s->lanes_in >= 1 && s->lanes_out >= 1;
+         dims.eof() && x[0] == 'x' && x[1] == 'x' && x[2] == 'x' && x[3] == 'x' && s->n_in >= 1 &&
+         s->k_max >= 1 && s->s_max >= 1 && s->lanes_in >= 1 && s->lanes_out >= 1;
 }
 
 cosim::PortList<CimEngineInputs> CimEngineBlock::inputs(const Shape& s) {
@@ -115,7 +115,8 @@ cosim::PortList<CimEngineOutputs> CimEngineBlock::outputs(const Shape& s) {
 
 std::string CimEngineBlock::locate(const Core& core, const std::string& port, int lane) {
   if (port == "out_sum" || port == "out_data")
-    return "channel " + std::to_string(core.outputs().out_ch0 + lane) + (port == "out_sum" ? " (adc readout)" : " (periphery)");
+    return "channel " + std::to_string(core.outputs().out_ch0 + lane) +
+           (port == "out_sum" ? " (adc readout)" : " (periphery)");
   if (port == "pulse_rows") return "pwm dac";
   if (port == "clip_count") return "adc readout";
   return "controller";

@@ -12,7 +12,8 @@ void CimEngineInputs::clear() {
   in_data.assign(lanes, 0);
 }
 
-int64_t engine_cycles(const CimEngineShape& shape, int n_in, int k, int slots, int adc_cycles, int64_t pixels) {
+int64_t engine_cycles(const CimEngineShape& shape, int n_in, int k, int slots, int adc_cycles,
+                      int64_t pixels) {
   const int64_t per_pixel = cim_beats(n_in, shape.lanes_in) + std::max(slots, 1) + std::max(adc_cycles, 1) +
                             cim_beats(k, shape.lanes_out);
   return 1 + k + std::max<int64_t>(pixels, 1) * per_pixel;
@@ -44,7 +45,8 @@ void CimEngineCore::load_beat(const CimEngineInputs& in) {
   for (int l = 0; l < shape_.lanes_in; ++l) {
     const uint32_t row = beat_ * static_cast<uint32_t>(shape_.lanes_in) + static_cast<uint32_t>(l);
     if (row >= n_in_ || row >= static_cast<uint32_t>(shape_.n_in)) continue;
-    const auto level = static_cast<int32_t>(std::clamp<int64_t>(in.in_data[static_cast<size_t>(l)], -slots, slots));
+    const auto level =
+        static_cast<int32_t>(std::clamp<int64_t>(in.in_data[static_cast<size_t>(l)], -slots, slots));
     levels_[row] = level;
     session_.dac_level(static_cast<int>(row), level);
   }

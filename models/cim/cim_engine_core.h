@@ -38,8 +38,8 @@
 namespace npusim::cim {
 
 struct CimEngineShape {
-  int n_in = 1, k_max = 1, s_max = 1;  // max DAC rows per pixel, output channels, row splits
-  int lanes_in = 1, lanes_out = 1;     // activations per input beat, channels per output beat
+  int n_in = 1, k_max = 1, s_max = 1;          // max DAC rows per pixel, output channels, row splits
+  int lanes_in = 1, lanes_out = 1;             // activations per input beat, channels per output beat
   std::shared_ptr<const AnalogKernel> kernel;  // the analog half (not an RTL parameter)
 };
 
@@ -48,11 +48,11 @@ struct CimEngineInputs {
   bool cfg_valid = false;
   uint16_t cfg_n_in = 0, cfg_k = 0;
   uint8_t cfg_splits = 0;
-  uint16_t cfg_slots = 0;      // PWM slots 2^(b-1), also the largest |level|
-  uint32_t cfg_adc_max = 0;    // largest |code|
+  uint16_t cfg_slots = 0;    // PWM slots 2^(b-1), also the largest |level|
+  uint32_t cfg_adc_max = 0;  // largest |code|
   uint8_t cfg_adc_cycles = 0;
   int8_t cfg_out_zp = 0, cfg_act_min = 0, cfg_act_max = 0;
-  uint32_t cfg_pixels = 0;     // 24 bits on the port
+  uint32_t cfg_pixels = 0;  // 24 bits on the port
   bool par_valid = false;
   uint16_t par_ch = 0;
   int32_t par_m = 0, par_bias = 0, par_qmult = 0;
@@ -93,13 +93,16 @@ class CimEngineIf {
 };
 
 // ceil(a / b), at least 1 (the engine's beat and pixel counters always run once).
-inline int64_t cim_beats(int64_t a, int64_t b) { return a <= b ? 1 : (a + b - 1) / b; }
+inline int64_t cim_beats(int64_t a, int64_t b) {
+  return a <= b ? 1 : (a + b - 1) / b;
+}
 
 // Edges from the cfg edge to the edge raising done (both counted) under the driver's schedule (cfg, k
 // parameter beats, then input beats as soon as in_ready) with out_ready always 1:
 //   1 + k + pixels * (ceil(n_in/LANES_IN) + slots + adc_cycles + ceil(k/LANES_OUT))
 // with slots, adc_cycles and pixels at least 1. The family's --fast mode uses it.
-int64_t engine_cycles(const CimEngineShape& shape, int n_in, int k, int slots, int adc_cycles, int64_t pixels);
+int64_t engine_cycles(const CimEngineShape& shape, int n_in, int k, int slots, int adc_cycles,
+                      int64_t pixels);
 
 class CimEngineCore final : public CimEngineIf {
  public:

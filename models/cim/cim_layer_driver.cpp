@@ -16,10 +16,11 @@ void need(bool ok, const std::string& what) {
 
 void validate(const CimEngineShape& s, const LayerJob& job) {
   const CimLayerConfig& c = job.cfg;
-  need(c.n_in >= 1 && c.n_in <= s.n_in, "n_in " + std::to_string(c.n_in) + " outside 1.." + std::to_string(s.n_in));
+  need(c.n_in >= 1 && c.n_in <= s.n_in,
+       "n_in " + std::to_string(c.n_in) + " outside 1.." + std::to_string(s.n_in));
   need(c.k >= 1 && c.k <= s.k_max, "k " + std::to_string(c.k) + " outside 1.." + std::to_string(s.k_max));
-  need(c.splits >= 1 && c.splits <= s.s_max, "splits " + std::to_string(c.splits) + " outside 1.." +
-                                                  std::to_string(s.s_max));
+  need(c.splits >= 1 && c.splits <= s.s_max,
+       "splits " + std::to_string(c.splits) + " outside 1.." + std::to_string(s.s_max));
   need(c.slots >= 1 && c.slots <= 65535, "PWM slots outside 1..65535");
   need(c.adc_max >= 0 && c.adc_max <= (int64_t{1} << 30), "adc_max outside 0..2^30");
   need(c.adc_cycles >= 1 && c.adc_cycles <= 255, "ADC cycles outside 1..255");

@@ -6,7 +6,9 @@
 #include "sim/cosim/dpi_context.h"
 
 namespace {
-const NpusimCimDpi* table() { return static_cast<const NpusimCimDpi*>(npusim_dpi_context()); }
+const NpusimCimDpi* table() {
+  return static_cast<const NpusimCimDpi*>(npusim_dpi_context());
+}
 }  // namespace
 
 extern "C" void cim_dac_level(int row, int level) {

@@ -12,7 +12,7 @@
 //   inputs(s), outputs(s)   the port lists (sim/cosim/port_list.h)
 //   locate(core, port, lane)   which part of the block drives an output lane, for divergence reports
 // Optional, for RTL with DPI-C imports:
-//   dpi_sources()           C++ files (relative to the repository) implementing them, compiled into the plugin
+//   dpi_sources()           C++ files implementing them (relative to the repository), built into the plugin
 //   make_dpi_context(s)     a std::shared_ptr<void> the RTL adapter keeps alive and hands to those
 //                           implementations through sim/cosim/dpi_context.h, one per RTL instance
 #include <cstdint>

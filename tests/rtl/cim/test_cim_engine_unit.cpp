@@ -30,7 +30,8 @@ void check_layers(int n_in, int k_max, int s_max, int lanes_in, int lanes_out, i
   uint32_t clips = 0;
   for (int i = 0; i < layers; ++i) {
     const bool stalls = i % 3 == 2;
-    const LayerJob job = test::random_job(shape, static_cast<uint64_t>(i) * 31 + static_cast<uint64_t>(n_in), stalls);
+    const LayerJob job =
+        test::random_job(shape, static_cast<uint64_t>(i) * 31 + static_cast<uint64_t>(n_in), stalls);
     kernel->set_layer(job.cfg.n_in, job.cfg.splits, i % 2 ? 3 : 0);
     const LayerResult r = run_layer(core, job);
     const test::Reference ref = test::reference_layer(*kernel, job);
@@ -61,10 +62,18 @@ void check_layers(int n_in, int k_max, int s_max, int lanes_in, int lanes_out, i
 
 }  // namespace
 
-TEST_CASE("core equals the reference, 20x7x3 lanes 3/3") { check_layers(20, 7, 3, 3, 3, 40); }
-TEST_CASE("core equals the reference, 8x4x1 lanes 4/1") { check_layers(8, 4, 1, 4, 1, 40); }
-TEST_CASE("core equals the reference, 1x1x1 lanes 1/1") { check_layers(1, 1, 1, 1, 1, 20); }
-TEST_CASE("core equals the reference, 33x16x4 lanes 8/5") { check_layers(33, 16, 4, 8, 5, 30); }
+TEST_CASE("core equals the reference, 20x7x3 lanes 3/3") {
+  check_layers(20, 7, 3, 3, 3, 40);
+}
+TEST_CASE("core equals the reference, 8x4x1 lanes 4/1") {
+  check_layers(8, 4, 1, 4, 1, 40);
+}
+TEST_CASE("core equals the reference, 1x1x1 lanes 1/1") {
+  check_layers(1, 1, 1, 1, 1, 20);
+}
+TEST_CASE("core equals the reference, 33x16x4 lanes 8/5") {
+  check_layers(33, 16, 4, 8, 5, 30);
+}
 
 TEST_CASE("engine_cycles closed form on a directed layer") {
   auto kernel = std::make_shared<test::TestKernel>(10, 5, 1);
@@ -95,4 +104,61 @@ TEST_CASE("driver rejects a layer the engine cannot hold") {
   job.cfg.splits = 1;
   job.params[0].qshift = -40;
   CHECK_THROWS_AS(run_layer(core, job), InputError);
+}
+
+TEST_CASE("directed contract: phases, PWM pulses, readout beats, done for one cycle") {
+  auto kernel = std::make_shared<test::TestKernel>(3, 3, 1);
+  kernel->set_layer(3, 1, 0);
+  CimEngineCore core(make_shape(3, 3, 1, 2, 2, kernel));
+  CimEngineInputs in(core.shape());
+  in.rst = true;
+  core.step(in);
+  in.clear();
+  CHECK(core.outputs().cfg_ready);
+  in.cfg_valid = true, in.cfg_n_in = 3, in.cfg_k = 3, in.cfg_splits = 1, in.cfg_slots = 4;
+  in.cfg_adc_max = 1000, in.cfg_adc_cycles = 2, in.cfg_pixels = 1, in.cfg_act_min = -128,
+  in.cfg_act_max = 127;
+  core.step(in);
+  in.clear();
+  CHECK(core.outputs().phase == 1);
+  CHECK(core.outputs().in_ready);
+  // Two beats: rows 0, 1 then row 2 (lane 1 of the second beat is beyond n_in, ignored).
+  in.in_valid = true;
+  in.in_data = {5, -2};
+  core.step(in);
+  CHECK(core.outputs().phase == 1);
+  in.in_data = {1, 99};
+  core.step(in);
+  in.clear();
+  // PWM: levels clamp to +-4 -> {4, -2, 1}; rows on in slot s: |level| > s.
+  const int pulses[] = {3, 2, 1, 1};
+  for (int s = 0; s < 4; ++s) {
+    INFO("slot " << s);
+    CHECK(core.outputs().phase == 2);
+    CHECK(core.outputs().pwm_slot == s);
+    CHECK(core.outputs().pulse_rows == pulses[s]);
+    core.step(in);
+  }
+  CHECK(core.outputs().phase == 3);
+  CHECK(core.outputs().pulse_rows == 0);
+  core.step(in);
+  CHECK(core.outputs().phase == 3);
+  core.step(in);
+  CHECK(core.outputs().phase == 4);
+  CHECK(core.outputs().out_valid);
+  CHECK(core.outputs().out_ch0 == 0);
+  in.out_ready = false;  // a stalled beat holds
+  core.step(in);
+  CHECK(core.outputs().out_ch0 == 0);
+  in.out_ready = true;
+  core.step(in);
+  CHECK(core.outputs().out_ch0 == 2);
+  CHECK(core.outputs().out_sum[1] == 0);  // channel 3 is beyond k
+  CHECK(core.outputs().out_data[1] == 0);
+  core.step(in);
+  CHECK(core.outputs().done);
+  CHECK(core.outputs().phase == 0);
+  CHECK_FALSE(core.outputs().out_valid);
+  core.step(in);
+  CHECK_FALSE(core.outputs().done);
 }

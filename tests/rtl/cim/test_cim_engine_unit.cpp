@@ -75,6 +75,21 @@ TEST_CASE("core equals the reference, 33x16x4 lanes 8/5") {
   check_layers(33, 16, 4, 8, 5, 30);
 }
 
+TEST_CASE("core equals the reference on extreme values (wild codes, full-range parameters)") {
+  auto kernel = std::make_shared<test::TestKernel>(20, 7, 3);
+  kernel->set_wild(true);
+  const CimEngineShape shape = make_shape(20, 7, 3, 3, 3, kernel);
+  CimEngineCore core(shape);
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    const LayerJob job = test::extreme_job(shape, seed);
+    kernel->set_layer(job.cfg.n_in, job.cfg.splits, 0);
+    const LayerResult r = run_layer(core, job);
+    const test::Reference ref = test::reference_layer(*kernel, job);
+    CHECK(r.outputs == ref.outputs);
+    CHECK(r.code_sums == ref.code_sums);
+  }
+}
+
 TEST_CASE("engine_cycles closed form on a directed layer") {
   auto kernel = std::make_shared<test::TestKernel>(10, 5, 1);
   const CimEngineShape shape = make_shape(10, 5, 2, 4, 2, kernel);

@@ -16,6 +16,12 @@ TestKernel::TestKernel(int n_in, int k_max, uint64_t seed) : n_in_max_(n_in), k_
 
 int32_t TestKernel::adc_code(const std::vector<int32_t>& levels, int64_t pixel, int ch, int split) const {
   if (ch < 0 || ch >= k_max_ || split < 0 || split >= splits_) return 0;
+  const uint64_t key = seed_ ^ (static_cast<uint64_t>(pixel) << 32) ^ (static_cast<uint64_t>(ch) << 8) ^
+                       static_cast<uint64_t>(split);
+  if (wild_) {
+    Rng rng(key, "test:cim-kernel-wild");
+    return static_cast<int32_t>(rng.uniform(INT32_MIN, INT32_MAX));
+  }
   const int rows = (n_in_ + splits_ - 1) / splits_;
   const int lo = split * rows, hi = std::min({n_in_, lo + rows, n_in_max_, static_cast<int>(levels.size())});
   int64_t code = 0;
@@ -23,9 +29,7 @@ int32_t TestKernel::adc_code(const std::vector<int32_t>& levels, int64_t pixel, 
     code += int64_t{w_[static_cast<size_t>(r) * static_cast<size_t>(k_max_) + static_cast<size_t>(ch)]} *
             levels[static_cast<size_t>(r)];
   if (noise_ > 0) {  // keyed by the read, never by call order
-    Rng rng(seed_ ^ (static_cast<uint64_t>(pixel) << 32) ^ (static_cast<uint64_t>(ch) << 8) ^
-                static_cast<uint64_t>(split),
-            "test:cim-kernel-noise");
+    Rng rng(key, "test:cim-kernel-noise");
     code += rng.uniform(-noise_, noise_);
   }
   return static_cast<int32_t>(std::clamp<int64_t>(code, INT32_MIN, INT32_MAX));
@@ -44,15 +48,16 @@ Reference reference_layer(const AnalogKernel& kernel, const LayerJob& job) {
       levels[static_cast<size_t>(r)] =
           std::clamp<int32_t>(job.inputs[static_cast<size_t>(p * c.n_in + r)], -c.slots, c.slots);
     for (size_t ch = 0; ch < k; ++ch) {
-      int32_t sum = 0;
+      uint32_t sum = 0;  // int32, wrapping like the engine's adder
       for (int s = 0; s < c.splits; ++s) {
         const int32_t raw = kernel.adc_code(levels, p, static_cast<int>(ch), s);
         const int32_t clipped = std::clamp(raw, -adc_max, adc_max);
         ref.clip_count += raw != clipped;
-        sum += clipped;
+        sum += static_cast<uint32_t>(clipped);
       }
-      ref.code_sums[static_cast<size_t>(p) * k + ch] = sum;
-      ref.outputs[static_cast<size_t>(p) * k + ch] = periphery_output(sum, job.params[ch], c.out);
+      ref.code_sums[static_cast<size_t>(p) * k + ch] = static_cast<int32_t>(sum);
+      ref.outputs[static_cast<size_t>(p) * k + ch] =
+          periphery_output(static_cast<int32_t>(sum), job.params[ch], c.out);
     }
   }
   return ref;
@@ -87,6 +92,26 @@ LayerJob random_job(const CimEngineShape& shape, uint64_t seed, bool stalls) {
   if (stalls) {
     job.stall_p = 0.4;
     job.stall_seed = seed;
+  }
+  return job;
+}
+
+LayerJob extreme_job(const CimEngineShape& shape, uint64_t seed) {
+  LayerJob job = random_job(shape, seed, seed % 2 == 1);
+  Rng rng(seed, "test:cim-extreme");
+  job.cfg.adc_max = rng.bernoulli(0.5) ? (int64_t{1} << 30) : rng.uniform(0, int64_t{1} << 30);
+  job.cfg.out.out_zp = static_cast<int32_t>(rng.uniform(-128, 127));
+  const auto any32 = [&rng] {
+    const int pick = static_cast<int>(rng.uniform(0, 9));
+    return pick == 0   ? INT32_MIN
+           : pick == 1 ? INT32_MAX
+                       : static_cast<int32_t>(rng.uniform(INT32_MIN, INT32_MAX));
+  };
+  for (ChannelParams& p : job.params) {
+    p.m = rng.bernoulli(0.2) ? INT32_MAX : static_cast<int32_t>(rng.uniform(0, INT32_MAX));
+    p.bias = any32();
+    p.qmult = any32();
+    p.qshift = static_cast<int32_t>(rng.uniform(-31, 31));
   }
   return job;
 }

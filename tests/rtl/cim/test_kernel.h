@@ -17,6 +17,8 @@ class TestKernel final : public AnalogKernel {
   TestKernel(int n_in, int k_max, uint64_t seed);
   // The layer the next reads belong to (both sides of a lockstep read the same kernel object).
   void set_layer(int n_in, int splits, int noise_lsb) { n_in_ = n_in, splits_ = splits, noise_ = noise_lsb; }
+  // Wild: every code a keyed random int32 over the whole range (extreme clip and sum values).
+  void set_wild(bool wild) { wild_ = wild; }
   int32_t adc_code(const std::vector<int32_t>& levels, int64_t pixel, int ch, int split) const override;
 
  private:
@@ -24,6 +26,7 @@ class TestKernel final : public AnalogKernel {
   uint64_t seed_;
   std::vector<int8_t> w_;  // [n_in_max][k_max]
   int n_in_ = 1, splits_ = 1, noise_ = 0;
+  bool wild_ = false;
 };
 
 struct Reference {
@@ -38,5 +41,8 @@ Reference reference_layer(const AnalogKernel& kernel, const LayerJob& job);
 // A random layer within `shape`: dims, PWM slots (1..128), ADC range (often clipping), parameters,
 // inputs; `stalls`: random out_ready stalls.
 LayerJob random_job(const CimEngineShape& shape, uint64_t seed, bool stalls);
+// The same with extreme periphery values: m, bias, qmult over the whole int32 range (INT32_MIN and
+// INT32_MAX included), qshift -31..31, any zero point, ADC range up to 2^30.
+LayerJob extreme_job(const CimEngineShape& shape, uint64_t seed);
 
 }  // namespace npusim::cim::test

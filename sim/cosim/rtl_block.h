@@ -76,6 +76,7 @@ template <class Block>
 struct HasDpiContext<Block, std::void_t<decltype(Block::make_dpi_context(
                                 std::declval<const typename Block::Shape&>()))>> : std::true_type {};
 
+// The DPI context of one new RTL instance of the block: the descriptor's, or null.
 template <class Block>
 std::shared_ptr<void> make_dpi_context(const typename Block::Shape& shape) {
   if constexpr (HasDpiContext<Block>::value)

@@ -6,7 +6,7 @@
 
 extern "C" {
 
-#define NPUSIM_PLUGIN_ABI 4
+#define NPUSIM_PLUGIN_ABI 5
 
 struct NpusimPort {
   const char* name;
@@ -21,6 +21,9 @@ struct NpusimPluginConfig {
   int32_t n_in, n_out;
   const NpusimPort* in;
   const NpusimPort* out;
+  // Handed to the plugin's DPI-C implementations (sim/cosim/dpi_context.h) while this instance is created
+  // or stepped; owned by the host, null for a block without DPI imports.
+  void* dpi_context;
   char error[256];  // written by create when it returns null
 };
 

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <vector>
 
+#include "sim/cosim/dpi_context.h"
 #include "sim/cosim/plugin_abi.h"
 #include "sim/cosim/verilated_shim.h"
 #include NPUSIM_TOP_HEADER
@@ -51,17 +52,40 @@ std::vector<int> offsets(const std::vector<NpusimPort>& ports) {
   return at;
 }
 
+// The DPI context of the instance being created, stepped or destroyed (npusim_dpi_context()).
+thread_local void* t_dpi_context = nullptr;
+
+// Sets the DPI context for one call into the Verilated model; restores the outer one after.
+class DpiScope {
+ public:
+  explicit DpiScope(void* ctx) : saved_(t_dpi_context) { t_dpi_context = ctx; }
+  ~DpiScope() { t_dpi_context = saved_; }
+  DpiScope(const DpiScope&) = delete;
+  DpiScope& operator=(const DpiScope&) = delete;
+
+ private:
+  void* saved_;
+};
+
 struct Plugin {
+  void* dpi_context;
   npusim_shim::Instance<Top> inst;
   std::vector<NpusimPort> in, out;
   std::vector<int> in_at, out_at;
   explicit Plugin(const NpusimPluginConfig& c)
-      : inst(c.vcd_path, c.reset_seed),
+      : dpi_context(c.dpi_context),
+        inst(c.vcd_path, c.reset_seed),
         in(c.in, c.in + c.n_in),
         out(c.out, c.out + c.n_out),
         in_at(offsets(in)),
         out_at(offsets(out)) {}
 };
+
+// Destroys a plugin with its DPI context set (the model's final blocks may call a DPI import).
+void destroy(Plugin* p) {
+  DpiScope scope(p->dpi_context);
+  delete p;
+}
 
 // The host's list must name the same ports in the same order, each filling exactly the Verilated member.
 bool check(const char* const* names, int n_names, const NpusimPort* ports, int n, const int* bits, char* err) {
@@ -86,16 +110,20 @@ bool check(const char* const* names, int n_names, const NpusimPort* ports, int n
 
 extern "C" {
 
+// Not exported: each plugin answers for its own instances (sim/cosim/dpi_context.h).
+void* npusim_dpi_context() { return t_dpi_context; }
+
 NPUSIM_EXPORT int npusim_block_abi() { return NPUSIM_PLUGIN_ABI; }
 
 NPUSIM_EXPORT void* npusim_block_create(NpusimPluginConfig* cfg) {
+  DpiScope scope(cfg->dpi_context);  // the model's constructor and first eval may call a DPI import
   auto* p = new Plugin(*cfg);
   int in_bits[kIn], out_bits[kOut];
   each_input(*p->inst.top, [&](const auto& port, int k) { in_bits[k] = npusim_shim::port_bits(port); });
   each_output(*p->inst.top, [&](const auto& port, int k) { out_bits[k] = npusim_shim::port_bits(port); });
   if (!check(kInNames, kIn, cfg->in, cfg->n_in, in_bits, cfg->error) ||
       !check(kOutNames, kOut, cfg->out, cfg->n_out, out_bits, cfg->error)) {
-    delete p;
+    destroy(p);
     return nullptr;
   }
   return p;
@@ -103,6 +131,7 @@ NPUSIM_EXPORT void* npusim_block_create(NpusimPluginConfig* cfg) {
 
 NPUSIM_EXPORT void npusim_block_step(void* handle, const uint32_t* in, uint32_t* out) {
   auto* p = static_cast<Plugin*>(handle);
+  DpiScope scope(p->dpi_context);
   p->inst.edge([p, in](Top& t) {
     each_input(t, [p, in](auto& port, int k) {
       npusim_shim::put_port(port, p->in[k].width, p->in[k].lanes, in + p->in_at[k]);
@@ -113,5 +142,5 @@ NPUSIM_EXPORT void npusim_block_step(void* handle, const uint32_t* in, uint32_t*
   });
 }
 
-NPUSIM_EXPORT void npusim_block_destroy(void* handle) { delete static_cast<Plugin*>(handle); }
+NPUSIM_EXPORT void npusim_block_destroy(void* handle) { destroy(static_cast<Plugin*>(handle)); }
 }

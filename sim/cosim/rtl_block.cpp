@@ -24,7 +24,8 @@ void add_plugin_shim(RtlBuildSpec& spec, const std::vector<Port>& inputs, const 
   spec.shim = root + "/sim/cosim/plugin_shim.cpp";
   spec.shim_defines = {port_macro("NPUSIM_IN_PORTS", inputs), port_macro("NPUSIM_OUT_PORTS", outputs)};
   spec.include_dirs = {root};
-  spec.key_files = {root + "/sim/cosim/plugin_abi.h", root + "/sim/cosim/verilated_shim.h"};
+  spec.key_files = {root + "/sim/cosim/plugin_abi.h", root + "/sim/cosim/verilated_shim.h",
+                    root + "/sim/cosim/dpi_context.h"};
 }
 
 std::vector<std::string> split_variant(const std::string& variant) {

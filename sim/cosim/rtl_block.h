@@ -11,7 +11,12 @@
 //   grammar, parse_shape(tokens, &s)   the variant grammar of the prebuild tool (faults stripped)
 //   inputs(s), outputs(s)   the port lists (sim/cosim/port_list.h)
 //   locate(core, port, lane)   which part of the block drives an output lane, for divergence reports
+// Optional, for RTL with DPI-C imports:
+//   dpi_sources()           C++ files implementing them (relative to the repository), built into the plugin
+//   make_dpi_context(s)     a std::shared_ptr<void> the RTL adapter keeps alive and hands to those
+//                           implementations through sim/cosim/dpi_context.h, one per RTL instance
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -58,6 +63,28 @@ struct HasShapeSources<Block,
                        std::void_t<decltype(Block::sources(std::declval<const typename Block::Shape&>()))>>
     : std::true_type {};
 
+// Whether the descriptor's RTL has DPI-C imports implemented in C++ (static dpi_sources()).
+template <class Block, class = void>
+struct HasDpiSources : std::false_type {};
+template <class Block>
+struct HasDpiSources<Block, std::void_t<decltype(Block::dpi_sources())>> : std::true_type {};
+
+// Whether the descriptor gives each RTL instance a DPI context (static make_dpi_context(shape)).
+template <class Block, class = void>
+struct HasDpiContext : std::false_type {};
+template <class Block>
+struct HasDpiContext<Block, std::void_t<decltype(Block::make_dpi_context(
+                                std::declval<const typename Block::Shape&>()))>> : std::true_type {};
+
+// The DPI context of one new RTL instance of the block: the descriptor's, or null.
+template <class Block>
+std::shared_ptr<void> make_dpi_context(const typename Block::Shape& shape) {
+  if constexpr (HasDpiContext<Block>::value)
+    return Block::make_dpi_context(shape);
+  else
+    return nullptr;
+}
+
 template <class Block>
 RtlBuildSpec rtl_block_spec(const typename Block::Shape& shape, typename Block::Fault fault = {},
                             bool trace = false) {
@@ -71,6 +98,8 @@ RtlBuildSpec rtl_block_spec(const typename Block::Shape& shape, typename Block::
   for (const auto& f : Block::faults())
     if (f.fault == fault) spec.defines.push_back(f.define);
   add_plugin_shim(spec, Block::inputs(shape).ports(), Block::outputs(shape).ports());
+  if constexpr (HasDpiSources<Block>::value)
+    for (const std::string& s : Block::dpi_sources()) spec.dpi_sources.push_back(rtl_source_root() + "/" + s);
   spec.trace = trace;
   return spec;
 }
@@ -102,8 +131,9 @@ class RtlBlock final : public Block::If {
         out_(shape),
         in_ports_(Block::inputs(shape)),
         out_ports_(Block::outputs(shape)),
+        dpi_context_(make_dpi_context<Block>(shape)),
         rtl_(rtl_block_spec<Block>(shape, fault, !vcd_path.empty()), in_ports_.ports(), out_ports_.ports(),
-             vcd_path, cache_dir, reset_seed),
+             vcd_path, cache_dir, reset_seed, dpi_context_.get()),
         in_buf_(in_ports_.total_lanes()),
         out_buf_(out_ports_.total_lanes()) {}
 
@@ -123,6 +153,7 @@ class RtlBlock final : public Block::If {
   Outputs out_;
   PortList<Inputs> in_ports_;
   PortList<Outputs> out_ports_;
+  std::shared_ptr<void> dpi_context_;  // before rtl_: outlives the instance that uses it
   RtlInstance rtl_;
   std::vector<uint32_t> in_buf_, out_buf_;
 };

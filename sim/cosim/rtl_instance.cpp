@@ -21,7 +21,8 @@ uint32_t rtl_reset_seed() {
 }
 
 RtlInstance::RtlInstance(const RtlBuildSpec& spec, const std::vector<Port>& inputs, const std::vector<Port>& outputs,
-                         const std::string& vcd_path, const std::string& cache_dir, uint32_t reset_seed)
+                         const std::string& vcd_path, const std::string& cache_dir, uint32_t reset_seed,
+                         void* dpi_context)
     : plugin_(load_rtl_plugin(spec, cache_dir)), reset_seed_(reset_seed) {
   auto abi = reinterpret_cast<int (*)()>(plugin_->symbol("npusim_block_abi"));
   if (abi() != NPUSIM_PLUGIN_ABI) throw std::runtime_error(plugin_->path() + ": plugin ABI mismatch");
@@ -30,7 +31,7 @@ RtlInstance::RtlInstance(const RtlBuildSpec& spec, const std::vector<Port>& inpu
   destroy_ = reinterpret_cast<void (*)(void*)>(plugin_->symbol("npusim_block_destroy"));
   const std::vector<NpusimPort> in = c_ports(inputs), out = c_ports(outputs);
   NpusimPluginConfig cfg{vcd_path.c_str(), reset_seed, static_cast<int32_t>(in.size()), static_cast<int32_t>(out.size()),
-                         in.data(), out.data(), {}};
+                         in.data(), out.data(), dpi_context, {}};
   handle_ = create(&cfg);
   if (!handle_) throw std::runtime_error(plugin_->path() + ": " + cfg.error);
 }

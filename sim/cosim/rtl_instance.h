@@ -18,8 +18,10 @@ uint32_t rtl_reset_seed();
 
 class RtlInstance {
  public:
+  // `dpi_context`: what the plugin's DPI-C code sees (sim/cosim/dpi_context.h); must outlive the instance.
   RtlInstance(const RtlBuildSpec& spec, const std::vector<Port>& inputs, const std::vector<Port>& outputs,
-              const std::string& vcd_path, const std::string& cache_dir, uint32_t reset_seed);
+              const std::string& vcd_path, const std::string& cache_dir, uint32_t reset_seed,
+              void* dpi_context = nullptr);
   ~RtlInstance();
   RtlInstance(const RtlInstance&) = delete;
   RtlInstance& operator=(const RtlInstance&) = delete;

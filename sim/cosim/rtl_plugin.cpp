@@ -125,6 +125,7 @@ std::string rtl_cache_key(const RtlBuildSpec& spec) {
   for (const auto& d : spec.shim_defines) blob += "|shimD" + d;
   for (const auto& d : spec.include_dirs) blob += "|inc:" + d;
   for (const auto& f : spec.key_files) blob += "|hdr:" + read_file(f);
+  for (const auto& f : spec.dpi_sources) blob += "|dpi:" + read_file(f);
   std::string name = spec.top;
   for (const auto& [k, v] : spec.params) name += "_" + k + v;
   for (const auto& d : spec.defines) name += "_" + d;
@@ -174,6 +175,7 @@ std::shared_ptr<RtlPlugin> load_rtl_plugin(const RtlBuildSpec& spec, const std::
     for (const auto& d : spec.shim_defines) srcs += " " + quote("-D" + d);
     for (const auto& e : fs::directory_iterator(tmp + "/obj"))
       if (e.path().extension() == ".cpp") srcs += " " + quote(e.path().string());
+    for (const auto& f : spec.dpi_sources) srcs += " " + quote(f);
     run("g++ -std=c++17 " NPUSIM_PLUGIN_CXXFLAGS " -fPIC -shared -fvisibility=hidden -DVM_TRACE=" +
             std::string(spec.trace ? "1" : "0") + " -DNPUSIM_TOP_HEADER='\"V" + spec.top +
             ".h\"' -DNPUSIM_TOP_CLASS=V" + spec.top + " -I" + quote(tmp + "/obj") + " -I" + inc + " -I" +

@@ -19,6 +19,7 @@ struct RtlBuildSpec {
   std::vector<std::string> shim_defines;         // -D for the shim (e.g. its port lists)
   std::vector<std::string> include_dirs;         // for the shim
   std::vector<std::string> key_files;            // headers the shim includes (part of the cache key)
+  std::vector<std::string> dpi_sources;          // C++ implementing the RTL's DPI-C imports (compiled in)
   bool trace = false;                            // build with --trace (VCD of internal signals)
 };
 

@@ -1,0 +1,81 @@
+// PWM DAC sequencer of the cim layer engine (cim_engine.v): the DAC level register of every input row,
+// loaded LANES_IN rows per input beat (level = the int8 activation clamped to +-slots), and the rows
+// whose pulse is on in the current PWM slot (|level| > slot). Each loaded level also goes to the analog
+// kernel through the DPI-C import cim_dac_level (rtl/cim/cim_analog_dpi.cpp); synthesis (no VERILATOR)
+// sees no import: the analog crossbar is not part of the digital netlist.
+module cim_pwm_dac #(
+    parameter integer N_IN     = 1,
+    parameter integer LANES_IN = 1
+) (
+    input  wire                  clk,
+    input  wire                  rst,
+    input  wire                  load_fire,
+    input  wire [          15:0] beat,
+    input  wire [          15:0] n_in,
+    input  wire [          15:0] slots,
+    input  wire                  pwm_active,
+    input  wire [          15:0] slot,
+    input  wire [LANES_IN*8-1:0] in_data,
+    output reg  [          15:0] pulse_rows
+);
+`ifdef VERILATOR
+  import "DPI-C" function void cim_dac_level(input int row, input int level);
+`endif
+
+  localparam [31:0] LI = LANES_IN;
+  localparam [31:0] NI = N_IN;
+
+  reg [N_IN*8-1:0] levels;  // row r at [r*8 +: 8], two's complement
+
+  // Per lane: its row, whether the layer has it, its level clamp(x, -slots, slots) (sign-extended).
+  wire [LANES_IN*32-1:0] row;
+  wire [LANES_IN-1:0] row_live;
+  wire [LANES_IN*32-1:0] lane_level;
+  genvar l;
+  generate
+    for (l = 0; l < LANES_IN; l = l + 1) begin : g_lane
+      localparam [31:0] L32 = l;
+      wire [31:0] r = {16'd0, beat} * LI + L32;
+      wire signed [31:0] x = {{24{in_data[l*8+7]}}, in_data[l*8+:8]};
+      wire signed [31:0] hi = {16'd0, slots};
+      assign row[l*32+:32] = r;
+      assign row_live[l] = load_fire && r < {16'd0, n_in} && r < NI;
+      assign lane_level[l*32+:32] = x > hi ? hi : (x < -hi ? -hi : x);
+    end
+  endgenerate
+
+  // Next level registers: a live lane overwrites its row.
+  reg [N_IN*8-1:0] levels_next;
+  integer i, j;
+  always @(*) begin
+    levels_next = levels;
+    for (i = 0; i < N_IN; i = i + 1)
+      for (j = 0; j < LANES_IN; j = j + 1)
+        if (row_live[j] && row[j*32+:32] == i) levels_next[i*8+:8] = lane_level[j*32+:8];
+  end
+
+  always @(posedge clk) begin
+    if (rst) levels <= {(N_IN * 8) {1'b0}};
+    else levels <= levels_next;
+  end
+
+`ifdef VERILATOR
+  integer d;
+  always @(posedge clk) begin
+    if (!rst)
+      for (d = 0; d < LANES_IN; d = d + 1)
+        if (row_live[d]) cim_dac_level(row[d*32+:32], lane_level[d*32+:32]);
+  end
+`endif
+
+  // Rows with the pulse on in this slot: |level| > slot, over the layer's rows.
+  integer q;
+  reg [7:0] mag;
+  always @(*) begin
+    pulse_rows = 16'd0;
+    for (q = 0; q < N_IN; q = q + 1) begin
+      mag = levels[q*8+7] ? ~levels[q*8+:8] + 8'd1 : levels[q*8+:8];
+      if (pwm_active && q < {16'd0, n_in} && {8'd0, mag} > slot) pulse_rows = pulse_rows + 16'd1;
+    end
+  end
+endmodule

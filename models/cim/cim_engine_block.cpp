@@ -76,6 +76,7 @@ cosim::PortList<CimEngineInputs> CimEngineBlock::inputs(const Shape& s) {
       .scalar("cfg_k", 16, &I::cfg_k)
       .scalar("cfg_splits", 8, &I::cfg_splits)
       .scalar("cfg_slots", 16, &I::cfg_slots)
+      .scalar("cfg_dac_shift", 3, &I::cfg_dac_shift)
       .scalar("cfg_adc_max", 32, &I::cfg_adc_max)
       .scalar("cfg_adc_cycles", 8, &I::cfg_adc_cycles)
       .scalar("cfg_out_zp", 8, &I::cfg_out_zp)

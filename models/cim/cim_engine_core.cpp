@@ -29,7 +29,7 @@ CimEngineCore::CimEngineCore(const CimEngineShape& shape) : shape_(shape), out_(
 }
 
 void CimEngineCore::reset() {
-  n_in_ = k_ = splits_ = slots_ = adc_cycles_ = pixels_ = 0;
+  n_in_ = k_ = splits_ = slots_ = adc_cycles_ = pixels_ = dac_shift_ = 0;
   adc_max_ = 0;
   outp_ = OutputParams{0, 0, 0};
   phase_ = 0;
@@ -45,8 +45,11 @@ void CimEngineCore::load_beat(const CimEngineInputs& in) {
   for (int l = 0; l < shape_.lanes_in; ++l) {
     const uint32_t row = beat_ * static_cast<uint32_t>(shape_.lanes_in) + static_cast<uint32_t>(l);
     if (row >= n_in_ || row >= static_cast<uint32_t>(shape_.n_in)) continue;
-    const auto level =
-        static_cast<int32_t>(std::clamp<int64_t>(in.in_data[static_cast<size_t>(l)], -slots, slots));
+    // The DAC's top bits (cfg_dac_shift), rounded half away from zero, within the PWM window.
+    const int64_t x = in.in_data[static_cast<size_t>(l)];
+    const int64_t half = dac_shift_ ? int64_t{1} << (dac_shift_ - 1) : 0;
+    const int64_t mag = ((x < 0 ? -x : x) + half) >> dac_shift_;
+    const auto level = static_cast<int32_t>(std::clamp<int64_t>(x < 0 ? -mag : mag, -slots, slots));
     levels_[row] = level;
     session_.dac_level(static_cast<int>(row), level);
   }
@@ -80,6 +83,7 @@ void CimEngineCore::step(const CimEngineInputs& in) {
     case CimPhase::Idle:
       if (!in.cfg_valid) break;
       n_in_ = in.cfg_n_in, k_ = in.cfg_k, splits_ = in.cfg_splits, slots_ = in.cfg_slots;
+      dac_shift_ = in.cfg_dac_shift & 7u;
       // The port is 32 bits; the RTL compares it as a signed value, and so does the core.
       adc_max_ = static_cast<int32_t>(in.cfg_adc_max);
       adc_cycles_ = in.cfg_adc_cycles, pixels_ = in.cfg_pixels & 0xffffffu;

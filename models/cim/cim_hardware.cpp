@@ -2,15 +2,11 @@
 
 #include <algorithm>
 
+#include "models/cim/cim_engine_module.h"
 #include "models/cim/cim_mapping.h"
+#include "sim/common/error.h"
 
 namespace npusim::cim {
-class CimEngineModule {};  // TEMP until the engine merges
-namespace {
-int64_t ceil_div(int64_t a, int64_t b) {
-  return (a + b - 1) / b;
-}
-}  // namespace
 
 EngineSize engine_size(const CimConfig& cfg, const Network& net) {
   EngineSize s;
@@ -25,24 +21,50 @@ EngineSize engine_size(const CimConfig& cfg, const Network& net) {
 }
 
 int64_t layer_cycles(const CimConfig& cfg, const LayerWork& w) {
-  return 1 + w.k + w.pixels * (ceil_div(w.n_in, cfg.lanes_in) + w.slots + cfg.adc_cycles + ceil_div(w.k, cfg.lanes_out)) + 1;
+  CimEngineShape shape;
+  shape.lanes_in = cfg.lanes_in, shape.lanes_out = cfg.lanes_out;
+  return engine_cycles(shape, static_cast<int>(w.n_in), w.k, w.slots, cfg.adc_cycles, w.pixels);
 }
 
-CimHardware::CimHardware(const ArchConfig& arch, const BackendOptions& opts) : cfg_(cim(arch)) {
-  (void)opts;
+CimHardware::CimHardware(const ArchConfig& arch, const BackendOptions& opts)
+    : cfg_(cim(arch)),
+      engine_(std::make_unique<CimEngineModule>("cim_engine", arch.clock_mhz, opts)) {
+  if (!opts.network) throw std::logic_error("cim: the hardware is sized for the run's network");
+  size_ = engine_size(cfg_, *opts.network);
 }
+
 CimHardware::~CimHardware() = default;
 
 EngineRun CimHardware::run(const LayerAnalog& analog, const LayerWork& work) {
-  (void)analog;
-  (void)work;
-  return {};
+  // One engine for the run, sized for its widest layer (the RTL is built once per size); the shape's
+  // kernel is the layer's, which outlives the call.
+  CimEngineShape shape;
+  shape.n_in = static_cast<int>(size_.n_in), shape.k_max = static_cast<int>(size_.k);
+  shape.s_max = static_cast<int>(size_.splits);
+  shape.lanes_in = cfg_.lanes_in, shape.lanes_out = cfg_.lanes_out;
+  shape.kernel = std::shared_ptr<const AnalogKernel>(&analog, [](const AnalogKernel*) {});
+  LayerJob job;
+  job.cfg.n_in = static_cast<int>(work.n_in), job.cfg.k = work.k, job.cfg.splits = work.splits;
+  job.cfg.slots = work.slots, job.cfg.dac_shift = work.dac_shift, job.cfg.adc_max = work.adc_max;
+  job.cfg.adc_cycles = cfg_.adc_cycles, job.cfg.pixels = work.pixels, job.cfg.out = work.out;
+  job.params = work.channels;
+  job.inputs = work.rows;
+  const LayerResult r = engine_->run(shape, job);
+  EngineRun e;
+  e.out = r.outputs;
+  e.code_sums = r.code_sums;
+  e.cycles = r.cycles;
+  e.clips = r.clip_count;
+  e.pwm_slot_rows = r.activity.pwm_slot_rows;
+  return e;
 }
+
 std::string CimHardware::lockstep_blocks() const {
-  return "";
+  return engine_->lockstep_blocks();
 }
+
 uint64_t CimHardware::lockstep_cycles() const {
-  return 0;
+  return engine_->lockstep_cycles();
 }
 
 }  // namespace npusim::cim

@@ -19,6 +19,7 @@ struct EngineRun {
   std::vector<int8_t> out;         // [pixels][k]
   std::vector<int32_t> code_sums;  // [pixels][k]
   int64_t cycles = 0, clips = 0;
+  int64_t pwm_slot_rows = 0;  // sum of pulse_rows over the PWM cycles, counted at the port
 };
 
 // The engine's widest layer over a network: DAC rows, channels, row splits.

@@ -22,6 +22,7 @@ void validate(const CimEngineShape& s, const LayerJob& job) {
   need(c.splits >= 1 && c.splits <= s.s_max,
        "splits " + std::to_string(c.splits) + " outside 1.." + std::to_string(s.s_max));
   need(c.slots >= 1 && c.slots <= 65535, "PWM slots outside 1..65535");
+  need(c.dac_shift >= 0 && c.dac_shift <= 7, "DAC shift outside 0..7");
   need(c.adc_max >= 0 && c.adc_max <= (int64_t{1} << 30), "adc_max outside 0..2^30");
   need(c.adc_cycles >= 1 && c.adc_cycles <= 255, "ADC cycles outside 1..255");
   need(c.pixels >= 1 && c.pixels < (int64_t{1} << 24), "pixels outside 1..2^24-1");
@@ -57,6 +58,7 @@ LayerResult run_layer(CimEngineIf& block, const LayerJob& job) {
   in.cfg_k = static_cast<uint16_t>(c.k);
   in.cfg_splits = static_cast<uint8_t>(c.splits);
   in.cfg_slots = static_cast<uint16_t>(c.slots);
+  in.cfg_dac_shift = static_cast<uint8_t>(c.dac_shift);
   in.cfg_adc_max = static_cast<uint32_t>(c.adc_max);
   in.cfg_adc_cycles = static_cast<uint8_t>(c.adc_cycles);
   in.cfg_out_zp = static_cast<int8_t>(c.out.out_zp);

@@ -68,12 +68,11 @@ TensorI8 as_tensor(const Layer& l, const std::vector<int8_t>& v) {
 void book_error(const CimConfig& cfg, const LayerOperands& ops, const LayerWork& w,
                 const std::vector<int8_t>& out, LayerStats& st) {
   const LayerAnalog clean(cfg, *ops.layer, ops.weights, true);
-  const LayerResult ref = evaluate(clean, clean, w);
+  const LayerEval ref = evaluate(clean, clean, w);
   ErrorStats e;
   e.add(out, ref.out, w.out.out_zp);
   st.family["error_vs_noise_free"] = e.to_json();
-  st.notes.push_back(fmt::format("{}: vs noise-free: SNR {} dB, mean |error| {:.3f} LSB, {:.2f} % changed",
-                                 ops.layer->name,
+  st.notes.push_back(fmt::format("vs noise-free: SNR {} dB, mean |error| {:.3f} LSB, {:.2f} % changed",
                                  e.error_sq == 0 ? std::string("inf") : fmt::format("{:.1f}", e.snr_db()),
                                  e.count ? e.abs_error / static_cast<double>(e.count) : 0.0,
                                  e.count ? 100.0 * static_cast<double>(e.changed) / static_cast<double>(e.count) : 0.0));
@@ -115,7 +114,7 @@ LayerOutcome CimLayerMapping::estimate(const LayerOperands& ops) const {
   }
   const LayerAnalog analog(cfg_, layer_, ops.weights, false);
   const LayerWork w = prepare_work(cfg_, analog, ops);
-  const LayerResult r = evaluate(analog, analog, w);
+  const LayerEval r = evaluate(analog, analog, w);
   o.stats = base_stats(cfg_, layer_, analog.plan(), w);
   o.stats.cycles = layer_cycles(cfg_, w);
   book_activity(cfg_, r.activity, o.stats);
@@ -132,21 +131,22 @@ LayerOutcome CimLayerMapping::simulate(Hardware& hw, const LayerOperands& ops) c
   const LayerWork w = prepare_work(cfg_, analog, ops);
   const EngineRun run = h.run(analog, w);
   // The functional path on the same analog reads: the engine (model, RTL or both) must equal it exactly.
-  const LayerResult ref = evaluate(analog, analog, w);
+  const LayerEval ref = evaluate(analog, analog, w);
   LayerOutcome o;
   o.stats = base_stats(cfg_, layer_, analog.plan(), w);
   o.stats.cycles = run.cycles;
   book_activity(cfg_, ref.activity, o.stats);
   book_clips(ref.activity, o.stats);
-  if (run.clips != ref.activity.adc_clips || run.code_sums != ref.code_sums || run.out != ref.out) {
+  if (run.clips != ref.activity.adc_clips || run.code_sums != ref.code_sums || run.out != ref.out ||
+      run.pwm_slot_rows != ref.activity.dac_slot_rows) {
     size_t i = 0;
     while (i < ref.out.size() && i < run.out.size() && run.out[i] == ref.out[i] &&
            run.code_sums[i] == ref.code_sums[i])
       ++i;
     o.self_check_failure = fmt::format(
-        "the engine differs from the functional path of the same analog reads: clips {} vs {}, first "
-        "difference at output {} (pixel {}, channel {})",
-        run.clips, ref.activity.adc_clips, i, w.k ? static_cast<int64_t>(i) / w.k : 0,
+        "the engine differs from the functional path of the same analog reads: clips {} vs {}, PWM "
+        "slot-rows {} vs {}, first difference at output {} (pixel {}, channel {})",
+        run.clips, ref.activity.adc_clips, run.pwm_slot_rows, ref.activity.dac_slot_rows, i, w.k ? static_cast<int64_t>(i) / w.k : 0,
         w.k ? static_cast<int64_t>(i) % w.k : 0);
   }
   if (!analog.noise_free()) book_error(cfg_, ops, w, run.out, o.stats);

@@ -4,4 +4,4 @@
 add_library(npusim_cim_family STATIC ${CMAKE_CURRENT_LIST_DIR}/layer_analog.cpp ${CMAKE_CURRENT_LIST_DIR}/layer_work.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cim_cost.cpp ${CMAKE_CURRENT_LIST_DIR}/error_stats.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cim_layer_mapping.cpp ${CMAKE_CURRENT_LIST_DIR}/cim_hardware.cpp)
-target_link_libraries(npusim_cim_family PUBLIC npusim_cim_device npusim_cim_mapping npusim_sim)
+target_link_libraries(npusim_cim_family PUBLIC npusim_cim_engine_sc npusim_cim_device npusim_cim_mapping npusim_sim)

@@ -52,6 +52,9 @@ int32_t q16_factor(double code_to_acc, const std::string& layer) {
 
 LayerWork prepare_work(const CimConfig& cfg, const LayerAnalog& analog, const LayerOperands& ops) {
   const Layer& l = *ops.layer;
+  if (ops.requant.rounding != quant::Rounding::Double)
+    throw InputError("layer '" + l.name + "': the cim periphery implements TFLite's default double-rounding "
+                     "requantization; single rounding (--rounding single, --kernels builtin) is not supported");
   LayerWork w;
   w.n_in = analog.n_in();
   w.k = analog.k();
@@ -87,8 +90,8 @@ LayerWork prepare_work(const CimConfig& cfg, const LayerAnalog& analog, const La
   return w;
 }
 
-LayerResult evaluate(const AnalogKernel& kernel, const LayerAnalog& analog, const LayerWork& w) {
-  LayerResult r;
+LayerEval evaluate(const AnalogKernel& kernel, const LayerAnalog& analog, const LayerWork& w) {
+  LayerEval r;
   LayerActivity& a = r.activity;
   r.out.resize(static_cast<size_t>(w.pixels * w.k));
   r.code_sums.resize(r.out.size());

@@ -36,7 +36,7 @@ struct LayerActivity {
   int64_t input_bytes = 0, output_bytes = 0;
 };
 
-struct LayerResult {
+struct LayerEval {
   std::vector<int8_t> out;          // [pixels][k]
   std::vector<int32_t> code_sums;   // [pixels][k], clipped codes summed over row splits
   LayerActivity activity;
@@ -49,6 +49,6 @@ int32_t q16_factor(double code_to_acc, const std::string& layer);
 
 LayerWork prepare_work(const CimConfig& cfg, const LayerAnalog& analog, const LayerOperands& ops);
 // Levels -> kernel codes -> clip -> sum over splits -> periphery, pixel by pixel.
-LayerResult evaluate(const AnalogKernel& kernel, const LayerAnalog& analog, const LayerWork& work);
+LayerEval evaluate(const AnalogKernel& kernel, const LayerAnalog& analog, const LayerWork& work);
 
 }  // namespace npusim::cim

@@ -12,6 +12,7 @@ module cim_controller #(
     input  wire [15:0] cfg_k,
     input  wire [ 7:0] cfg_splits,
     input  wire [15:0] cfg_slots,
+    input  wire [ 2:0] cfg_dac_shift,
     input  wire [31:0] cfg_adc_max,
     input  wire [ 7:0] cfg_adc_cycles,
     input  wire [ 7:0] cfg_out_zp,
@@ -28,6 +29,7 @@ module cim_controller #(
     output reg  [15:0] k,
     output reg  [ 7:0] splits,
     output reg  [15:0] slots,
+    output reg  [ 2:0] dac_shift,
     output reg  [31:0] adc_max,
     output reg  [ 7:0] out_zp,
     output reg  [ 7:0] act_min,
@@ -67,6 +69,7 @@ module cim_controller #(
       k <= 16'd0;
       splits <= 8'd0;
       slots <= 16'd0;
+      dac_shift <= 3'd0;
       adc_max <= 32'd0;
       adc_cycles <= 8'd0;
       out_zp <= 8'd0;
@@ -83,6 +86,7 @@ module cim_controller #(
           k <= cfg_k;
           splits <= cfg_splits;
           slots <= cfg_slots;
+          dac_shift <= cfg_dac_shift;
           adc_max <= cfg_adc_max;
           adc_cycles <= cfg_adc_cycles;
           out_zp <= cfg_out_zp;

@@ -17,6 +17,7 @@ module cim_engine #(
     input  wire [            15:0] cfg_k,
     input  wire [             7:0] cfg_splits,
     input  wire [            15:0] cfg_slots,
+    input  wire [             2:0] cfg_dac_shift,
     input  wire [            31:0] cfg_adc_max,
     input  wire [             7:0] cfg_adc_cycles,
     input  wire [             7:0] cfg_out_zp,
@@ -51,6 +52,7 @@ module cim_engine #(
   localparam [31:0] KM = K_MAX;
 
   wire [15:0] beat, slot, n_in, k, slots;
+  wire [2:0] dac_shift;
   wire [7:0] splits, out_zp, act_min, act_max;
   wire [31:0] adc_max;
   wire cfg_fire, load_fire, conv_fire;
@@ -66,6 +68,7 @@ module cim_engine #(
       .cfg_k(cfg_k),
       .cfg_splits(cfg_splits),
       .cfg_slots(cfg_slots),
+      .cfg_dac_shift(cfg_dac_shift),
       .cfg_adc_max(cfg_adc_max),
       .cfg_adc_cycles(cfg_adc_cycles),
       .cfg_out_zp(cfg_out_zp),
@@ -82,6 +85,7 @@ module cim_engine #(
       .k(k),
       .splits(splits),
       .slots(slots),
+      .dac_shift(dac_shift),
       .adc_max(adc_max),
       .out_zp(out_zp),
       .act_min(act_min),
@@ -103,6 +107,7 @@ module cim_engine #(
       .beat(beat),
       .n_in(n_in),
       .slots(slots),
+      .dac_shift(dac_shift),
       .pwm_active(pwm_active),
       .slot(slot),
       .in_data(in_data),

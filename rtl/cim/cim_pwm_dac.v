@@ -1,5 +1,6 @@
 // PWM DAC sequencer of the cim layer engine (cim_engine.v): the DAC level register of every input row,
-// loaded LANES_IN rows per input beat (level = the int8 activation clamped to +-slots), and the rows
+// loaded LANES_IN rows per input beat (level = the int8 activation divided by 2^dac_shift, rounded half away
+// from zero, clamped to +-slots), and the rows
 // whose pulse is on in the current PWM slot (|level| > slot). Each loaded level also goes to the analog
 // kernel through the DPI-C import cim_dac_level (rtl/cim/cim_analog_dpi.cpp); synthesis (no VERILATOR)
 // sees no import: the analog crossbar is not part of the digital netlist.
@@ -13,6 +14,7 @@ module cim_pwm_dac #(
     input  wire [          15:0] beat,
     input  wire [          15:0] n_in,
     input  wire [          15:0] slots,
+    input  wire [           2:0] dac_shift,
     input  wire                  pwm_active,
     input  wire [          15:0] slot,
     input  wire [LANES_IN*8-1:0] in_data,
@@ -38,9 +40,14 @@ module cim_pwm_dac #(
       wire [31:0] r = {16'd0, beat} * LI + L32;
       wire signed [31:0] x = {{24{in_data[l*8+7]}}, in_data[l*8+:8]};
       wire signed [31:0] hi = {16'd0, slots};
+      // The DAC's top bits: |x| / 2^shift rounded half away from zero, the sign put back.
+      wire [31:0] ax = x[31] ? -x : x;
+      wire [31:0] half = dac_shift == 3'd0 ? 32'd0 : 32'd1 << (dac_shift - 3'd1);
+      wire [31:0] mag = (ax + half) >> dac_shift;
+      wire signed [31:0] xs = x[31] ? -$signed(mag) : $signed(mag);
       assign row[l*32+:32] = r;
       assign row_live[l] = load_fire && r < {16'd0, n_in} && r < NI;
-      assign lane_level[l*32+:32] = x > hi ? hi : (x < -hi ? -hi : x);
+      assign lane_level[l*32+:32] = xs > hi ? hi : (xs < -hi ? -hi : xs);
     end
   endgenerate
 

@@ -111,7 +111,7 @@ TEST_CASE("A1: the ideal mode is the golden integer layer, bit for bit", "[cim][
     CHECK(analog.noise_free());
     const LayerWork w = prepare_work(cfg, analog, operands(c));
     for (const ChannelParams& p : w.channels) CHECK(p.m == 1 << kPeripheryFracBits);
-    const LayerResult r = evaluate(analog, analog, w);
+    const LayerEval r = evaluate(analog, analog, w);
     CHECK(r.activity.adc_clips == 0);
     CHECK(r.out == golden(c).data);
   }
@@ -126,7 +126,7 @@ TEST_CASE("noise-free with the configured ADC: code = round(dot x scale / LSB), 
   cfg.seed = 99;
   const LayerAnalog b(cfg, c.layer, c.weights, false);
   const LayerWork w = prepare_work(cfg, a, operands(c));
-  const LayerResult ra = evaluate(a, a, w), rb = evaluate(b, b, w);
+  const LayerEval ra = evaluate(a, a, w), rb = evaluate(b, b, w);
   CHECK(ra.out == rb.out);
   CHECK(ra.code_sums == rb.code_sums);
   // One pixel by hand: 72 rows, 2 row splits of 64 and 8 rows.

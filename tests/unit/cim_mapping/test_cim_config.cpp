@@ -1,10 +1,12 @@
-// The cim config section through the generic loader (stub family, test_family_stub.h).
+// The cim config section through the generic loader (the family registers from npusim_models).
+#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 #include <string>
+#include <systemc>
 #include <vector>
 
 #include "sim/config/arch_loader.h"
-#include "tests/unit/cim_mapping/test_family_stub.h"
+#include "models/cim/cim_config.h"
 #include "tests/unit/workload/test_util.h"
 
 using namespace npusim;
@@ -13,8 +15,7 @@ using npusim::test::check_message;
 using npusim::test::input_error;
 using npusim::test::TempDir;
 
-using npusim::cim::testing::StubCimFamily;
-NPUSIM_REGISTER_FAMILY(StubCimFamily);
+int sc_main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
 
 namespace {
 const char* kMinimal = "name: c\nfamily: cim\n";

@@ -20,6 +20,7 @@
 #include "sim/driver/vector_unit.h"
 #include "sim/family/family.h"
 #include "sim/family/registry.h"
+#include "sim/quant/npy.h"
 #include "sim/report/report.h"
 #include "sim/workload/layer_table_writer.h"
 #include "sim/workload/tflite/tflite_inspect.h"
@@ -210,6 +211,10 @@ int main(int argc, char** argv) {
          "zero-point fix)")
       ->check(CLI::IsMember({"tflm", "tflite", "tflite-2021"}));
   run->add_option("--output", output_npy, "write the network's final tensor here (.npy)");
+  std::string compare_npy;
+  run->add_option("--compare-output", compare_npy,
+                  "compare the network's final tensor with this .npy (e.g. the same design's noise-free "
+                  "--output): error statistics, SNR and arg-max agreement in the report");
   bool independent = false;
   run->add_flag(
       "--independent", independent,
@@ -320,6 +325,8 @@ int main(int argc, char** argv) {
     opts.more_inputs.assign(input_npys.begin() + 1, input_npys.end());
   }
   opts.output_npy = output_npy;
+  if (!compare_npy.empty()) (void)quant::read_npy_value(compare_npy);  // a bad file fails before any run
+  opts.compare_npy = compare_npy;
   opts.dump_dir = dump_dir;
   opts.independent = independent;
   opts.rounding = rounding;

@@ -28,6 +28,9 @@ struct RunOptions {
   std::string input_npy;                 // network input (chained networks); empty: drawn from the seed
   std::vector<std::string> more_inputs;  // a real model's further inputs (its graph inputs 1, 2, ...)
   std::string output_npy;                // write the network's final tensor here
+  // Compare the network's final tensor with this .npy (e.g. the same design's noise-free output): error
+  // statistics and arg-max agreement in RunReport::compare_output.
+  std::string compare_npy;
   std::string dump_dir;                  // write every layer's output tensor here (<layer>.npy)
   bool independent = false;  // run every layer on tensors drawn from the seed even if the graph chains
   // Requantization of conv/dwconv/fc outputs: "double" (TFLite's reference kernels: rounding doubling high
@@ -91,6 +94,8 @@ struct RunReport {
   // A real model's run (null for layer tables): the semantics followed, the input used, and for designs
   // that change weights or activations (DBB, DAP) how far the output is from the unchanged model's.
   nlohmann::json model;
+  // --compare-output: {file, changed_fraction, mean/max |error| LSB, snr_db, argmax_same}.
+  nlohmann::json compare_output;
 };
 
 RunReport run_network(const ArchConfig& arch, const Network& net, const RunOptions& opts);

@@ -103,6 +103,7 @@ LayerStats Executor::run_array_layer(const Layer& l, const std::vector<QTensor>&
   } else {
     LayerOutcome o = mapping->simulate(*hw_, p.ops);
     st = judge_layer(o, p);
+    inexact_ = inexact_ || !st.exact_compare;
     out->t = std::move(o.out);  // what the accelerator computed flows on
     out->t.shape = layer_output_shape(l);
   }
@@ -166,6 +167,7 @@ std::vector<LayerStats> Executor::run_segment(size_t first, const SegmentMapping
     } else if (o.out.size() > 0) {
       const QTensor q = prepared[j].golden_out;
       o.stats = judge_layer(o, prepared[j]);
+      inexact_ = inexact_ || !o.stats.exact_compare;
       (*outs)[j] = q;
       (*outs)[j].t = std::move(o.out);
       (*outs)[j].t.shape = layer_output_shape(l);
@@ -361,6 +363,8 @@ RunReport Executor::run() {
     as_input(net_.layers.back(), last_, shape, net_.layers.back().name);
     last_ = in_quantization(last_, *original_, original_->outputs.at(0));
   }
+  if (!opts_.compare_npy.empty() && values_ && only + 1 >= net_.layers.size())
+    rep.compare_output = compare_with_file(opts_.compare_npy);
   if (!opts_.output_npy.empty()) {
     if (last_.is_float)
       quant::write_npy(opts_.output_npy, last_.real);
@@ -380,7 +384,7 @@ RunReport Executor::run() {
     for (const auto& f : opts_.more_inputs) input += ", " + f;
     rep.model["input"] = input;
     if (values_ && only + 1 >= net_.layers.size() &&
-        (weights_changed_ > 0 || inputs_transformed_ || symmetric_model_))
+        (weights_changed_ > 0 || inputs_transformed_ || symmetric_model_ || inexact_))
       rep.model["vs_unchanged_model"] = compare_with_unchanged_model();
     if (weights_total_ > 0) {
       rep.model["weights_changed"] = weights_changed_;

@@ -85,6 +85,8 @@ class Executor {
   QTensor model_input(size_t k) const;
   // Final output of the model without the family's changes (DBB weights, DAP) against the run's output.
   nlohmann::json compare_with_unchanged_model() const;
+  // The final tensor against an .npy of the same shape (--compare-output).
+  nlohmann::json compare_with_file(const std::string& path) const;
   bool runs_on_array(const Layer& l) const { return l.on_array() || l.is_recurrent(); }
   // The golden semantics options (--rounding, --kernels, --lstm).
   quant::Rounding rounding() const {
@@ -128,6 +130,7 @@ class Executor {
   std::vector<QTensor> network_inputs_;  // a model's inputs, in the file's quantization
   int64_t weights_changed_ = 0, weights_total_ = 0;
   bool inputs_transformed_ = false;  // the family changes activations on the way in (e.g. DAP)
+  bool inexact_ = false;             // a layer's hardware is inexact (compared as error statistics)
   bool chained_ = false, values_ = true, symmetric_ = false;
   std::unique_ptr<Hardware> hw_;
   std::map<std::string, QTensor> tensors_;  // live outputs by layer name ("" = network input)

@@ -229,7 +229,7 @@ TEST_CASE("arch config: bad inputs are one-line InputErrors naming file and key"
        {},
        {"a.yaml:2: family: expected one of", "systolic", "got 'nosuchfamily'"}},
       {"unknown key of the family", base + "tiles: 4\n", {}, {"a.yaml:4:", "unknown key 'tiles'", "family systolic"}},
-      {"--set of the family", base, {"family=cim"}, {"a.yaml: --set family", "got 'cim'"}},
+      {"--set of the family", base, {"family=tpu"}, {"a.yaml: --set family", "got 'tpu'"}},
       {"tensor PEs in the weight-stationary dataflow",
        base + "tpe: {a: 4, b: 8, c: 4}\ndataflow: ws\n",
        {},

@@ -57,6 +57,10 @@ void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint6
       const double gw = weights_[idx(j, c)] * scale_[c];
       PcmCell& p = pos_[idx(j, c)];
       PcmCell& n = neg_[idx(j, c)];
+      if (!used_.empty() && !used_[idx(j, c)]) {
+        p = n = {d.g_min, d.g_min, 0.0};  // never programmed: RESET
+        continue;
+      }
       p.g_target = std::clamp(gw, 0.0, range) + d.g_min;
       n.g_target = std::clamp(-gw, 0.0, range) + d.g_min;
       // Both devices get programming noise and a nu, the one at g_min too (as AIHWKit does).
@@ -69,6 +73,12 @@ void Crossbar::program(const std::vector<int32_t>& weights, uint64_t seed, uint6
   gdc_reference_ = 0;
   gdc_column_reference_.clear();
   cache_.clear();
+}
+
+void Crossbar::set_used(std::vector<uint8_t> used) {
+  if (!used.empty() && used.size() != weights_.size())
+    throw InputError("cim crossbar: the used-pair mask needs one entry per pair");
+  used_ = std::move(used);
 }
 
 const PcmCell& Crossbar::cell(int row, int col, bool positive) const {

@@ -37,6 +37,11 @@ class Crossbar {
   // programmed in any order. Throws InputError on a size mismatch or a weight beyond weight_full_scale.
   void program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index,
                int32_t weight_full_scale = 0);
+  // Pairs that hold no weight at all (e.g. between the diagonal blocks of a depthwise slice, or outside every
+  // slice) are never programmed: both devices stay in RESET at g_min, without programming noise, drift or
+  // read noise (row-major rows x cols, non-zero = used; empty = every pair holds a weight). Call before
+  // program(). A pair holding a zero weight is programmed like any other (both devices to g_min, with noise).
+  void set_used(std::vector<uint8_t> used);
   // The same with a full scale per column (0: the column's own max |w|), e.g. a layer's per-channel scale
   // on every row split of the channel, so the digital periphery can add the splits' codes.
   void program(const std::vector<int32_t>& weights, uint64_t seed, uint64_t tile_index,
@@ -87,6 +92,7 @@ class Crossbar {
   std::vector<int32_t> weights_;
   std::vector<double> scale_;
   std::vector<PcmCell> pos_, neg_;
+  std::vector<uint8_t> used_;  // empty: every pair holds a weight
   int reg_row0_ = 0, reg_rows_ = 0, reg_col0_ = 0, reg_cols_ = 0;  // calibration region (0 rows: whole tile)
   double gdc_reference_ = 0;
   std::vector<double> gdc_column_reference_;

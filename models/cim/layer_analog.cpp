@@ -70,6 +70,8 @@ LayerAnalog::LayerAnalog(const CimConfig& cfg, const Layer& layer, const TensorI
   const int rows = static_cast<int>(cfg.tile_rows), cols = static_cast<int>(cfg.tile_cols);
   std::vector<std::vector<int32_t>> w(local.size(), std::vector<int32_t>(static_cast<size_t>(rows) * cols, 0));
   std::vector<std::vector<int32_t>> col_fs(local.size(), std::vector<int32_t>(static_cast<size_t>(cols), 0));
+  // Pairs that hold a weight: a dense slice's every pair, a block-diagonal slice's diagonal blocks only.
+  std::vector<std::vector<uint8_t>> used(local.size(), std::vector<uint8_t>(static_cast<size_t>(rows) * cols, 0));
   tiles_.reserve(local.size());
   for (size_t t = 0; t < local.size(); ++t) tiles_.push_back({Crossbar(rows, cols, device), std::vector<int64_t>(rows, -1)});
   // Per channel: (first weight row, tile, column) of each slice holding part of it.
@@ -81,7 +83,10 @@ LayerAnalog::LayerAnalog(const CimConfig& cfg, const Layer& layer, const TensorI
       const int64_t ch = s.w_col0 + j, col = s.col0 + j;
       col_fs[t][col] = fs[ch];
       parts[ch].push_back({s.w_row0, static_cast<int64_t>(t), col});
-      for (int64_t i = 0; i < s.rows; ++i) w[t][(s.row0 + i) * cols + col] = weight_at(layer, weights, s.w_row0 + i, ch);
+      for (int64_t i = 0; i < s.rows; ++i) {
+        w[t][(s.row0 + i) * cols + col] = weight_at(layer, weights, s.w_row0 + i, ch);
+        used[t][(s.row0 + i) * cols + col] = i / (s.rows / s.blocks) == j / (s.cols / s.blocks);
+      }
     }
   }
   for (auto& p : parts) {
@@ -102,6 +107,7 @@ LayerAnalog::LayerAnalog(const CimConfig& cfg, const Layer& layer, const TensorI
   alpha_.assign(tiles_.size(), 1.0);
   for (size_t t = 0; t < tiles_.size(); ++t) {
     Crossbar& xb = tiles_[t].xb;
+    xb.set_used(std::move(used[t]));
     xb.program(w[t], cfg.seed ^ layer_key_, t, col_fs[t]);
     if (!noise_free_ && cfg.drift_compensation) {
       const auto& r = region[t];

@@ -7,7 +7,7 @@
                                                 run one README command from DIR, exit 0 iff it succeeds
 
 Commands are the lines of README.md's ```bash blocks that start with `$B ` (B=build/npusim is set in
-the block), `build/npusim ` or `./scripts/`. `./scripts/run-main` and `./scripts/test` are left out:
+the block), `build/npusim ` or `./scripts/`; `A && B` runs both, B reading what A wrote. `./scripts/run-main` and `./scripts/test` are left out:
 both apt-get install packages and rebuild the tree, and `test` runs this suite (it would recurse).
 LIST (tests/e2e/readme_commands.txt) has one `LABEL: COMMAND` line per command; LABEL is `long` for a
 command that takes over a minute, else `e2e`. CMake reads it at configure time (CTest needs its tests
@@ -96,31 +96,51 @@ def cmd_check(readme, listed):
     return 1
 
 
-def cmd_run(source, npusim, command):
-    words = shlex.split(command)
+def program(source, npusim, words, command):
+    """The segment's words with its program resolved (npusim, or a script given --build)."""
     if words[0] in ("$B", "build/npusim"):
-        words[0] = npusim
-    elif words[0].startswith("./scripts/"):
-        words = [os.path.join(source, words[0][2:])] + words[1:] + ["--build", os.path.dirname(npusim)]
-    else:
-        sys.exit(f"not a README command: {command}")
+        return [npusim] + words[1:]
+    if words[0].startswith("./scripts/"):
+        return [os.path.join(source, words[0][2:])] + words[1:] + ["--build", os.path.dirname(npusim)]
+    sys.exit(f"not a README command: {command}")
+
+
+def cmd_run(source, npusim, command):
+    """Runs the command (`A && B`: A, then B) from the source tree; files the command writes go to a
+    temporary directory, and a later part that reads one of them reads it there."""
+    words = shlex.split(command)
+    segments, cur = [], []
+    for w in words:
+        if w == "&&":
+            segments.append(cur)
+            cur = []
+        else:
+            cur.append(w)
+    segments.append(cur)
     with tempfile.TemporaryDirectory(prefix="npusim_readme_") as tmp:
-        outputs = []
-        for i in range(1, len(words)):
-            if words[i - 1] in OUTPUT_OPTIONS:
-                words[i] = os.path.join(tmp, os.path.basename(words[i]))
-                outputs.append(words[i])
-        print("$", shlex.join(words), flush=True)
-        start = time.monotonic()
-        rc = subprocess.run(words, cwd=source).returncode
-        secs = time.monotonic() - start
-        print(f"exit {rc} after {secs:.1f} s", flush=True)
-        if rc != 0:
-            return 1
-        for o in outputs:
-            if not os.path.exists(o) or os.path.getsize(o) == 0:
-                print(f"FAIL: {o} was not written")
+        written = {}  # as written in the README -> its path in tmp
+        for seg in segments:
+            seg = program(source, npusim, seg, command)
+            outputs = []
+            for i in range(1, len(seg)):
+                if seg[i - 1] in OUTPUT_OPTIONS:
+                    path = os.path.join(tmp, os.path.basename(seg[i]))
+                    written[seg[i]] = path
+                    seg[i] = path
+                    outputs.append(path)
+                elif seg[i] in written:
+                    seg[i] = written[seg[i]]
+            print("$", shlex.join(seg), flush=True)
+            start = time.monotonic()
+            rc = subprocess.run(seg, cwd=source).returncode
+            secs = time.monotonic() - start
+            print(f"exit {rc} after {secs:.1f} s", flush=True)
+            if rc != 0:
                 return 1
+            for o in outputs:
+                if not os.path.exists(o) or os.path.getsize(o) == 0:
+                    print(f"FAIL: {o} was not written")
+                    return 1
     return 0
 
 

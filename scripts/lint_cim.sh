@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 
 mode=${1:-}
 params=(N_IN K_MAX S_MAX LANES_IN LANES_OUT)
-shapes="1,1,1,1,1 5,3,2,2,2 20,7,3,3,3 9,5,2,4,2 16,8,2,4,4 33,16,4,8,5"
+# The last shape is the widest a shipped network needs (the VWW model on cim_aon: 2304 DAC rows, 256 channels).
+shapes="1,1,1,1,1 5,3,2,2,2 20,7,3,3,3 9,5,2,4,2 16,8,2,4,4 33,16,4,8,5 2304,256,1,32,32"
 synth_shapes="4,2,2,2,1"
 synth_defines=("")  # the production RTL (the fault defines only change constants; lint covers them)
 defines=("" "NPUSIM_FAULT_CIM_ADC_CLIP" "NPUSIM_FAULT_CIM_PERIPH_SHIFT")

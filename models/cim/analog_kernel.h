@@ -27,7 +27,9 @@ struct AnalogSession {
   void dac_level(int row, int32_t level) {
     if (row >= 0 && static_cast<size_t>(row) < levels.size()) levels[static_cast<size_t>(row)] = level;
   }
-  int32_t adc_code(int64_t pixel, int ch, int split) const { return kernel->adc_code(levels, pixel, ch, split); }
+  int32_t adc_code(int64_t pixel, int ch, int split) const {
+    return kernel->adc_code(levels, pixel, ch, split);
+  }
 };
 
 }  // namespace npusim::cim

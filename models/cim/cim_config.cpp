@@ -44,8 +44,23 @@ std::vector<ParamSpec> cim_params() {
       {"ideal", K::Choice, "false", false, 0, 0, on_off, "",
        "check-list A1 mode: noise off, one conductance scale, ADC LSB = one integer product, no clipping"},
       {"adc.cycles", K::Integer, "4", false, 1, 255, {}, "cycles", "ADC conversion and readout per MVM"},
-      {"engine.lanes_in", K::Integer, "32", false, 1, 4096, {}, "bytes", "activation SRAM read width per cycle"},
-      {"engine.lanes_out", K::Integer, "32", false, 1, 4096, {}, "channels",
+      {"engine.lanes_in",
+       K::Integer,
+       "32",
+       false,
+       1,
+       4096,
+       {},
+       "bytes",
+       "activation SRAM read width per cycle"},
+      {"engine.lanes_out",
+       K::Integer,
+       "32",
+       false,
+       1,
+       4096,
+       {},
+       "channels",
        "periphery lanes (output channels per cycle)"},
   };
 }
@@ -67,8 +82,8 @@ std::shared_ptr<const CimConfig> configure_cim(ParamValues& v) {
     v.fail("dac.bits",
            fmt::format("must be 8, 6 or 4 (the AnalogNets activation widths), got {}", c->dac_bits));
   if (c->dac_bits > act_bits)
-    v.fail("dac.bits", fmt::format("{} is wider than the activations (precision.act_bits = {})", c->dac_bits,
-                                   act_bits));
+    v.fail("dac.bits",
+           fmt::format("{} is wider than the activations (precision.act_bits = {})", c->dac_bits, act_bits));
   c->dac_shift = static_cast<int>(act_bits) - c->dac_bits;
   c->adc_bits = static_cast<int>(v.integer("adc.bits"));
   c->adc_out_bound = v.number("adc.out_bound");
@@ -93,8 +108,9 @@ std::shared_ptr<const CimConfig> configure_cim(ParamValues& v) {
   c->seed = static_cast<uint64_t>(v.integer("seed"));
   c->ideal = v.str("ideal") == "true";
   if (c->ideal && (c->noise_programming || c->noise_drift || c->noise_read))
-    v.fail("ideal", "true needs noise.programming, noise.drift and noise.read all false (check-list A1 is "
-                    "the noise-free path)");
+    v.fail("ideal",
+           "true needs noise.programming, noise.drift and noise.read all false (check-list A1 is "
+           "the noise-free path)");
   if (c->ideal && c->dac_shift != 0)
     v.fail("ideal", fmt::format("true needs dac.bits = precision.act_bits ({}): A1 applies every activation "
                                 "exactly",

@@ -12,7 +12,8 @@
 //   par_valid           any phase: channel par_ch (< K_MAX, else ignored) takes par_m..par_qshift.
 //   idle   (phase 0)    cfg_ready = 1; cfg_valid latches the layer config, clears clip_count, pixel = 0,
 //                       -> load. done is 1 for the one cycle after the layer's last output beat.
-//   load   (phase 1)    in_ready = 1; a beat (in_valid) sets level[row] = clamp(dac_level(x), +-cfg_slots) for
+//   load   (phase 1)    in_ready = 1; a beat (in_valid) sets level[row] = clamp(dac_level(x), +-cfg_slots)
+//   for
 //                       row = beat*LANES_IN + l < min(cfg_n_in, N_IN) (DPI cim_dac_level per row);
 //                       after ceil(cfg_n_in/LANES_IN) beats (at least 1) -> pwm, slot 0.
 //   pwm    (phase 2)    max(cfg_slots, 1) cycles: pwm_slot = slot, pulse_rows = #rows r < min(n_in, N_IN)
@@ -48,9 +49,9 @@ struct CimEngineInputs {
   bool cfg_valid = false;
   uint16_t cfg_n_in = 0, cfg_k = 0;
   uint8_t cfg_splits = 0;
-  uint16_t cfg_slots = 0;    // PWM slots 2^(b-1), also the largest |level|
+  uint16_t cfg_slots = 0;     // PWM slots 2^(b-1), also the largest |level|
   uint8_t cfg_dac_shift = 0;  // 3 bits: activation bits the DAC drops (level = round(x / 2^shift))
-  uint32_t cfg_adc_max = 0;  // largest |code|
+  uint32_t cfg_adc_max = 0;   // largest |code|
   uint8_t cfg_adc_cycles = 0;
   int8_t cfg_out_zp = 0, cfg_act_min = 0, cfg_act_max = 0;
   uint32_t cfg_pixels = 0;  // 24 bits on the port

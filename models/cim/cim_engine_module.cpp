@@ -18,8 +18,7 @@ bool same_shape(const CimEngineShape& a, const CimEngineShape& b) {
 CimEngineModule::CimEngineModule(sc_core::sc_module_name name, double clock_mhz, const BackendOptions& opts)
     : sc_core::sc_module(name), opts_(opts) {
   if (!(clock_mhz > 0)) throw InputError("cim: the engine's clock must be > 0 MHz");
-  period_ = sc_core::sc_time(1e3 / clock_mhz, sc_core::SC_NS);
-  SC_THREAD(main_thread);
+  jobs_ = std::make_unique<JobThread>("jobs", sc_core::sc_time(1e3 / clock_mhz, sc_core::SC_NS));
 }
 
 CimEngineModule::~CimEngineModule() = default;
@@ -35,34 +34,17 @@ void CimEngineModule::ensure_block(const CimEngineShape& shape) {
   block_ = cosim::make_block<CimEngineBlock>(opts_.backend, shape, opts_.vcd_path);
 }
 
-void CimEngineModule::main_thread() {
-  for (;;) {
-    while (!pending_) wait(job_event_);  // a job issued before the first sc_start() is already pending
-    const Job job = *pending_;
-    pending_ = nullptr;
-    try {
-      ensure_block(*job.shape);
-      result_ = run_layer(*block_, *job.job);
-      // The reset edge, then the cfg and parameter edges and the layer (result_.cycles counts from cfg).
-      wait(period_ * static_cast<double>(result_.cycles + 1));
-    } catch (...) {
-      error_ = std::current_exception();
-    }
-    finished_ = true;
-  }
-}
-
 LayerResult CimEngineModule::run(const CimEngineShape& shape, const LayerJob& job) {
-  const Job j{&shape, &job};
-  pending_ = &j;
-  finished_ = false;
-  error_ = nullptr;
-  job_event_.notify(sc_core::SC_ZERO_TIME);
-  sc_core::sc_start();  // returns when every thread waits for its next job
-  pending_ = nullptr;
-  if (error_) std::rethrow_exception(error_);
-  if (!finished_) throw std::logic_error("cim engine: layer job did not finish");
-  return std::move(result_);
+  LayerResult result;
+  jobs_->run(
+      [&] {
+        ensure_block(shape);
+        result = run_layer(*block_, job);
+        // The reset edge, then the cfg and parameter edges and the layer (result.cycles counts from cfg).
+        return result.cycles + 1;
+      },
+      "cim engine layer");
+  return result;
 }
 
 }  // namespace npusim::cim

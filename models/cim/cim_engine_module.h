@@ -1,23 +1,22 @@
 #pragma once
-// The cim layer engine as a SystemC module: a thin shell whose SC_THREAD runs layer jobs
-// (cim_layer_driver.h) on the engine's block (C++ core, Verilated RTL or both in lockstep,
+// The cim layer engine as a SystemC module: a thin shell whose job thread (models/common/job_thread.h) runs
+// layer jobs (cim_layer_driver.h) on the engine's block (C++ core, Verilated RTL or both in lockstep,
 // cim_engine_block.h) and keeps SystemC time in step (cycles x the engine's clock period). Elaborated once
 // per process; each run() is one layer. The block is built on the first run and reused while the shape
 // (dimensions and kernel) stays the same.
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <string>
 #include <systemc>
 
 #include "models/cim/cim_layer_driver.h"
+#include "models/common/job_thread.h"
 #include "sim/family/backend.h"
 
 namespace npusim::cim {
 
 class CimEngineModule final : public sc_core::sc_module {
  public:
-  SC_HAS_PROCESS(CimEngineModule);
   CimEngineModule(sc_core::sc_module_name name, double clock_mhz, const BackendOptions& opts);
   ~CimEngineModule() override;
 
@@ -30,22 +29,12 @@ class CimEngineModule final : public sc_core::sc_module {
   std::string lockstep_blocks() const { return lockstep_cycles() > 0 ? "cim_engine" : ""; }
 
  private:
-  struct Job {
-    const CimEngineShape* shape;
-    const LayerJob* job;
-  };
-  void main_thread();
   void ensure_block(const CimEngineShape& shape);
 
   BackendOptions opts_;
-  sc_core::sc_time period_;
+  std::unique_ptr<JobThread> jobs_;
   std::unique_ptr<CimEngineIf> block_;
   uint64_t retired_lockstep_cycles_ = 0;  // of blocks replaced by another shape's
-  sc_core::sc_event job_event_;
-  const Job* pending_ = nullptr;
-  LayerResult result_;
-  std::exception_ptr error_;
-  bool finished_ = false;
 };
 
 }  // namespace npusim::cim

@@ -28,13 +28,13 @@ class CimFamily final : public Family {
   }
   std::string summary(const ArchConfig& arch) const override {
     const CimConfig& c = cim(arch);
-    const std::string noise = c.ideal ? "ideal (check-list A1)"
-                              : (!c.noise_programming && !c.noise_drift && !c.noise_read)
-                                  ? "noise off"
-                                  : fmt::format("noise {}{}{}, t = {:g} s, drift compensation {}",
-                                                c.noise_programming ? "P" : "-", c.noise_drift ? "D" : "-",
-                                                c.noise_read ? "R" : "-", c.t_inference_s,
-                                                c.drift_compensation ? "on" : "off");
+    const std::string noise =
+        c.ideal ? "ideal (check-list A1)"
+        : (!c.noise_programming && !c.noise_drift && !c.noise_read)
+            ? "noise off"
+            : fmt::format("noise {}{}{}, t = {:g} s, drift compensation {}", c.noise_programming ? "P" : "-",
+                          c.noise_drift ? "D" : "-", c.noise_read ? "R" : "-", c.t_inference_s,
+                          c.drift_compensation ? "on" : "off");
     return fmt::format("{} tiles of {}x{} PCM pairs, DAC {} b ({} slots), ADC {} b (bound {:g}), {}, seed {}",
                        c.tiles, c.tile_rows, c.tile_cols, c.dac_bits, c.pwm_slots(), c.adc_bits,
                        c.adc_out_bound, noise, c.seed);
@@ -50,8 +50,9 @@ class CimFamily final : public Family {
   std::unique_ptr<LayerMapping> map_layer(const ArchConfig& arch, const Layer& layer,
                                           const MappingOptions& opts) const override {
     if (opts.w_nnz > 0 || opts.a_nnz > 0)
-      throw InputError("--w-nnz/--a-nnz: the cim family has no structured sparsity (its weights are "
-                       "conductances, every input row is driven)");
+      throw InputError(
+          "--w-nnz/--a-nnz: the cim family has no structured sparsity (its weights are "
+          "conductances, every input row is driven)");
     return std::make_unique<CimLayerMapping>(arch, layer);
   }
   std::unique_ptr<Hardware> build(const ArchConfig& arch, const BackendOptions& opts) const override {
@@ -61,7 +62,9 @@ class CimFamily final : public Family {
     return {"act", "act"};
   }
   cost::ActionTable actions() const override { return cim_actions(); }
-  std::vector<cost::Memory> memories(const ArchConfig& arch) const override { return cim_memories(cim(arch)); }
+  std::vector<cost::Memory> memories(const ArchConfig& arch) const override {
+    return cim_memories(cim(arch));
+  }
   std::vector<cost::InventoryItem> area_inventory(const ArchConfig& arch) const override {
     return cim_area_inventory(cim(arch));
   }

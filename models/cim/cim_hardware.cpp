@@ -27,8 +27,7 @@ int64_t layer_cycles(const CimConfig& cfg, const LayerWork& w) {
 }
 
 CimHardware::CimHardware(const ArchConfig& arch, const BackendOptions& opts)
-    : cfg_(cim(arch)),
-      engine_(std::make_unique<CimEngineModule>("cim_engine", arch.clock_mhz, opts)) {
+    : cfg_(cim(arch)), engine_(std::make_unique<CimEngineModule>("cim_engine", arch.clock_mhz, opts)) {
   if (!opts.network) throw std::logic_error("cim: the hardware is sized for the run's network");
   size_ = engine_size(cfg_, *opts.network);
 }

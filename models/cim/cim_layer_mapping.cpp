@@ -47,7 +47,8 @@ LayerActivity assumed_activity(const CimConfig& cfg, const TilePlan& plan, const
   LayerActivity a;
   const double mean_level = static_cast<double>(w.slots) / 2.0;
   a.dac_slot_rows = static_cast<int64_t>(std::llround(static_cast<double>(w.pixels * w.n_in) * mean_level));
-  const double pairs_per_row = static_cast<double>(plan.cells_used) / static_cast<double>(std::max<int64_t>(w.n_in, 1));
+  const double pairs_per_row =
+      static_cast<double>(plan.cells_used) / static_cast<double>(std::max<int64_t>(w.n_in, 1));
   a.cell_us_slots = static_cast<double>(a.dac_slot_rows) * pairs_per_row * cfg.g_max_us / 2.0;
   a.rows_driven = w.pixels * w.n_in;
   a.adc_conversions = w.pixels * w.k * w.splits;
@@ -72,10 +73,11 @@ void book_error(const CimConfig& cfg, const LayerOperands& ops, const LayerWork&
   ErrorStats e;
   e.add(out, ref.out, w.out.out_zp);
   st.family["error_vs_noise_free"] = e.to_json();
-  st.notes.push_back(fmt::format("vs noise-free: SNR {} dB, mean |error| {:.3f} LSB, {:.2f} % changed",
-                                 e.error_sq == 0 ? std::string("inf") : fmt::format("{:.1f}", e.snr_db()),
-                                 e.count ? e.abs_error / static_cast<double>(e.count) : 0.0,
-                                 e.count ? 100.0 * static_cast<double>(e.changed) / static_cast<double>(e.count) : 0.0));
+  st.notes.push_back(
+      fmt::format("vs noise-free: SNR {} dB, mean |error| {:.3f} LSB, {:.2f} % changed",
+                  e.error_sq == 0 ? std::string("inf") : fmt::format("{:.1f}", e.snr_db()),
+                  e.count ? e.abs_error / static_cast<double>(e.count) : 0.0,
+                  e.count ? 100.0 * static_cast<double>(e.changed) / static_cast<double>(e.count) : 0.0));
 }
 
 }  // namespace
@@ -146,8 +148,8 @@ LayerOutcome CimLayerMapping::simulate(Hardware& hw, const LayerOperands& ops) c
     o.self_check_failure = fmt::format(
         "the engine differs from the functional path of the same analog reads: clips {} vs {}, PWM "
         "slot-rows {} vs {}, first difference at output {} (pixel {}, channel {})",
-        run.clips, ref.activity.adc_clips, run.pwm_slot_rows, ref.activity.dac_slot_rows, i, w.k ? static_cast<int64_t>(i) / w.k : 0,
-        w.k ? static_cast<int64_t>(i) % w.k : 0);
+        run.clips, ref.activity.adc_clips, run.pwm_slot_rows, ref.activity.dac_slot_rows, i,
+        w.k ? static_cast<int64_t>(i) / w.k : 0, w.k ? static_cast<int64_t>(i) % w.k : 0);
   }
   if (!analog.noise_free()) book_error(cfg_, ops, w, run.out, o.stats);
   o.out = as_tensor(layer_, run.out);

@@ -1,8 +1,8 @@
 #pragma once
 // Data converters of a PCM tile: PWM input DAC and fixed-gain ADC (reference/pcm_cim.md §1.8, A2, D1, D5).
 // Both are sign-magnitude: the ADC's b bits give levels -(2^(b-1)-1) .. 2^(b-1)-1, i.e. AIHWKit's 2^b - 2
-// steps over [-bound, bound]; the PWM DAC's 2^(b-1) slots reach +-2^(b-1). Rounding is half away from zero (documented choice; AIHWKit's C++
-// uses RPU_ROUNDFUNF). Out-of-range values saturate and are counted.
+// steps over [-bound, bound]; the PWM DAC's 2^(b-1) slots reach +-2^(b-1). Rounding is half away from zero
+// (documented choice; AIHWKit's C++ uses RPU_ROUNDFUNF). Out-of-range values saturate and are counted.
 #include <cstdint>
 #include <vector>
 

@@ -92,7 +92,7 @@ class Crossbar {
   std::vector<int32_t> weights_;
   std::vector<double> scale_;
   std::vector<PcmCell> pos_, neg_;
-  std::vector<uint8_t> used_;  // empty: every pair holds a weight
+  std::vector<uint8_t> used_;                                      // empty: every pair holds a weight
   int reg_row0_ = 0, reg_rows_ = 0, reg_col0_ = 0, reg_cols_ = 0;  // calibration region (0 rows: whole tile)
   double gdc_reference_ = 0;
   std::vector<double> gdc_column_reference_;

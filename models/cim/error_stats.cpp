@@ -7,7 +7,8 @@
 
 namespace npusim::cim {
 
-void ErrorStats::add(const std::vector<int8_t>& out, const std::vector<int8_t>& reference, int32_t zero_point) {
+void ErrorStats::add(const std::vector<int8_t>& out, const std::vector<int8_t>& reference,
+                     int32_t zero_point) {
   const size_t n = std::min(out.size(), reference.size());
   for (size_t i = 0; i < n; ++i) {
     const int64_t s = int64_t{reference[i]} - zero_point, e = int64_t{out[i]} - reference[i];

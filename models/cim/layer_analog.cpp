@@ -29,7 +29,8 @@ std::vector<int32_t> channel_full_scale(const Layer& layer, const TensorI8& weig
   const size_t per = weights.data.size() / k;
   std::vector<int32_t> fs(k, 1);
   for (size_t c = 0; c < k; ++c)
-    for (size_t i = 0; i < per; ++i) fs[c] = std::max<int32_t>(fs[c], std::abs(int32_t{weights.data[c * per + i]}));
+    for (size_t i = 0; i < per; ++i)
+      fs[c] = std::max<int32_t>(fs[c], std::abs(int32_t{weights.data[c * per + i]}));
   return fs;
 }
 
@@ -58,9 +59,10 @@ LayerAnalog::LayerAnalog(const CimConfig& cfg, const Layer& layer, const TensorI
   const int64_t slots = cfg.pwm_slots();
   adc_max_ = cfg.ideal ? (int32_t{1} << 30) - 1 : max_level(cfg.adc_bits);
   // Ideal: one scale g_max / 128 for every column and an LSB of one product at that scale.
-  lsb_us_ = cfg.ideal ? cfg.g_max_us / 128.0 : cfg.adc_out_bound * cfg.g_max_us * static_cast<double>(slots) / adc_max_;
-  const std::vector<int32_t> fs =
-      cfg.ideal ? std::vector<int32_t>(static_cast<size_t>(layer.K), 128) : channel_full_scale(layer, weights);
+  lsb_us_ = cfg.ideal ? cfg.g_max_us / 128.0
+                      : cfg.adc_out_bound * cfg.g_max_us * static_cast<double>(slots) / adc_max_;
+  const std::vector<int32_t> fs = cfg.ideal ? std::vector<int32_t>(static_cast<size_t>(layer.K), 128)
+                                            : channel_full_scale(layer, weights);
   unit_to_code_.resize(fs.size());
   for (size_t c = 0; c < fs.size(); ++c) unit_to_code_[c] = cfg.g_max_us / fs[c] / lsb_us_;
 
@@ -68,12 +70,15 @@ LayerAnalog::LayerAnalog(const CimConfig& cfg, const Layer& layer, const TensorI
   std::map<int64_t, size_t> local;
   for (const TileSlice& s : plan_.slices) local.emplace(s.tile, local.size());
   const int rows = static_cast<int>(cfg.tile_rows), cols = static_cast<int>(cfg.tile_cols);
-  std::vector<std::vector<int32_t>> w(local.size(), std::vector<int32_t>(static_cast<size_t>(rows) * cols, 0));
+  std::vector<std::vector<int32_t>> w(local.size(),
+                                      std::vector<int32_t>(static_cast<size_t>(rows) * cols, 0));
   std::vector<std::vector<int32_t>> col_fs(local.size(), std::vector<int32_t>(static_cast<size_t>(cols), 0));
   // Pairs that hold a weight: a dense slice's every pair, a block-diagonal slice's diagonal blocks only.
-  std::vector<std::vector<uint8_t>> used(local.size(), std::vector<uint8_t>(static_cast<size_t>(rows) * cols, 0));
+  std::vector<std::vector<uint8_t>> used(local.size(),
+                                         std::vector<uint8_t>(static_cast<size_t>(rows) * cols, 0));
   tiles_.reserve(local.size());
-  for (size_t t = 0; t < local.size(); ++t) tiles_.push_back({Crossbar(rows, cols, device), std::vector<int64_t>(rows, -1)});
+  for (size_t t = 0; t < local.size(); ++t)
+    tiles_.push_back({Crossbar(rows, cols, device), std::vector<int64_t>(rows, -1)});
   // Per channel: (first weight row, tile, column) of each slice holding part of it.
   std::vector<std::vector<std::array<int64_t, 3>>> parts(static_cast<size_t>(layer.K));
   for (const TileSlice& s : plan_.slices) {
@@ -102,7 +107,8 @@ LayerAnalog::LayerAnalog(const CimConfig& cfg, const Layer& layer, const TensorI
   std::vector<std::array<int64_t, 4>> region(tiles_.size(), {rows, 0, cols, 0});  // row lo, hi, col lo, hi
   for (const TileSlice& s : plan_.slices) {
     auto& r = region[local.at(s.tile)];
-    r = {std::min(r[0], s.row0), std::max(r[1], s.row0 + s.rows), std::min(r[2], s.col0), std::max(r[3], s.col0 + s.cols)};
+    r = {std::min(r[0], s.row0), std::max(r[1], s.row0 + s.rows), std::min(r[2], s.col0),
+         std::max(r[3], s.col0 + s.cols)};
   }
   alpha_.assign(tiles_.size(), 1.0);
   for (size_t t = 0; t < tiles_.size(); ++t) {
@@ -154,10 +160,11 @@ int32_t LayerAnalog::adc_code(const std::vector<int32_t>& levels, int64_t pixel,
     return sat32(static_cast<double>(dot) * unit_to_code_[static_cast<size_t>(ch)]);
   }
   // Stream "cim read" of (seed, layer, tile, pixel): the same read wherever and however often it is made.
-  const uint64_t base = Rng(cfg_.seed ^ layer_key_ ^ (0xA24BAED4963EE407ull * (static_cast<uint64_t>(at.tile) + 1)) ^
-                                (0x9FB21C651E98DF25ull * (static_cast<uint64_t>(pixel) + 1)),
-                            "cim read")
-                            .next_u64();
+  const uint64_t base =
+      Rng(cfg_.seed ^ layer_key_ ^ (0xA24BAED4963EE407ull * (static_cast<uint64_t>(at.tile) + 1)) ^
+              (0x9FB21C651E98DF25ull * (static_cast<uint64_t>(pixel) + 1)),
+          "cim read")
+          .next_u64();
   return sat32(t.xb.mvm_column(x, at.col, cfg_.t_inference_s, base) / lsb_us_);
 }
 

@@ -53,8 +53,10 @@ int32_t q16_factor(double code_to_acc, const std::string& layer) {
 LayerWork prepare_work(const CimConfig& cfg, const LayerAnalog& analog, const LayerOperands& ops) {
   const Layer& l = *ops.layer;
   if (ops.requant.rounding != quant::Rounding::Double)
-    throw InputError("layer '" + l.name + "': the cim periphery implements TFLite's default double-rounding "
-                     "requantization; single rounding (--rounding single, --kernels builtin) is not supported");
+    throw InputError(
+        "layer '" + l.name +
+        "': the cim periphery implements TFLite's default double-rounding "
+        "requantization; single rounding (--rounding single, --kernels builtin) is not supported");
   LayerWork w;
   w.n_in = analog.n_in();
   w.k = analog.k();
@@ -80,8 +82,8 @@ LayerWork prepare_work(const CimConfig& cfg, const LayerAnalog& analog, const La
     ChannelParams& p = w.channels[static_cast<size_t>(c)];
     p.m = q16_factor(analog.code_to_acc()[static_cast<size_t>(c)], l.name);
     const int64_t bias = (ops.bias.empty() ? 0 : ops.bias[static_cast<size_t>(c)]) - int64_t{zp} * sum_w;
-    p.bias = static_cast<int32_t>(std::clamp<int64_t>(bias, std::numeric_limits<int32_t>::min(),
-                                                      std::numeric_limits<int32_t>::max()));
+    p.bias = static_cast<int32_t>(
+        std::clamp<int64_t>(bias, std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max()));
     const size_t q = rq.multiplier.size() == 1 ? 0 : static_cast<size_t>(c);
     p.qmult = rq.multiplier[q];
     p.qshift = rq.shift[q];

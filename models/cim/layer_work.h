@@ -26,19 +26,19 @@ struct LayerWork {
 
 // Activity of one layer on the engine (summed over pixels).
 struct LayerActivity {
-  int64_t dac_slot_rows = 0;     // sum over rows of |level|: PWM slots a row driver is on
-  double cell_us_slots = 0;      // sum of |level| x the row's conductance (µS x slots): array read energy
-  int64_t rows_driven = 0;       // rows with a non-zero level
-  int64_t adc_conversions = 0;   // pixels x channels x row splits
-  int64_t adc_clips = 0;         // conversions whose raw code was beyond +-adc_max
-  int64_t psum_adds = 0;         // digital partial-sum additions
-  int64_t periphery_ops = 0;     // outputs through scale, bias, requantization and clamp
+  int64_t dac_slot_rows = 0;    // sum over rows of |level|: PWM slots a row driver is on
+  double cell_us_slots = 0;     // sum of |level| x the row's conductance (µS x slots): array read energy
+  int64_t rows_driven = 0;      // rows with a non-zero level
+  int64_t adc_conversions = 0;  // pixels x channels x row splits
+  int64_t adc_clips = 0;        // conversions whose raw code was beyond +-adc_max
+  int64_t psum_adds = 0;        // digital partial-sum additions
+  int64_t periphery_ops = 0;    // outputs through scale, bias, requantization and clamp
   int64_t input_bytes = 0, output_bytes = 0;
 };
 
 struct LayerEval {
-  std::vector<int8_t> out;          // [pixels][k]
-  std::vector<int32_t> code_sums;   // [pixels][k], clipped codes summed over row splits
+  std::vector<int8_t> out;         // [pixels][k]
+  std::vector<int32_t> code_sums;  // [pixels][k], clipped codes summed over row splits
   LayerActivity activity;
 };
 

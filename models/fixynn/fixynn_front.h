@@ -1,15 +1,15 @@
 #pragma once
-// The FixyNN fixed-weight front end as a SystemC module: a thin shell whose SC_THREAD runs frame jobs on
-// the front end's block (C++ core, Verilated RTL or both in lockstep, fixynn_front_block.h) and keeps
-// SystemC time in step (cycles x the front end's own clock period). Elaborated once per process next to
-// the back end's module; each run() is one job. The block is built on the first run and reused while
-// the same net comes again.
+// The FixyNN fixed-weight front end as a SystemC module: a thin shell whose job thread
+// (models/common/job_thread.h) runs frame jobs on the front end's block (C++ core, Verilated RTL or both in
+// lockstep, fixynn_front_block.h) and keeps SystemC time in step (cycles x the front end's own clock period).
+// Elaborated once per process next to the back end's module; each run() is one job. The block is built on the
+// first run and reused while the same net comes again.
 #include <cstdint>
-#include <exception>
 #include <memory>
 #include <string>
 #include <systemc>
 
+#include "models/common/job_thread.h"
 #include "models/fixynn/frame_driver.h"
 #include "sim/family/backend.h"
 
@@ -17,7 +17,6 @@ namespace npusim::fixynn {
 
 class FixynnFront final : public sc_core::sc_module {
  public:
-  SC_HAS_PROCESS(FixynnFront);
   FixynnFront(sc_core::sc_module_name name, double clock_mhz, const BackendOptions& opts);
   ~FixynnFront() override;
 
@@ -30,22 +29,12 @@ class FixynnFront final : public sc_core::sc_module {
   std::string lockstep_blocks() const { return lockstep_cycles() > 0 ? "fixynn_top" : ""; }
 
  private:
-  struct Job {
-    const FixedNet* net;
-    const TensorI8* input;
-  };
-  void main_thread();
   void ensure_block(const FixedNet& net);
 
   BackendOptions opts_;
-  sc_core::sc_time period_;
+  std::unique_ptr<JobThread> jobs_;
   std::unique_ptr<FixynnFrontIf> block_;
   uint64_t retired_lockstep_cycles_ = 0;  // of blocks replaced by another net's
-  sc_core::sc_event job_event_;
-  const Job* pending_ = nullptr;
-  FrameResult result_;
-  std::exception_ptr error_;
-  bool finished_ = false;
 };
 
 }  // namespace npusim::fixynn

@@ -67,7 +67,7 @@ module cim_adc_readout #(
 
   always @(posedge clk) begin
     if (rst) begin
-      code_sum   <= {(K_MAX * 32) {1'b0}};
+      code_sum   <= '0;
       clip_count <= 32'd0;
     end else if (cfg_fire) begin
       clip_count <= 32'd0;

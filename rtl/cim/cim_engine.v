@@ -137,10 +137,10 @@ module cim_engine #(
   integer c;
   always @(posedge clk) begin
     if (rst) begin
-      p_m <= {(K_MAX * 32) {1'b0}};
-      p_bias <= {(K_MAX * 32) {1'b0}};
-      p_qmult <= {(K_MAX * 32) {1'b0}};
-      p_qshift <= {(K_MAX * 8) {1'b0}};
+      p_m <= '0;
+      p_bias <= '0;
+      p_qmult <= '0;
+      p_qshift <= '0;
     end else if (par_valid) begin
       for (c = 0; c < K_MAX; c = c + 1)
         if ({16'd0, par_ch} == c) begin

@@ -51,19 +51,16 @@ module cim_pwm_dac #(
     end
   endgenerate
 
-  // Next level registers: a live lane overwrites its row.
-  reg [N_IN*8-1:0] levels_next;
+  // A live lane writes its row's level register directly (O(LANES_IN) per edge, any N_IN); the reset
+  // clears the registers row by row (a flat all-zero constant of N_IN*8 bits is too wide to replicate).
   integer i, j;
-  always @(*) begin
-    levels_next = levels;
-    for (i = 0; i < N_IN; i = i + 1)
-      for (j = 0; j < LANES_IN; j = j + 1)
-        if (row_live[j] && row[j*32+:32] == i) levels_next[i*8+:8] = lane_level[j*32+:8];
-  end
-
   always @(posedge clk) begin
-    if (rst) levels <= {(N_IN * 8) {1'b0}};
-    else levels <= levels_next;
+    if (rst) begin
+      for (i = 0; i < N_IN; i = i + 1) levels[i*8+:8] <= 8'd0;
+    end else begin
+      for (j = 0; j < LANES_IN; j = j + 1)
+        if (row_live[j]) levels[row[j*32+:32]*8+:8] <= lane_level[j*32+:8];
+    end
   end
 
 `ifdef VERILATOR

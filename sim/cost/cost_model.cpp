@@ -23,8 +23,9 @@ AreaReport price_area(const TechTable& tech, const std::vector<Memory>& memories
   return a;
 }
 
-EnergyReport price_layer(const TechTable& tech, const ActionTable& actions, const std::vector<Memory>& memories,
-                         double clock_mhz, const LayerStats& st, const AreaReport& area) {
+EnergyReport price_layer(const TechTable& tech, const ActionTable& actions,
+                         const std::vector<Memory>& memories, double clock_mhz, const LayerStats& st,
+                         const AreaReport& area) {
   EnergyReport e;
   for (const auto& [action, count] : st.actions) {
     const auto it = actions.find(action);
@@ -33,7 +34,8 @@ EnergyReport price_layer(const TechTable& tech, const ActionTable& actions, cons
                        " (the family's action table must declare it)");
     double pj = 0;
     for (const auto& [component, per] : it->second.components) pj += per * tech.energy_pj(component);
-    if (!it->second.components.empty()) e.by_category_pj[it->second.category] += pj * static_cast<double>(count);
+    if (!it->second.components.empty())
+      e.by_category_pj[it->second.category] += pj * static_cast<double>(count);
   }
   for (const auto& m : memories) {
     const SramCost c = tech.sram(m.kib);
@@ -45,13 +47,14 @@ EnergyReport price_layer(const TechTable& tech, const ActionTable& actions, cons
       bool known = false;
       for (const auto& m : memories) known = known || m.name == name;
       if (!known && bytes)
-        throw InputError("energy model: layer " + quote(st.name) + " moved bytes through memory " + quote(name) +
-                         ", which the configuration does not have");
+        throw InputError("energy model: layer " + quote(st.name) + " moved bytes through memory " +
+                         quote(name) + ", which the configuration does not have");
     }
   e.by_category_pj["DRAM"] += 8.0 * static_cast<double>(st.dram_bytes()) * tech.energy_pj("dram_bit");
   // Leakage of everything (logic and SRAM) while the layer runs.
   const double seconds = static_cast<double>(st.cycles) / (clock_mhz * 1e6);
-  const double watts = (area.logic_um2 - area.non_leaking_um2) * tech.logic_leak_nw_per_um2() * 1e-9 + area.sram_leak_mw * 1e-3;
+  const double watts = (area.logic_um2 - area.non_leaking_um2) * tech.logic_leak_nw_per_um2() * 1e-9 +
+                       area.sram_leak_mw * 1e-3;
   e.by_category_pj["leakage"] += watts * seconds * 1e12;
   for (const auto& [k, v] : e.by_category_pj) e.total_pj += v;
   return e;

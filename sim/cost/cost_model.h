@@ -57,7 +57,8 @@ struct EnergyReport {
 
 // Energy of one layer: dynamic energy of its actions and SRAM/DRAM traffic, plus leakage of the whole
 // area over its cycles at `clock_mhz`.
-EnergyReport price_layer(const TechTable& tech, const ActionTable& actions, const std::vector<Memory>& memories,
-                         double clock_mhz, const LayerStats& st, const AreaReport& area);
+EnergyReport price_layer(const TechTable& tech, const ActionTable& actions,
+                         const std::vector<Memory>& memories, double clock_mhz, const LayerStats& st,
+                         const AreaReport& area);
 
 }  // namespace npusim::cost

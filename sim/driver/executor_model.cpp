@@ -98,8 +98,9 @@ nlohmann::json Executor::compare_with_file(const std::string& path) const {
   const TensorValue v = quant::read_npy_value(path);
   const int64_t n = last_.is_float ? last_.real.size() : last_.t.size();
   if (graph::element_count(v.shape) != n)
-    throw InputError(fmt::format("--compare-output: {} holds {} {}, the network's final tensor has {} elements",
-                                 path, dtype_name(v.type), quant::shape_str(v.shape), n));
+    throw InputError(
+        fmt::format("--compare-output: {} holds {} {}, the network's final tensor has {} elements", path,
+                    dtype_name(v.type), quant::shape_str(v.shape), n));
   nlohmann::json j;
   j["file"] = path;
   if (last_.is_float || v.type != DType::Int8) {
@@ -107,7 +108,8 @@ nlohmann::json Executor::compare_with_file(const std::string& path) const {
       throw InputError("--compare-output: " + path + " is " + dtype_name(v.type) +
                        ", the network's final tensor " + (last_.is_float ? "float32" : "int8"));
     double max = 0;
-    for (int64_t i = 0; i < n; ++i) max = std::max(max, std::fabs(double{v.f32[static_cast<size_t>(i)]} - last_.real[i]));
+    for (int64_t i = 0; i < n; ++i)
+      max = std::max(max, std::fabs(double{v.f32[static_cast<size_t>(i)]} - last_.real[i]));
     j["max_abs_difference"] = max;
     return j;
   }
@@ -121,8 +123,11 @@ nlohmann::json Executor::compare_with_file(const std::string& path) const {
     sig += (ref[i] - mean) * (ref[i] - mean);
     err += (double{last_.t[i]} - ref[i]) * (double{last_.t[i]} - ref[i]);
   }
-  j["snr_db"] = err == 0 ? nlohmann::json(nullptr) : nlohmann::json(10.0 * std::log10(std::max(sig, 1e-300) / err));
-  const auto argmax = [](const TensorI8& t) { return std::max_element(t.data.begin(), t.data.end()) - t.data.begin(); };
+  j["snr_db"] =
+      err == 0 ? nlohmann::json(nullptr) : nlohmann::json(10.0 * std::log10(std::max(sig, 1e-300) / err));
+  const auto argmax = [](const TensorI8& t) {
+    return std::max_element(t.data.begin(), t.data.end()) - t.data.begin();
+  };
   j["argmax_same"] = argmax(last_.t) == argmax(ref);
   return j;
 }

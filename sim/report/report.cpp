@@ -142,11 +142,12 @@ void print_table(std::ostream& os, const RunReport& rep) {
   if (!rep.compare_output.is_null()) {
     const auto& c = rep.compare_output;
     if (c.contains("changed_fraction"))
-      os << fmt::format("output vs {}: {:.1f} % of values differ, mean |error| {:.2f} LSB, max {} LSB, SNR {}, argmax {}\n",
-                        c["file"].get<std::string>(), 100.0 * c["changed_fraction"].get<double>(),
-                        c["mean_abs_error_lsb"].get<double>(), c["max_abs_error_lsb"].get<int64_t>(),
-                        c["snr_db"].is_null() ? std::string("inf") : fmt::format("{:.1f} dB", c["snr_db"].get<double>()),
-                        c["argmax_same"].get<bool>() ? "same" : "DIFFERENT");
+      os << fmt::format(
+          "output vs {}: {:.1f} % of values differ, mean |error| {:.2f} LSB, max {} LSB, SNR {}, argmax {}\n",
+          c["file"].get<std::string>(), 100.0 * c["changed_fraction"].get<double>(),
+          c["mean_abs_error_lsb"].get<double>(), c["max_abs_error_lsb"].get<int64_t>(),
+          c["snr_db"].is_null() ? std::string("inf") : fmt::format("{:.1f} dB", c["snr_db"].get<double>()),
+          c["argmax_same"].get<bool>() ? "same" : "DIFFERENT");
     else
       os << "output vs " << c["file"].get<std::string>() << ": " << c.dump() << "\n";
   }

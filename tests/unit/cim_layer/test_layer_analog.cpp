@@ -2,7 +2,6 @@
 // splits, block-diagonal depthwise and the periphery), the noise-free fixed-gain ADC, and read noise keyed by
 // the read, not by the order of the calls.
 #include <catch2/catch.hpp>
-
 #include <cmath>
 
 #include "models/cim/converters.h"
@@ -26,7 +25,8 @@ TensorI8 random_tensor(std::vector<int64_t> shape, uint64_t seed, int lo = -128,
   return t;
 }
 
-Layer conv(int64_t H, int64_t W, int64_t C, int64_t K, int64_t R, int64_t stride, int64_t pad, int64_t groups) {
+Layer conv(int64_t H, int64_t W, int64_t C, int64_t K, int64_t R, int64_t stride, int64_t pad,
+           int64_t groups) {
   Layer l;
   l.name = "conv_" + std::to_string(C) + "_" + std::to_string(K) + "_g" + std::to_string(groups);
   l.op = groups > 1 ? OpType::DwConv : OpType::Conv;
@@ -61,11 +61,13 @@ Case make_case(const Layer& l, uint64_t seed) {
   const int64_t per = l.R * l.S * l.channels_per_group();
   c.weights = l.op == OpType::Fc ? random_tensor({l.K, per}, seed + 1)
                                  : random_tensor({l.K, l.R, l.S, l.channels_per_group()}, seed + 1);
-  c.input = l.op == OpType::Fc ? random_tensor({l.batch, l.C}, seed + 2) : random_tensor({l.H, l.W, l.C}, seed + 2);
+  c.input =
+      l.op == OpType::Fc ? random_tensor({l.batch, l.C}, seed + 2) : random_tensor({l.H, l.W, l.C}, seed + 2);
   Rng r(seed, "bias");
   for (int64_t k = 0; k < l.K; ++k) c.bias.push_back(static_cast<int32_t>(r.uniform(-5000, 5000)));
   std::vector<double> m;
-  for (int64_t k = 0; k < l.K; ++k) m.push_back(0.3 / (128.0 * std::sqrt(static_cast<double>(per))) * (1 + 0.1 * (k % 3)));
+  for (int64_t k = 0; k < l.K; ++k)
+    m.push_back(0.3 / (128.0 * std::sqrt(static_cast<double>(per))) * (1 + 0.1 * (k % 3)));
   c.rq = quant::make_requant(m, 5, 8);
   return c;
 }
@@ -99,7 +101,7 @@ CimConfig small_tiles(bool ideal) {
 TEST_CASE("A1: the ideal mode is the golden integer layer, bit for bit", "[cim][layer]") {
   const CimConfig cfg = small_tiles(true);
   const std::vector<Layer> layers = {
-      conv(9, 7, 5, 7, 3, 2, 1, 1),  // im2col with padding (padded inputs drive the zero point)
+      conv(9, 7, 5, 7, 3, 2, 1, 1),     // im2col with padding (padded inputs drive the zero point)
       conv(6, 6, 12, 12, 3, 1, 1, 12),  // depthwise: block-diagonal, 7 blocks of 9 rows per 64-row tile
       conv(5, 5, 16, 40, 3, 1, 0, 1),   // 144 rows: 3 row splits; 40 channels: 2 column splits
       fc(150, 70, 3),                   // 3 row splits x 3 column splits, batch 3
@@ -135,13 +137,15 @@ TEST_CASE("noise-free with the configured ADC: code = round(dot x scale / LSB), 
   for (int64_t i = 0; i < w.n_in; ++i) levels[static_cast<size_t>(i)] = w.rows[static_cast<size_t>(i)];
   for (int ch = 0; ch < 3; ++ch) {
     int32_t fs = 1;
-    for (int64_t i = 0; i < w.n_in; ++i) fs = std::max<int32_t>(fs, std::abs(int32_t{c.weights.data[ch * w.n_in + i]}));
+    for (int64_t i = 0; i < w.n_in; ++i)
+      fs = std::max<int32_t>(fs, std::abs(int32_t{c.weights.data[ch * w.n_in + i]}));
     const double lsb = cfg.adc_out_bound * cfg.g_max_us * 128.0 / 127.0;
     for (int s = 0; s < 2; ++s) {
       int64_t dot = 0;
       for (int64_t i = 64 * s; i < std::min<int64_t>(w.n_in, 64 * (s + 1)); ++i)
         dot += int64_t{levels[static_cast<size_t>(i)]} * c.weights.data[ch * w.n_in + i];
-      CHECK(a.adc_code(levels, 0, ch, s) == round_half_away(static_cast<double>(dot) * (cfg.g_max_us / fs) / lsb));
+      CHECK(a.adc_code(levels, 0, ch, s) ==
+            round_half_away(static_cast<double>(dot) * (cfg.g_max_us / fs) / lsb));
     }
   }
 }
@@ -170,14 +174,15 @@ TEST_CASE("noisy reads are keyed by (pixel, channel, split): any call order, sam
   cfg.seed = 2;
   const LayerAnalog other(cfg, c.layer, c.weights, false);
   int differ_seed = 0;
-  for (int ch = 0; ch < 20; ++ch) differ_seed += a.adc_code(levels, 0, ch, 0) != other.adc_code(levels, 0, ch, 0);
+  for (int ch = 0; ch < 20; ++ch)
+    differ_seed += a.adc_code(levels, 0, ch, 0) != other.adc_code(levels, 0, ch, 0);
   CHECK(differ_seed > 0);
 }
 
 TEST_CASE("a 4-bit DAC on int8 activations drops 4 bits and the periphery puts 2^4 back", "[cim][layer]") {
   CHECK(dac_level(127, 4, 8) == 8);
   CHECK(dac_level(-128, 4, 8) == -8);
-  CHECK(dac_level(24, 4, 8) == 2);   // 1.5 rounds away from zero
+  CHECK(dac_level(24, 4, 8) == 2);  // 1.5 rounds away from zero
   CHECK(dac_level(-24, 4, 8) == -2);
   CHECK(dac_level(-128, 0, 128) == -128);
   CimConfig cfg = small_tiles(false);

@@ -5,8 +5,8 @@
 #include <systemc>
 #include <vector>
 
-#include "sim/config/arch_loader.h"
 #include "models/cim/cim_config.h"
+#include "sim/config/arch_loader.h"
 #include "tests/unit/workload/test_util.h"
 
 using namespace npusim;
@@ -15,7 +15,9 @@ using npusim::test::check_message;
 using npusim::test::input_error;
 using npusim::test::TempDir;
 
-int sc_main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
+int sc_main(int argc, char* argv[]) {
+  return Catch::Session().run(argc, argv);
+}
 
 namespace {
 const char* kMinimal = "name: c\nfamily: cim\n";

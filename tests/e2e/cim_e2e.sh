@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# cim_e2e.sh NPUSIM SOURCE_DIR: the AON-CiM family from the CLI on the KWS DS-CNN model.
+# cim_e2e.sh NPUSIM SOURCE_DIR: the AON-CiM family from the CLI on the KWS DS-CNN and the VWW model.
 #  - ideal mode (check list A1) in lockstep: every layer bit-exact against golden, model and RTL agree on
 #    every port of cim_engine every cycle;
 #  - the noisy design in lockstep: model and RTL agree (same seed, same analog reads), layers reported as
 #    error statistics vs golden and vs noise-free, ADC clip rates and crossbar utilization in the JSON;
 #  - the same command twice gives the same output; a model-backend run the same output as the lockstep run;
 #  - --fast gives the cycle model's cycles (the engine's closed form);
-#  - --compare-output against the noise-free design's output gives the network-level error.
+#  - --compare-output against the noise-free design's output gives the network-level error;
+#  - the VWW MobileNetV1-0.25 model in lockstep, ideal (bit-exact) and noisy (2304 DAC rows on its
+#    depthwise layers: the widest engine a shipped model needs).
 set -euo pipefail
 npusim=$1 src=$2
 aon=$src/configs/arch/cim_aon_64x256x256_14nm.yaml
@@ -50,4 +52,14 @@ PY
 out=$("$npusim" run --arch "$aon" --workload "$model" --compare-output "$tmp/clean.npy")
 grep -q "^output vs $tmp/clean.npy: .* argmax" <<<"$out" || fail "no network-level comparison: $out"
 grep '^output vs' <<<"$out"
+
+vww=$src/tests/data/models/vww_96_int8.tflite
+out=$("$npusim" run --arch "$ideal" --workload "$vww" --backend lockstep)
+grep -q '28 array layers bit-exact vs golden, 0 FAILED' <<<"$out" || fail "VWW ideal not bit-exact: $out"
+grep -q 'lockstep: model and RTL agreed on every output port of cim_engine' <<<"$out" || fail "VWW no lockstep"
+echo "VWW ideal: $(grep '^lockstep:' <<<"$out")"
+out=$("$npusim" run --arch "$aon" --workload "$vww" --backend lockstep)
+grep -q '28 compared as error statistics' <<<"$out" || fail "VWW noisy layers not statistics: $out"
+grep -q 'lockstep: model and RTL agreed on every output port of cim_engine' <<<"$out" || fail "VWW noisy no lockstep"
+echo "VWW noisy: $(grep '^lockstep:' <<<"$out")"
 echo "ok"

@@ -51,11 +51,7 @@ LayerActivity assumed_activity(const CimConfig& cfg, const TilePlan& plan, const
       static_cast<double>(plan.cells_used) / static_cast<double>(std::max<int64_t>(w.n_in, 1));
   a.cell_us_slots = static_cast<double>(a.dac_slot_rows) * pairs_per_row * cfg.g_max_us / 2.0;
   a.rows_driven = w.pixels * w.n_in;
-  a.adc_conversions = w.pixels * w.k * w.splits;
-  a.psum_adds = w.pixels * w.k * (w.splits - 1);
-  a.periphery_ops = w.pixels * w.k;
-  a.input_bytes = w.pixels * w.n_in;
-  a.output_bytes = w.pixels * w.k;
+  count_shape_activity(w, a);
   return a;
 }
 

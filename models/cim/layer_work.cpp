@@ -122,12 +122,16 @@ LayerEval evaluate(const AnalogKernel& kernel, const LayerAnalog& analog, const 
       r.out[o] = periphery_output(sum32, w.channels[static_cast<size_t>(c)], w.out);
     }
   }
+  count_shape_activity(w, a);
+  return r;
+}
+
+void count_shape_activity(const LayerWork& w, LayerActivity& a) {
   a.adc_conversions = w.pixels * w.k * w.splits;
   a.psum_adds = w.pixels * w.k * (w.splits - 1);
   a.periphery_ops = w.pixels * w.k;
   a.input_bytes = w.pixels * w.n_in;
   a.output_bytes = w.pixels * w.k;
-  return r;
 }
 
 }  // namespace npusim::cim

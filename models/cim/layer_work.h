@@ -49,6 +49,8 @@ int32_t q16_factor(double code_to_acc, const std::string& layer);
 
 LayerWork prepare_work(const CimConfig& cfg, const LayerAnalog& analog, const LayerOperands& ops);
 // Levels -> kernel codes -> clip -> sum over splits -> periphery, pixel by pixel.
+// The counts that follow from the layer's shape alone: conversions, partial-sum adds, periphery ops, SRAM bytes.
+void count_shape_activity(const LayerWork& work, LayerActivity& a);
 LayerEval evaluate(const AnalogKernel& kernel, const LayerAnalog& analog, const LayerWork& work);
 
 }  // namespace npusim::cim

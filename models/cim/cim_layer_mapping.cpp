@@ -38,6 +38,9 @@ void book_clips(const LayerActivity& a, LayerStats& st) {
   st.family["adc_clips"] = a.adc_clips;
   st.family["adc_clip_rate"] =
       a.adc_conversions ? static_cast<double>(a.adc_clips) / static_cast<double>(a.adc_conversions) : 0.0;
+  if (a.adc_clips > 0)
+    st.notes.push_back(fmt::format("ADC clipped {} of {} conversions ({:.3f} %)", a.adc_clips, a.adc_conversions,
+                                   100.0 * st.family["adc_clip_rate"].get<double>()));
 }
 
 // Shapes only (--fast without values): activity from assumed operand statistics, documented in

@@ -146,7 +146,8 @@ void ResultDb::mark_running(const PointRecord& rec) {
 
 void ResultDb::record(const PointRecord& rec, const nlohmann::json& report) {
   if (!report.is_object() || !report.contains("total") || !report.contains("layers"))
-    throw std::invalid_argument("ResultDb::record: the report has no total or layers (not to_json(RunReport))");
+    throw std::invalid_argument(
+        "ResultDb::record: the report has no total or layers (not to_json(RunReport))");
   write_point(rec, PointStatus::done, &report, "");
 }
 
@@ -173,8 +174,8 @@ void ResultDb::write_point(const PointRecord& rec, PointStatus status, const nlo
     del.run();
   }
   const auto& cols = point_columns();
-  sqlite::Statement ins(db, "INSERT INTO points (" + join(cols) + ") VALUES (" +
-                                join_placeholders(cols.size()) + ")");
+  sqlite::Statement ins(
+      db, "INSERT INTO points (" + join(cols) + ") VALUES (" + join_placeholders(cols.size()) + ")");
   bind_key(ins, rec.key);
   int i = 4;
   ins.bind(i++, rec.spec);
@@ -211,16 +212,17 @@ void ResultDb::write_point(const PointRecord& rec, PointStatus status, const nlo
   const int64_t id = db.last_insert_rowid();
 
   if (report) {
-    sqlite::Statement lay(db,
-                          "INSERT INTO layers (point_id, " + join(sweep_schema::layer_columns()) + ") VALUES (" +
-                              join_placeholders(sweep_schema::layer_columns().size() + 1) + ")");
+    sqlite::Statement lay(db, "INSERT INTO layers (point_id, " + join(sweep_schema::layer_columns()) +
+                                  ") VALUES (" + join_placeholders(sweep_schema::layer_columns().size() + 1) +
+                                  ")");
     int64_t index = 0;
     for (const auto& l : report->at("layers")) {
       int j = 1;
       lay.bind(j++, id);
       lay.bind(j++, index++);
       for (const char* k : {"name", "op", "unit"}) lay.bind(j++, l.value(k, std::string()));
-      for (const char* k : {"macs", "executed_macs", "cycles", "stall_cycles"}) bind_number(lay, j++, l, k, true);
+      for (const char* k : {"macs", "executed_macs", "cycles", "stall_cycles"})
+        bind_number(lay, j++, l, k, true);
       bind_number(lay, j++, l, "utilization", false);
       bind_number(lay, j++, l, "latency_s", false);
       bind_number(lay, j++, l, "energy_total_pj", false);
@@ -286,7 +288,8 @@ std::vector<FailedPoint> ResultDb::failed_points() const {
                                 kOrder);
   std::vector<FailedPoint> out;
   while (s.step())
-    out.push_back({{s.text(0), s.text(1), s.text(2)}, s.text(3), s.text(4), nlohmann::json::parse(s.text(5))});
+    out.push_back(
+        {{s.text(0), s.text(1), s.text(2)}, s.text(3), s.text(4), nlohmann::json::parse(s.text(5))});
   return out;
 }
 

@@ -36,8 +36,8 @@ struct PointKey {
 // Everything about a point except its results.
 struct PointRecord {
   PointKey key;
-  std::string spec;                                        // the sweep spec's name
-  nlohmann::json overrides = nlohmann::json::array();      // the point's `--set` list (strings)
+  std::string spec;                                           // the sweep spec's name
+  nlohmann::json overrides = nlohmann::json::array();         // the point's `--set` list (strings)
   nlohmann::json resolved_config = nlohmann::json::object();  // the fully resolved arch config
   uint64_t seed = 1;
   std::string host;          // empty: this machine's host name
@@ -107,10 +107,10 @@ class ResultDb {
   const std::string& path() const { return path_; }
 
   std::optional<PointStatus> status(const PointKey& key) const;
-  bool is_done(const PointKey& key) const;        // status 'done'
-  std::set<PointKey> done_keys() const;           // 'done' only
-  std::set<PointKey> finished_keys() const;       // 'done' or 'failed'
-  std::set<PointKey> running_keys() const;        // left by a killed (or live) writer
+  bool is_done(const PointKey& key) const;   // status 'done'
+  std::set<PointKey> done_keys() const;      // 'done' only
+  std::set<PointKey> finished_keys() const;  // 'done' or 'failed'
+  std::set<PointKey> running_keys() const;   // left by a killed (or live) writer
   StatusCounts counts() const;
 
   // Each is one transaction. mark_running replaces whatever row the key had (a leftover 'running' or a

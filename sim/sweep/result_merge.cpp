@@ -54,8 +54,8 @@ void copy_point(sqlite::Connection& db, const Row& from, const std::optional<Row
     del.bind(1, existing->id).run();
   }
   const std::string cols = join(sweep_schema::point_columns());
-  sqlite::Statement ins(db, "INSERT INTO main.points (" + cols + ") SELECT " + cols +
-                                " FROM shard.points WHERE id = ?");
+  sqlite::Statement ins(
+      db, "INSERT INTO main.points (" + cols + ") SELECT " + cols + " FROM shard.points WHERE id = ?");
   ins.bind(1, from.id).run();
   const int64_t id = db.last_insert_rowid();
   const std::string lcols = join(sweep_schema::layer_columns());
@@ -63,8 +63,9 @@ void copy_point(sqlite::Connection& db, const Row& from, const std::optional<Row
                                 " FROM shard.layers WHERE point_id = ?");
   lay.bind(1, id).bind(2, from.id).run();
   for (const auto& [table, value] : {std::pair<std::string, std::string>{"energy", "pj"}, {"area", "um2"}}) {
-    sqlite::Statement s(db, "INSERT INTO main." + table + " (point_id, category, " + value + ") SELECT ?, category, " +
-                                value + " FROM shard." + table + " WHERE point_id = ?");
+    sqlite::Statement s(db, "INSERT INTO main." + table + " (point_id, category, " + value +
+                                ") SELECT ?, category, " + value + " FROM shard." + table +
+                                " WHERE point_id = ?");
     s.bind(1, id).bind(2, from.id).run();
   }
 }
@@ -73,9 +74,10 @@ void merge_shard(ResultDb& target, const std::string& shard, MergeReport& rep) {
   sqlite::Connection& db = target.connection();
   std::vector<Row> rows;
   {
-    sqlite::Statement s(db,
-                        "SELECT id, config_hash, workload, options, status, coalesce(error, '') FROM shard.points "
-                        "ORDER BY workload, config_hash, options");
+    sqlite::Statement s(
+        db,
+        "SELECT id, config_hash, workload, options, status, coalesce(error, '') FROM shard.points "
+        "ORDER BY workload, config_hash, options");
     while (s.step()) rows.push_back({s.int64(0), {s.text(1), s.text(2), s.text(3)}, s.text(4), s.text(5)});
   }
   auto conflict = [&](const Row& r, const std::string& reason, bool kept_shard) {

@@ -106,9 +106,10 @@ const std::vector<TotalColumn>& total_columns() {
 
 const std::vector<std::string>& point_columns() {
   static const std::vector<std::string> cols = [] {
-    std::vector<std::string> c = {"config_hash", "workload",     "options", "spec",   "overrides",
-                                  "resolved_config", "status",   "error",   "seed",   "host",
-                                  "pid",         "started_utc",  "finished_utc", "wall_s", "layer_count"};
+    std::vector<std::string> c = {
+        "config_hash",  "workload", "options",    "spec", "overrides", "resolved_config",
+        "status",       "error",    "seed",       "host", "pid",       "started_utc",
+        "finished_utc", "wall_s",   "layer_count"};
     for (const auto& t : total_columns()) c.push_back(t.column);
     c.push_back("report");
     return c;
@@ -118,8 +119,8 @@ const std::vector<std::string>& point_columns() {
 
 const std::vector<std::string>& layer_columns() {
   static const std::vector<std::string> cols = {
-      "layer_index", "name",    "op",          "unit",      "macs",     "executed_macs", "cycles", "stall_cycles",
-      "utilization", "latency_s", "energy_pj", "verified", "dram_bytes", "report"};
+      "layer_index",  "name",        "op",        "unit",      "macs",     "executed_macs", "cycles",
+      "stall_cycles", "utilization", "latency_s", "energy_pj", "verified", "dram_bytes",    "report"};
   return cols;
 }
 

@@ -106,8 +106,8 @@ TEST_CASE("failed in one input and done in another: done is kept and the disagre
   CHECK(merged.is_done(key(0)));
   CHECK(merged.is_done(key(6)));
   CHECK(merged.failed_points().empty());
-  CHECK(scalar(merged.connection(), "SELECT count(*) FROM layers WHERE point_id NOT IN (SELECT id FROM points)") ==
-        0);
+  CHECK(scalar(merged.connection(),
+               "SELECT count(*) FROM layers WHERE point_id NOT IN (SELECT id FROM points)") == 0);
 }
 
 TEST_CASE("merging a file that is not a sweep database names it and changes nothing") {

@@ -14,8 +14,8 @@ TEST_CASE("a new database gets the schema, WAL and its version, and reopens") {
     CHECK(text_scalar(c, "SELECT value FROM meta WHERE key = 'schema_version'") == "1");
     CHECK(text_scalar(c, "PRAGMA journal_mode") == "wal");
     for (const char* t : {"points", "layers", "energy", "area"})
-      CHECK(scalar(c, std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") + t + "'") ==
-            1);
+      CHECK(scalar(c, std::string("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='") + t +
+                          "'") == 1);
     db.record(point(0), report(0));
   }
   ResultDb again = ResultDb::open(path);
@@ -53,16 +53,18 @@ TEST_CASE("record, is_done and done_keys: totals, layers and energy come from th
   CHECK(p.figure("energy_pj") == 1001.0);
   CHECK(p.figure("not_checked_layers") == 4);
   CHECK(p.totals.count("frame_period_s") == 0);  // not in this report: NULL
-  CHECK(p.energy_by_category_pj == std::map<std::string, double>{{"MAC", 601.0}, {"DRAM", 100.0}, {"SRAM act", 300.0}});
+  CHECK(p.energy_by_category_pj ==
+        std::map<std::string, double>{{"MAC", 601.0}, {"DRAM", 100.0}, {"SRAM act", 300.0}});
   check_one_line(input_error([&] { p.figure("speed"); }), {"speed", "area_mm2"});
 
   auto& c = db.connection();
   CHECK(scalar(c, "SELECT count(*) FROM layers") == 8);
   CHECK(scalar(c, "SELECT count(*) FROM area") == 4);
-  sqlite::Statement s(c,
-                      "SELECT l.name, l.op, l.cycles, l.energy_pj, l.verified IS NULL, l.dram_bytes, l.report "
-                      "FROM layers l JOIN points p ON p.id = l.point_id "
-                      "WHERE p.config_hash = 'hash1' AND l.layer_index = 3");
+  sqlite::Statement s(
+      c,
+      "SELECT l.name, l.op, l.cycles, l.energy_pj, l.verified IS NULL, l.dram_bytes, l.report "
+      "FROM layers l JOIN points p ON p.id = l.point_id "
+      "WHERE p.config_hash = 'hash1' AND l.layer_index = 3");
   REQUIRE(s.step());
   CHECK(s.text(0) == "conv3");
   CHECK(s.text(1) == "dwconv");

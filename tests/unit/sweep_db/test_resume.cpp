@@ -151,3 +151,29 @@ TEST_CASE("a writer killed inside an open transaction leaves nothing of that poi
   CHECK(db.counts().done == 4);
   CHECK(db.counts().running == 0);
 }
+
+TEST_CASE("two processes writing one database at once are serialised, not lost") {
+  TempDir dir;
+  const std::string path = dir.path("shared.sqlite");
+  ResultDb::open(path);  // schema first, so both writers open an existing database
+  std::vector<pid_t> pids;
+  for (int w = 0; w < 2; ++w)
+    pids.push_back(fork_child([&, w] {
+      ResultDb db = ResultDb::open(path);
+      for (int i = w; i < 30; i += 2) {
+        db.mark_running(point(i));
+        db.record(point(i), report(i, 50));
+      }
+    }));
+  for (pid_t pid : pids) {
+    int status = 0;
+    REQUIRE(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+  }
+  ResultDb db = ResultDb::open(path);
+  CHECK(db.counts().done == 30);
+  CHECK(db.counts().running == 0);
+  CHECK(scalar(db.connection(), "SELECT count(*) FROM layers") == 30 * 50);
+  CHECK(text_scalar(db.connection(), "PRAGMA integrity_check") == "ok");
+}

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "sim/common/error.h"
@@ -91,8 +92,11 @@ double PointSummary::figure(const std::string& name) const {
   throw InputError("figure '" + name + "': not a figure of the sweep database (known: " + known + ")");
 }
 
-ResultDb::ResultDb(const std::string& path, bool read_only)
-    : path_(path), db_(std::make_unique<sqlite::Connection>(path, read_only)) {
+ResultDb::ResultDb(const std::string& path, bool read_only) : path_(path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw InputError(path + ": is a directory, expected a sweep database file");
+  db_ = std::make_unique<sqlite::Connection>(path, read_only);
   sweep_schema::prepare(*db_, read_only);
 }
 

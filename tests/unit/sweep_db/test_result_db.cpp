@@ -146,6 +146,13 @@ TEST_CASE("files that are not sweep databases are one-line input errors naming t
   TempDir dir;
   const std::string text = dir.write("notes.sqlite", "this is not a database, just some text\n");
   check_one_line(input_error([&] { ResultDb::open(text); }), {text, "not an npusim sweep database"});
+  {
+    std::ifstream in(text);
+    std::string line;
+    std::getline(in, line);
+    CHECK(line == "this is not a database, just some text");  // left as it was
+  }
+  check_one_line(input_error([&] { ResultDb::open(dir.path("")); }), {"is a directory"});
 
   const std::string foreign = dir.path("foreign.sqlite");
   {

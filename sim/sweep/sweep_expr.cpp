@@ -53,7 +53,8 @@ std::vector<Token> tokenize(const std::string& s) {
     }
     Token t;
     t.pos = i;
-    if (std::isdigit(c) || (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
+    if (std::isdigit(c) ||
+        (c == '.' && i + 1 < s.size() && std::isdigit(static_cast<unsigned char>(s[i + 1])))) {
       char* end = nullptr;
       t.kind = Token::Num;
       t.num = std::strtod(s.c_str() + i, &end);
@@ -62,7 +63,8 @@ std::vector<Token> tokenize(const std::string& s) {
         throw ExprError(i, "unexpected " + quote(std::string(1, s[i])) + " after a number");
     } else if (std::isalpha(c) || c == '_') {
       t.kind = Token::Ident;
-      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == '.')) ++i;
+      while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == '.'))
+        ++i;
       t.text = s.substr(t.pos, i - t.pos);
       if (t.text.back() == '.' || t.text.find("..") != std::string::npos)
         throw ExprError(t.pos, "malformed key " + quote(t.text));
@@ -110,7 +112,8 @@ class Parser {
   bool is_word(const char* w) const { return peek().kind == Token::Ident && peek().text == w; }
   bool is_sym(const char* s) const { return peek().kind == Token::Sym && peek().text == s; }
   static std::string describe(const Token& t) {
-    return t.kind == Token::End ? std::string("end of expression") : quote(t.kind == Token::Num ? "number" : t.text);
+    return t.kind == Token::End ? std::string("end of expression")
+                                : quote(t.kind == Token::Num ? "number" : t.text);
   }
   static NodeP make(Op op, size_t pos, NodeP a, NodeP b = nullptr) {
     auto n = std::make_shared<Expr::Node>();
@@ -147,14 +150,13 @@ class Parser {
   NodeP comparison() {
     NodeP n = sum();
     static const std::pair<const char*, Op> ops[] = {{"==", Op::Eq}, {"!=", Op::Ne}, {"<=", Op::Le},
-                                                     {">=", Op::Ge}, {"<", Op::Lt},   {">", Op::Gt}};
+                                                     {">=", Op::Ge}, {"<", Op::Lt},  {">", Op::Gt}};
     for (const auto& [text, op] : ops) {
       if (!is_sym(text)) continue;
       const size_t pos = toks_[i_++].pos;
       n = make(op, pos, n, sum());
       for (const auto& o : ops)
-        if (is_sym(o.first))
-          throw ExprError(peek().pos, "comparisons do not chain (use 'and')");
+        if (is_sym(o.first)) throw ExprError(peek().pos, "comparisons do not chain (use 'and')");
       break;
     }
     return n;
@@ -261,32 +263,48 @@ ExprValue eval_node(const Expr::Node& n, const Expr::Lookup& lookup) {
   const V a = eval_node(*n.a, lookup), b = eval_node(*n.b, lookup);
   if (n.op >= Op::Eq && n.op <= Op::Ge && (a.is_string || b.is_string)) {
     if (!a.is_string || !b.is_string)
-      throw ExprError(n.pos, "compares a string with a number (" + (a.is_string ? quote(a.str) : quote(b.str)) + ")");
+      throw ExprError(
+          n.pos, "compares a string with a number (" + (a.is_string ? quote(a.str) : quote(b.str)) + ")");
     const int c = a.str.compare(b.str);
     switch (n.op) {
-      case Op::Eq: return V::number(c == 0);
-      case Op::Ne: return V::number(c != 0);
-      case Op::Lt: return V::number(c < 0);
-      case Op::Le: return V::number(c <= 0);
-      case Op::Gt: return V::number(c > 0);
-      default: return V::number(c >= 0);
+      case Op::Eq:
+        return V::number(c == 0);
+      case Op::Ne:
+        return V::number(c != 0);
+      case Op::Lt:
+        return V::number(c < 0);
+      case Op::Le:
+        return V::number(c <= 0);
+      case Op::Gt:
+        return V::number(c > 0);
+      default:
+        return V::number(c >= 0);
     }
   }
   const double x = number_of(*n.a, a), y = number_of(*n.b, b);
   switch (n.op) {
-    case Op::Add: return V::number(x + y);
-    case Op::Sub: return V::number(x - y);
-    case Op::Mul: return V::number(x * y);
+    case Op::Add:
+      return V::number(x + y);
+    case Op::Sub:
+      return V::number(x - y);
+    case Op::Mul:
+      return V::number(x * y);
     case Op::Div:
     case Op::Mod:
       if (y == 0) throw ExprError(n.pos, "division by zero");
       return V::number(n.op == Op::Div ? x / y : std::fmod(x, y));
-    case Op::Eq: return V::number(x == y);
-    case Op::Ne: return V::number(x != y);
-    case Op::Lt: return V::number(x < y);
-    case Op::Le: return V::number(x <= y);
-    case Op::Gt: return V::number(x > y);
-    default: return V::number(x >= y);
+    case Op::Eq:
+      return V::number(x == y);
+    case Op::Ne:
+      return V::number(x != y);
+    case Op::Lt:
+      return V::number(x < y);
+    case Op::Le:
+      return V::number(x <= y);
+    case Op::Gt:
+      return V::number(x > y);
+    default:
+      return V::number(x >= y);
   }
 }
 
@@ -312,7 +330,8 @@ bool Expr::holds(const Lookup& lookup) const {
 }
 
 bool Expr::uses_derived_figures() const {
-  return std::any_of(idents_.begin(), idents_.end(), [](const auto& p) { return is_derived_figure(p.first); });
+  return std::any_of(idents_.begin(), idents_.end(),
+                     [](const auto& p) { return is_derived_figure(p.first); });
 }
 
 }  // namespace npusim

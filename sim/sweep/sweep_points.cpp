@@ -32,6 +32,15 @@ std::optional<ExprValue> option_value(const SweepOptions& o, const std::string& 
   return std::nullopt;
 }
 
+// Config keys, options.<name> and (with a report) derived figures.
+Expr::Lookup point_lookup(const SweepOptions& o, const nlohmann::json& values, const nlohmann::json* report) {
+  return [&o, &values, report](const std::string& name) -> std::optional<ExprValue> {
+    if (name.rfind("options.", 0) == 0) return option_value(o, name.substr(8));
+    if (is_derived_figure(name)) return report ? derived_value(*report, name) : std::nullopt;
+    return config_value(values, name);
+  };
+}
+
 // Sets a dotted key in a nested JSON object (for constraint values of points the loader rejected).
 void set_dotted(nlohmann::json& j, const std::string& key, const std::string& text) {
   nlohmann::json* node = &j;
@@ -63,8 +72,10 @@ class Expander {
       const SweepAxis& axis = s_.axes[a];
       for (size_t k = 0; k < axis.keys.size(); ++k) {
         const std::string& value = axis.settings[digit[a]][k];
-        if (axis.is_option(k)) p.options.set(axis.keys[k].substr(8), value);  // checked at load
-        else p.overrides.push_back(axis.keys[k] + "=" + value);
+        if (axis.is_option(k))
+          p.options.set(axis.keys[k].substr(8), value);  // checked at load
+        else
+          p.overrides.push_back(axis.keys[k] + "=" + value);
       }
     }
     nlohmann::json values;
@@ -81,12 +92,9 @@ class Expander {
       }
       std::string all;
       for (const auto& ov : p.overrides) all += ov + "\n";
-      p.config_hash = hex64(Rng::hash("invalid\n" + all));
+      p.config_hash = hex64(Rng::hash("invalid\n" + base_json_.dump() + "\n" + all));
     }
-    const Expr::Lookup lookup = [&](const std::string& name) -> std::optional<ExprValue> {
-      if (name.rfind("options.", 0) == 0) return option_value(p.options, name.substr(8));
-      return config_value(values, name);
-    };
+    const Expr::Lookup lookup = point_lookup(p.options, values, nullptr);
     for (const SweepConstraint* c : s_.config_constraints()) {
       try {
         if (!c->expr.holds(lookup)) return std::nullopt;
@@ -109,7 +117,8 @@ class Expander {
 std::string describe_constraints(const SweepSpec& s) {
   std::string out;
   for (const SweepConstraint* c : s.config_constraints())
-    out += std::string(out.empty() ? "" : ", ") + "line " + std::to_string(c->line) + " " + quote(c->expr.text());
+    out += std::string(out.empty() ? "" : ", ") + "line " + std::to_string(c->line) + " " +
+           quote(c->expr.text());
   return out;
 }
 
@@ -126,7 +135,8 @@ std::optional<ExprValue> config_value(const nlohmann::json& config_json, const s
   size_t start = 0;
   while (true) {
     const size_t dot = dotted_key.find('.', start);
-    const std::string part = dotted_key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const std::string part =
+        dotted_key.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     if (!node->is_object() || !node->contains(part)) return std::nullopt;
     node = &(*node)[part];
     if (dot == std::string::npos) break;
@@ -145,15 +155,17 @@ SweepPoints expand_sweep(const SweepSpec& spec) {
   const bool random = spec.sampling.mode == SweepSampling::Mode::Random;
   const std::string axes_at = spec.where(spec.axes.empty() ? 1 : spec.axes.front().line);
   if (!random && G > kMaxEnumeratedGrid)
-    throw InputError(axes_at + ": axes: the grid has " + (G == UINT64_MAX ? "more than 2^64" : std::to_string(G)) +
-                     " points (more than " + std::to_string(kMaxEnumeratedGrid) +
-                     "); use sampling: {mode: random, points: N}");
+    throw InputError(axes_at + ": axes: the grid has " +
+                     (G == UINT64_MAX ? "more than 2^64" : std::to_string(G)) + " points (more than " +
+                     std::to_string(kMaxEnumeratedGrid) + "); use sampling: {mode: random, points: N}");
 
   Expander ex(spec);
   const auto budget = static_cast<uint64_t>(std::max<int64_t>(spec.sampling.points, 0));
   auto take = [&](uint64_t index) {
-    if (auto p = ex.make(index)) out.points.push_back(std::move(*p));
-    else ++out.rejected;
+    if (auto p = ex.make(index))
+      out.points.push_back(std::move(*p));
+    else
+      ++out.rejected;
   };
   if (!random) {
     for (uint64_t i = 0; i < G; ++i) take(i);
@@ -162,10 +174,12 @@ SweepPoints expand_sweep(const SweepSpec& spec) {
     std::vector<uint64_t> order(G);
     std::iota(order.begin(), order.end(), 0);
     Rng rng(spec.sampling.seed, "sweep sampling");
-    for (uint64_t i = G; i > 1; --i) std::swap(order[i - 1], order[rng.uniform(0, static_cast<int64_t>(i - 1))]);
+    for (uint64_t i = G; i > 1; --i)
+      std::swap(order[i - 1], order[rng.uniform(0, static_cast<int64_t>(i - 1))]);
     for (uint64_t i = 0; i < G && out.points.size() < budget; ++i) take(order[i]);
-    if (budget >= G) out.note = "random: a budget of " + std::to_string(budget) + " points, the grid has " +
-                                std::to_string(G) + ": all of them";
+    if (budget >= G)
+      out.note = "random: a budget of " + std::to_string(budget) + " points, the grid has " +
+                 std::to_string(G) + ": all of them";
   } else {
     // Too many to enumerate: draw index tuples directly (as one index; G < 2^64 here or saturated).
     Rng rng(spec.sampling.seed, "sweep sampling");
@@ -196,7 +210,8 @@ SweepPoints expand_sweep(const SweepSpec& spec) {
   for (auto& p : out.points)
     if (seen.insert(p.config_hash + "|" + p.options.canonical()).second) unique.push_back(std::move(p));
   if (unique.size() < out.points.size())
-    out.note += std::string(out.note.empty() ? "" : "; ") + std::to_string(out.points.size() - unique.size()) +
+    out.note += std::string(out.note.empty() ? "" : "; ") +
+                std::to_string(out.points.size() - unique.size()) +
                 " point(s) resolve to the config of an earlier one and were dropped";
   out.points = std::move(unique);
   for (size_t p = 0; p < out.points.size(); ++p)
@@ -206,8 +221,33 @@ SweepPoints expand_sweep(const SweepSpec& spec) {
   return out;
 }
 
+std::optional<ExprValue> derived_value(const nlohmann::json& report, const std::string& figure) {
+  if (!is_derived_figure(figure) || !report.contains("total")) return std::nullopt;
+  const std::string key = figure == "tops_per_w" ? "tops_per_w_effective" : figure;
+  const auto& t = report["total"];
+  if (!t.contains(key) || !t[key].is_number()) return std::nullopt;
+  return ExprValue::number(t[key].get<double>());
+}
+
+std::string check_runner_constraints(const SweepSpec& spec, const SweepPoint& point,
+                                     const nlohmann::json& report) {
+  const nlohmann::json values = point.config ? point.config->to_json() : nlohmann::json::object();
+  const Expr::Lookup lookup = point_lookup(point.options, values, &report);
+  for (const SweepConstraint* c : spec.runner_constraints()) {
+    try {
+      if (!c->expr.holds(lookup))
+        return spec.where(c->line) + ": " + quote(c->expr.text()) + " does not hold";
+    } catch (const ExprError& e) {
+      return spec.where(c->line) + ": " + quote(c->expr.text()) + " at position " +
+             std::to_string(e.pos + 1) + ": " + e.what();
+    }
+  }
+  return "";
+}
+
 std::vector<SweepRun> shard(const std::vector<SweepRun>& runs, int i, int n) {
-  if (n < 1 || i < 0 || i >= n) throw std::invalid_argument("shard " + std::to_string(i) + "/" + std::to_string(n));
+  if (n < 1 || i < 0 || i >= n)
+    throw std::invalid_argument("shard " + std::to_string(i) + "/" + std::to_string(n));
   std::vector<SweepRun> out;
   for (const auto& r : runs)
     if (Rng::hash(r.key.str()) % static_cast<uint64_t>(n) == static_cast<uint64_t>(i)) out.push_back(r);

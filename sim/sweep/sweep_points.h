@@ -14,12 +14,12 @@
 namespace npusim {
 
 struct SweepPoint {
-  uint64_t grid_index = 0;                 // position in the grid order
-  std::vector<std::string> overrides;      // "key=value" exactly as --set takes them, in axis order
-  SweepOptions options;                    // the spec's options with options.<name> axes applied
-  std::optional<ArchConfig> config;        // the resolved config (empty if `error`)
-  std::string error;                       // the loader's message when the combination is invalid
-  std::string config_hash;                 // 16 hex digits (see config_hash); of the overrides if `error`
+  uint64_t grid_index = 0;             // position in the grid order
+  std::vector<std::string> overrides;  // "key=value" exactly as --set takes them, in axis order
+  SweepOptions options;                // the spec's options with options.<name> axes applied
+  std::optional<ArchConfig> config;    // the resolved config (empty if `error`)
+  std::string error;                   // the loader's message when the combination is invalid
+  std::string config_hash;             // 16 hex digits (see config_hash); of the overrides if `error`
 };
 
 struct PointKey {
@@ -31,8 +31,8 @@ struct PointKey {
 
 // One point on one workload: what the runner runs and the store records.
 struct SweepRun {
-  size_t point = 0;       // index into SweepPoints::points
-  size_t workload = 0;    // index into SweepSpec::workloads
+  size_t point = 0;     // index into SweepPoints::points
+  size_t workload = 0;  // index into SweepSpec::workloads
   PointKey key;
 };
 
@@ -57,6 +57,14 @@ std::string config_hash(const ArchConfig& config);
 
 // Value of a config key for constraints (numbers, strings; booleans as 1/0), or nullopt.
 std::optional<ExprValue> config_value(const nlohmann::json& config_json, const std::string& dotted_key);
+
+// A derived figure of a run from its `npusim run --json` report: area_mm2, cycles, energy_pj, latency_s and
+// utilization are total.<same name>, tops_per_w is total.tops_per_w_effective (dense-equivalent ops).
+std::optional<ExprValue> derived_value(const nlohmann::json& report, const std::string& figure);
+// The runner's check once a point ran: "" if every derived constraint holds on the point's config, options
+// and report, else which one does not or cannot be evaluated ("s.yaml:12: 'area_mm2 <= 2' does not hold").
+std::string check_runner_constraints(const SweepSpec& spec, const SweepPoint& point,
+                                     const nlohmann::json& report);
 
 // Shard i of n (0 <= i < n): the runs whose key's FNV-1a hash is i modulo n, in their order. Stable
 // under added or removed points and independent of the sampling order; every run is in exactly one shard.

@@ -16,7 +16,9 @@ std::string format(double v, bool integral) {
   return buf;
 }
 
-std::string num(double v) { return format(v, v == std::floor(v) && std::fabs(v) < 1e15); }
+std::string num(double v) {
+  return format(v, v == std::floor(v) && std::fabs(v) < 1e15);
+}
 
 }  // namespace
 

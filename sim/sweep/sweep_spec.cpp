@@ -32,7 +32,9 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   return out;
 }
 
-int line_of(const YAML::Node& n) { return n.IsDefined() && n.Mark().line >= 0 ? n.Mark().line + 1 : 0; }
+int line_of(const YAML::Node& n) {
+  return n.IsDefined() && n.Mark().line >= 0 ? n.Mark().line + 1 : 0;
+}
 
 // The repository root above `p` (a directory holding .git), or "" if none.
 fs::path repo_root_of(const fs::path& p) {
@@ -78,7 +80,8 @@ class SpecReader {
     const std::string given = scalar(n, "base", "the path of an arch config");
     s_.base = resolve(given);
     std::error_code ec;
-    if (!fs::is_regular_file(s_.base, ec)) fail(n, "base", "no such file " + quote(given) + " (" + s_.base + ")");
+    if (!fs::is_regular_file(s_.base, ec))
+      fail(n, "base", "no such file " + quote(given) + " (" + s_.base + ")");
     try {
       s_.base_config = load_arch(s_.base);
     } catch (const InputError& e) {
@@ -87,15 +90,18 @@ class SpecReader {
   }
 
   void read_workloads(const YAML::Node& n) {
-    if (!n.IsSequence() || n.size() == 0) fail(n, "workloads", "expected a non-empty list of .csv or .tflite files");
+    if (!n.IsSequence() || n.size() == 0)
+      fail(n, "workloads", "expected a non-empty list of .csv or .tflite files");
     const fs::path root = repo_root_of(s_.path);
     for (const YAML::Node& w : n) {
       const std::string given = scalar(w, "workloads", "a workload file (.csv or .tflite)");
       const std::string ext = fs::path(given).extension().string();
-      if (ext != ".csv" && ext != ".tflite") fail(w, "workloads", quote(given) + ": expected a .csv or .tflite file");
+      if (ext != ".csv" && ext != ".tflite")
+        fail(w, "workloads", quote(given) + ": expected a .csv or .tflite file");
       SweepSpec::Workload wl{resolve(given), given};
       std::error_code ec;
-      if (!fs::is_regular_file(wl.path, ec)) fail(w, "workloads", "no such file " + quote(given) + " (" + wl.path + ")");
+      if (!fs::is_regular_file(wl.path, ec))
+        fail(w, "workloads", "no such file " + quote(given) + " (" + wl.path + ")");
       if (!root.empty()) {
         const fs::path rel = fs::weakly_canonical(wl.path, ec).lexically_relative(root);
         if (!rel.empty() && *rel.begin() != "..") wl.label = rel.generic_string();
@@ -143,7 +149,8 @@ class SpecReader {
       if (v.IsMap() && v["zip"].IsDefined()) {
         if (v.size() != 1) fail(v, a.name, "a zip group has only the key 'zip'");
         const YAML::Node z = v["zip"];
-        if (!z.IsMap() || z.size() == 0) fail(z, a.name, "zip: expected a mapping of keys to lists of equal length");
+        if (!z.IsMap() || z.size() == 0)
+          fail(z, a.name, "zip: expected a mapping of keys to lists of equal length");
         std::vector<std::vector<std::string>> cols;
         for (auto zt = z.begin(); zt != z.end(); ++zt) {
           const std::string key = scalar(zt->first, a.name, "a key");
@@ -151,8 +158,8 @@ class SpecReader {
           cols.push_back(axis_values(zt->second, key));
           if (cols.back().size() != cols.front().size())
             fail(zt->second, a.name + "." + key,
-                 "zip lists of unequal length (" + std::to_string(cols.back().size()) + " values, " + a.keys.front() +
-                     " has " + std::to_string(cols.front().size()) + ")");
+                 "zip lists of unequal length (" + std::to_string(cols.back().size()) + " values, " +
+                     a.keys.front() + " has " + std::to_string(cols.front().size()) + ")");
         }
         for (size_t i = 0; i < cols.front().size(); ++i) {
           a.settings.emplace_back();
@@ -164,8 +171,9 @@ class SpecReader {
       }
       for (const auto& key : a.keys) {
         if (const auto [at, fresh] = seen.emplace(key, a.line); !fresh)
-          fail(it->first, key, "varied by two axes (lines " + std::to_string(at->second) + " and " +
-                                   std::to_string(a.line) + ")");
+          fail(it->first, key,
+               "varied by two axes (lines " + std::to_string(at->second) + " and " + std::to_string(a.line) +
+                   ")");
       }
       check_axis(a, it->first);
       s_.axes.push_back(std::move(a));
@@ -216,10 +224,11 @@ class SpecReader {
       }
       for (const auto& [id, pos] : sc.expr.identifiers()) {
         if (is_derived_figure(id) || keys.count(id)) continue;
-        if (id.rfind("options.", 0) == 0 && SweepOptions().set(id.substr(8), "").find("unknown") == std::string::npos)
+        if (id.rfind("options.", 0) == 0 &&
+            SweepOptions().set(id.substr(8), "").find("unknown") == std::string::npos)
           continue;
-        bad(pos, "unknown key " + quote(id) + " (a " + s_.base_config.family + " config key, options.<name> or " +
-                     join(derived_figures()) + ")");
+        bad(pos, "unknown key " + quote(id) + " (a " + s_.base_config.family +
+                     " config key, options.<name> or " + join(derived_figures()) + ")");
       }
       sc.derived = sc.expr.uses_derived_figures();
       s_.constraints.push_back(std::move(sc));
@@ -243,12 +252,16 @@ class SpecReader {
       const YAML::Node v = it->second;
       const std::string text = v.IsScalar() ? v.Scalar() : "";
       if (k == "mode") {
-        if (text == "grid") s_.sampling.mode = SweepSampling::Mode::Grid;
-        else if (text == "random") s_.sampling.mode = SweepSampling::Mode::Random;
-        else fail(v, "sampling.mode", "expected grid or random, got " + quote(text));
+        if (text == "grid")
+          s_.sampling.mode = SweepSampling::Mode::Grid;
+        else if (text == "random")
+          s_.sampling.mode = SweepSampling::Mode::Random;
+        else
+          fail(v, "sampling.mode", "expected grid or random, got " + quote(text));
       } else if (k == "points") {
         const auto p = parse_int(text);
-        if (!p || *p < 1) fail(v, "sampling.points", "expected a budget of at least 1 point, got " + quote(text));
+        if (!p || *p < 1)
+          fail(v, "sampling.points", "expected a budget of at least 1 point, got " + quote(text));
         s_.sampling.points = *p;
       } else if (k == "seed") {
         const auto p = parse_int(text);
@@ -279,15 +292,19 @@ std::string SweepOptions::canonical() const {
 
 std::string SweepOptions::set(const std::string& key, const std::string& text) {
   const auto as_bool = [&](bool& out) -> std::string {
-    if (text == "true" || text == "1") out = true;
-    else if (text == "false" || text == "0") out = false;
-    else return "expected true or false, got " + quote(text);
+    if (text == "true" || text == "1")
+      out = true;
+    else if (text == "false" || text == "0")
+      out = false;
+    else
+      return "expected true or false, got " + quote(text);
     return "";
   };
   const auto as_int = [&](int& out, int lo, int hi) -> std::string {
     const auto v = parse_int(text);
     if (!v || *v < lo || *v > hi)
-      return "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " + quote(text);
+      return "expected an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got " +
+             quote(text);
     out = static_cast<int>(*v);
     return "";
   };
@@ -308,7 +325,8 @@ std::string SweepOptions::set(const std::string& key, const std::string& text) {
     backend = text;
     return "";
   }
-  return "unknown option " + quote(key) + " (expected fast, values, independent, w_nnz, a_nnz, seed, backend)";
+  return "unknown option " + quote(key) +
+         " (expected fast, values, independent, w_nnz, a_nnz, seed, backend)";
 }
 
 uint64_t SweepSpec::grid_size() const {
@@ -347,9 +365,9 @@ SweepSpec load_sweep_spec(const std::string& path) {
       r.fail(it->first, quote(k), "unknown key (expected one of " + join(kTopKeys) + ")");
   }
   for (const char* required : {"base", "workloads", "axes"})
-    if (!root[required].IsDefined())
-      throw InputError(path + ": missing required key '" + required + "'");
-  s.name = root["name"].IsDefined() ? r.scalar(root["name"], "name", "a name") : fs::path(path).stem().string();
+    if (!root[required].IsDefined()) throw InputError(path + ": missing required key '" + required + "'");
+  s.name =
+      root["name"].IsDefined() ? r.scalar(root["name"], "name", "a name") : fs::path(path).stem().string();
   r.read_base(root["base"]);
   r.read_workloads(root["workloads"]);
   if (root["options"].IsDefined()) r.read_options(root["options"]);

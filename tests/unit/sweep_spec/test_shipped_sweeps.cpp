@@ -10,7 +10,9 @@
 using namespace npusim;
 
 namespace {
-std::string sweep(const std::string& name) { return test::source_dir() + "/configs/sweeps/" + name; }
+std::string sweep(const std::string& name) {
+  return test::source_dir() + "/configs/sweeps/" + name;
+}
 }  // namespace
 
 TEST_CASE("sparse_sta: 8 iso-throughput shapes x 3 NNZ x 2 IM2COL on two workloads", "[shipped]") {

@@ -10,8 +10,8 @@ using namespace npusim;
 namespace {
 
 const std::map<std::string, ExprValue> kVars = {
-    {"tpe.a", ExprValue::number(2)},        {"tpe.b", ExprValue::number(8)},
-    {"array.rows", ExprValue::number(8)},   {"dataflow", ExprValue::string("os")},
+    {"tpe.a", ExprValue::number(2)},      {"tpe.b", ExprValue::number(8)},
+    {"array.rows", ExprValue::number(8)}, {"dataflow", ExprValue::string("os")},
     {"area_mm2", ExprValue::number(1.5)},
 };
 
@@ -65,7 +65,7 @@ TEST_CASE("comparisons, boolean operators and their precedence", "[expr]") {
   CHECK(num("tpe.a * tpe.b * array.rows == 128") == 1);
   CHECK(num("1 + 1 == 2 and 3 < 2 or 1") == 1);  // (.. and ..) or 1
   CHECK(num("1 or 0 and 0") == 1);               // and binds tighter than or
-  CHECK(num("not 1 == 2") == 1);                  // not (1 == 2)
+  CHECK(num("not 1 == 2") == 1);                 // not (1 == 2)
   CHECK(num("not (1 == 1) or 0") == 0);
   CHECK(num("2 <= 2 and 2 >= 2 and 1 != 2 and 3 > 2") == 1);
   CHECK(num("true and not false") == 1);

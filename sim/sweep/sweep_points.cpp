@@ -21,21 +21,10 @@ std::string hex64(uint64_t h) {
   return buf;
 }
 
-std::optional<ExprValue> option_value(const SweepOptions& o, const std::string& name) {
-  if (name == "fast") return ExprValue::number(o.fast);
-  if (name == "values") return ExprValue::number(o.values);
-  if (name == "independent") return ExprValue::number(o.independent);
-  if (name == "w_nnz") return ExprValue::number(o.w_nnz);
-  if (name == "a_nnz") return ExprValue::number(o.a_nnz);
-  if (name == "seed") return ExprValue::number(static_cast<double>(o.seed));
-  if (name == "backend") return ExprValue::string(o.backend);
-  return std::nullopt;
-}
-
 // Config keys, options.<name> and (with a report) derived figures.
 Expr::Lookup point_lookup(const SweepOptions& o, const nlohmann::json& values, const nlohmann::json* report) {
   return [&o, &values, report](const std::string& name) -> std::optional<ExprValue> {
-    if (name.rfind("options.", 0) == 0) return option_value(o, name.substr(8));
+    if (name.rfind("options.", 0) == 0) return o.value(name.substr(8));
     if (is_derived_figure(name)) return report ? derived_value(*report, name) : std::nullopt;
     return config_value(values, name);
   };

@@ -9,23 +9,9 @@
 
 #include "sim/config/arch_config.h"
 #include "sim/sweep/sweep_expr.h"
+#include "sim/sweep/sweep_options.h"
 
 namespace npusim {
-
-// Run options of a point (the `npusim run` flags); axes named options.<key> vary them per point.
-struct SweepOptions {
-  bool fast = false;
-  bool values = false;       // --fast --values: fast but with tensor values
-  bool independent = false;  // --independent
-  int w_nnz = 0;             // --w-nnz (0: the workload's own)
-  int a_nnz = 0;             // --a-nnz (0: none)
-  uint64_t seed = 1;
-  std::string backend = "model";  // model | rtl | lockstep
-  // Every option, sorted by name: "a_nnz=0,backend=model,fast=1,independent=0,seed=1,values=0,w_nnz=4".
-  std::string canonical() const;
-  // Sets one option from its YAML text; returns an error message ("" if fine).
-  std::string set(const std::string& key, const std::string& text);
-};
 
 // One axis: a single key, or a zip group whose keys vary together. settings[i][k] is the i-th value of
 // keys[k] as YAML text, exactly as --set key=value takes it.

@@ -86,6 +86,11 @@ TEST_CASE("options axes vary a point's run options", "[points]") {
   CHECK(p.points[1].overrides == std::vector<std::string>{"sparsity.weights.nnz=4"});
   CHECK(p.points[1].options.w_nnz == 4);
   CHECK(p.runs[1].key.options == "a_nnz=0,backend=model,fast=1,independent=0,seed=3,values=0,w_nnz=4");
+  // Constraints may name options: a model pruned harder than the hardware's NNZ only.
+  const SweepPoints q = d.expand(
+      "axes:\n  sparsity.weights.nnz: [8, 4, 2]\n  options.w_nnz: [8, 4, 2]\n"
+      "constraints: ['options.w_nnz <= sparsity.weights.nnz and options.backend == \"model\"']\n");
+  CHECK(q.points.size() == 6);
 }
 
 TEST_CASE("config constraints filter points, derived ones are left to the runner", "[points]") {

@@ -238,3 +238,17 @@ TEST_CASE("the runner checks derived constraints on a point's report", "[points]
   CHECK(derived_value(small, "tops_per_w")->num == 3.0);
   CHECK(!derived_value(small, "tpe.a"));
 }
+
+TEST_CASE("mapping values are given to the loader in flow style", "[points]") {
+  SweepDir d;
+  d.tmp.write("cim.yaml", "name: c\nfamily: cim\n");
+  const std::string path = d.tmp.write("c.yaml",
+                                       "base: cim.yaml\nworkloads: [w.csv]\naxes:\n  tile: [{rows: 512, "
+                                       "cols: 128}, {rows: 256, cols: 256}]\n");
+  const SweepPoints p = expand_sweep(load_sweep_spec(path));
+  REQUIRE(p.points.size() == 2);
+  CHECK(p.points[0].overrides == std::vector<std::string>{"tile={rows: 512, cols: 128}"});
+  REQUIRE(p.points[0].config);
+  CHECK(p.points[0].config->to_json()["tile"]["rows"] == 512);
+  CHECK(p.points[1].config->to_json()["tile"]["cols"] == 256);
+}

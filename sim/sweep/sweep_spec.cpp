@@ -314,10 +314,12 @@ SweepSpec load_sweep_spec(const std::string& path) {
   const YAML::Node root = load_yaml_file(path, "sweep spec");
   if (!root.IsMap()) throw InputError(path + ":1: expected a mapping of keys (" + join(kTopKeys) + ")");
   SpecReader r(s);
+  std::set<std::string> seen;
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string k = it->first.IsScalar() ? it->first.Scalar() : "";
     if (std::find(kTopKeys.begin(), kTopKeys.end(), k) == kTopKeys.end())
       r.fail(it->first, quote(k), "unknown key (expected one of " + join(kTopKeys) + ")");
+    if (!seen.insert(k).second) r.fail(it->first, k, "duplicate key");
   }
   for (const char* required : {"base", "workloads", "axes"})
     if (!root[required].IsDefined()) throw InputError(path + ": missing required key '" + required + "'");

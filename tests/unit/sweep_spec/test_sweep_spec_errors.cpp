@@ -21,6 +21,9 @@ TEST_CASE("bad specs are one-line InputErrors naming file, line and key", "[spec
   };
   const std::vector<Case> cases = {
       {"unknown top-level key", head + axes + "sweeep: 1\n", {"s.yaml:5:", "'sweeep'", "unknown key"}},
+      {"duplicate top-level key",
+       head + axes + "axes:\n  tpe.c: [1]\n",
+       {"s.yaml:5:", "axes", "duplicate key"}},
       {"missing base file",
        "base: nope.yaml\nworkloads: [w.csv]\n" + axes,
        {"s.yaml:1:", "base", "no such file 'nope.yaml'"}},

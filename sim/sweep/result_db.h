@@ -14,24 +14,13 @@
 #include <tuple>
 #include <vector>
 
+#include "sim/sweep/point_key.h"
+
 namespace npusim {
 
 namespace sqlite {
 class Connection;
 }
-
-// What identifies a point: the resolved config's hash, the workload (as the spec names it) and the run
-// options (a canonical string, e.g. "fast=1;seed=1;w_nnz=4"). Built by the spec expansion.
-struct PointKey {
-  std::string config_hash, workload, options;
-  bool operator<(const PointKey& o) const {
-    return std::tie(config_hash, workload, options) < std::tie(o.config_hash, o.workload, o.options);
-  }
-  bool operator==(const PointKey& o) const {
-    return config_hash == o.config_hash && workload == o.workload && options == o.options;
-  }
-  std::string str() const { return config_hash + " " + workload + " [" + options + "]"; }
-};
 
 // Everything about a point except its results.
 struct PointRecord {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/config/arch_config.h"
+#include "sim/sweep/point_key.h"
 #include "sim/sweep/sweep_spec.h"
 
 namespace npusim {
@@ -20,13 +21,6 @@ struct SweepPoint {
   std::optional<ArchConfig> config;    // the resolved config (empty if `error`)
   std::string error;                   // the loader's message when the combination is invalid
   std::string config_hash;             // 16 hex digits (see config_hash); of the overrides if `error`
-};
-
-struct PointKey {
-  std::string config_hash, workload, options;
-  std::string str() const { return config_hash + "|" + workload + "|" + options; }
-  bool operator==(const PointKey& o) const { return str() == o.str(); }
-  bool operator<(const PointKey& o) const { return str() < o.str(); }
 };
 
 // One point on one workload: what the runner runs and the store records.

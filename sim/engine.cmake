@@ -27,7 +27,7 @@ add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/cosim/port_trace.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cosim/vcd_writer.cpp
   ${CMAKE_CURRENT_LIST_DIR}/app/commands.cpp)
-target_link_libraries(npusim_sim PUBLIC npusim_tflite_golden npusim_quant npusim_workload npusim_tflite npusim_config npusim_common
+target_link_libraries(npusim_sim PUBLIC npusim_sweep_runner npusim_tflite_golden npusim_quant npusim_workload npusim_tflite npusim_config npusim_common
   fmt::fmt nlohmann_json::nlohmann_json CLI11::CLI11 ${CMAKE_DL_LIBS})
 
 target_compile_definitions(npusim_sim PUBLIC

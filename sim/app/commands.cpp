@@ -21,6 +21,7 @@
 #include "sim/family/family.h"
 #include "sim/family/registry.h"
 #include "sim/quant/npy.h"
+#include "sim/sweep/sweep_runner.h"
 #include "sim/report/report.h"
 #include "sim/workload/layer_table_writer.h"
 #include "sim/workload/tflite/tflite_inspect.h"
@@ -262,12 +263,25 @@ int main(int argc, char** argv) {
       "--layer-table", table_path,
       "also write the model's layers as an npusim workload CSV (its array, pooling and add layers)");
 
+  // `npusim sweep SPEC [--jobs N] [--db FILE] [--shard i/N]` and `npusim sweep merge --db INTO SHARD...`.
+  SweepCommand sweep_cmd;
+  auto* sweep = app.add_subcommand("sweep", "run a design-space sweep spec into an SQLite result database");
+  sweep->add_option("spec", sweep_cmd.spec, "sweep spec (configs/sweeps/*.yaml)");
+  sweep->add_option("--jobs", sweep_cmd.jobs, "worker processes at a time (default 1)");
+  sweep->add_option("--db", sweep_cmd.db, "result database (default <spec name>.sqlite)");
+  sweep->add_option("--shard", sweep_cmd.shard, "run the deterministic i-th of N shares of the points (i/N)");
+  std::string merge_into;
+  std::vector<std::string> merge_shards;
+  auto* merge_cmd = sweep->add_subcommand("merge", "merge shard databases into one (idempotent)");
+  merge_cmd->add_option("--db", merge_into, "the merged database")->required();
+  merge_cmd->add_option("shards", merge_shards, "shard databases")->required();
+
   // Families' own commands: `npusim <family> <command> --option value ...`.
   std::map<std::string, std::string> family_values;
   std::vector<std::pair<CLI::App*, const FamilyCommand*>> family_commands;
   std::vector<std::vector<FamilyCommand>> command_lists;
-  std::string known = "run, cosim, list, area, inspect";
-  std::set<std::string> subcommands = {"run", "cosim", "list", "area", "inspect"};
+  std::string known = "run, cosim, list, area, inspect, sweep";
+  std::set<std::string> subcommands = {"run", "cosim", "list", "area", "inspect", "sweep"};
   for (const std::string& name : family_names()) {
     command_lists.push_back(find_family(name)->commands());
     if (command_lists.back().empty()) continue;
@@ -338,6 +352,14 @@ int main(int argc, char** argv) {
     check_writable_dir("--dump-tensors", dump_dir);
   }
   if (*inspect) return cmd_inspect(model_path, table_path);
+  if (*merge_cmd) return merge_sweeps(merge_into, merge_shards);
+  if (*sweep) {
+    if (sweep_cmd.spec.empty()) throw InputError("sweep: give a spec file (configs/sweeps/*.yaml) or 'merge'");
+    std::error_code ec;
+    sweep_cmd.npusim = std::filesystem::read_symlink("/proc/self/exe", ec).string();
+    if (ec) sweep_cmd.npusim = argv[0];
+    return run_sweep(sweep_cmd);
+  }
   if (*run) return cmd_run(arch, workload, opts, sets, json, csv);
   if (*cosim) {
     if (!gemm.empty()) return cmd_cosim_gemm(arch, gemm, opts, sets);

@@ -21,8 +21,9 @@
 #include "sim/family/family.h"
 #include "sim/family/registry.h"
 #include "sim/quant/npy.h"
-#include "sim/sweep/sweep_runner.h"
 #include "sim/report/report.h"
+#include "sim/sweep/pareto.h"
+#include "sim/sweep/sweep_runner.h"
 #include "sim/workload/layer_table_writer.h"
 #include "sim/workload/tflite/tflite_inspect.h"
 #include "sim/workload/tflite/tflite_network.h"
@@ -275,6 +276,13 @@ int main(int argc, char** argv) {
   auto* merge_cmd = sweep->add_subcommand("merge", "merge shard databases into one (idempotent)");
   merge_cmd->add_option("--db", merge_into, "the merged database")->required();
   merge_cmd->add_option("shards", merge_shards, "shard databases")->required();
+  std::string report_db, report_x = "area_mm2", report_y = "tops_per_w_core_effective", report_csv;
+  auto* report_cmd = sweep->add_subcommand("report", "the Pareto front of a sweep database (table, CSV)");
+  report_cmd->add_option("db", report_db, "sweep database")->required();
+  report_cmd->add_option("--x", report_x, "first objective (default area_mm2, minimized)");
+  report_cmd->add_option("--y", report_y, "second objective (default tops_per_w_core_effective, maximized)");
+  report_cmd->add_option("--csv", report_csv,
+                         "write every point with its front flag here (scripts/sweep_plot.py)");
 
   // Families' own commands: `npusim <family> <command> --option value ...`.
   std::map<std::string, std::string> family_values;
@@ -353,8 +361,13 @@ int main(int argc, char** argv) {
   }
   if (*inspect) return cmd_inspect(model_path, table_path);
   if (*merge_cmd) return merge_sweeps(merge_into, merge_shards);
+  if (*report_cmd) {
+    check_writable("--csv", report_csv);
+    return report_sweep(report_db, {report_x, report_y}, report_csv);
+  }
   if (*sweep) {
-    if (sweep_cmd.spec.empty()) throw InputError("sweep: give a spec file (configs/sweeps/*.yaml) or 'merge'");
+    if (sweep_cmd.spec.empty())
+      throw InputError("sweep: give a spec file (configs/sweeps/*.yaml) or 'merge'");
     std::error_code ec;
     sweep_cmd.npusim = std::filesystem::read_symlink("/proc/self/exe", ec).string();
     if (ec) sweep_cmd.npusim = argv[0];

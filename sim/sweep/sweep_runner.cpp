@@ -32,9 +32,12 @@ using Clock = std::chrono::steady_clock;
 std::vector<std::string> worker_args(const SweepCommand& cmd, const SweepSpec& spec, const SweepPoint& p,
                                      const SweepRun& r, const std::string& json) {
   const SweepOptions& o = p.options;
-  std::vector<std::string> a = {cmd.npusim, "run", "--arch", spec.base, "--workload",
-                                spec.workloads[r.workload].path, "--seed", std::to_string(o.seed), "--json", json,
-                                "--backend", o.backend};
+  std::vector<std::string> a = {cmd.npusim,   "run",
+                                "--arch",     spec.base,
+                                "--workload", spec.workloads[r.workload].path,
+                                "--seed",     std::to_string(o.seed),
+                                "--json",     json,
+                                "--backend",  o.backend};
   if (o.fast) a.push_back("--fast");
   if (o.independent) a.push_back("--independent");
   if (o.w_nnz > 0) a.insert(a.end(), {"--w-nnz", std::to_string(o.w_nnz)});
@@ -85,8 +88,8 @@ class Progress {
     const double s = std::chrono::duration<double>(Clock::now() - start_).count();
     const double rate = s > 0 ? done / s * 60.0 : 0.0;
     const double eta = done > 0 ? s / done * (total_ - done) : 0.0;
-    const std::string line = fmt::format("sweep: {}/{} points ({} failed), {:.1f} points/min, ETA {:.0f} s", done,
-                                         total_, failed, rate, eta);
+    const std::string line = fmt::format("sweep: {}/{} points ({} failed), {:.1f} points/min, ETA {:.0f} s",
+                                         done, total_, failed, rate, eta);
     if (tty_)
       std::cerr << "\r" << line << std::flush;
     else
@@ -137,10 +140,11 @@ int run_sweep(const SweepCommand& cmd) {
       todo.push_back(i);
     }
   }
-  std::cout << fmt::format("sweep {}: {} points x {} workloads = {} runs{}; {} already in the database, {} to run{}\n",
-                           spec.name, pts.points.size(), spec.workloads.size(), pts.runs.size(),
-                           sn > 1 ? fmt::format(", shard {}/{}: {}", si, sn, runs.size()) : "", skipped,
-                           todo.size(), pts.note.empty() ? "" : " (" + pts.note + ")");
+  std::cout << fmt::format(
+      "sweep {}: {} points x {} workloads = {} runs{}; {} already in the database, {} to run{}\n", spec.name,
+      pts.points.size(), spec.workloads.size(), pts.runs.size(),
+      sn > 1 ? fmt::format(", shard {}/{}: {}", si, sn, runs.size()) : "", skipped, todo.size(),
+      pts.note.empty() ? "" : " (" + pts.note + ")");
   Progress progress(static_cast<int64_t>(todo.size()));
   std::map<pid_t, Worker> active;
   size_t next = 0;

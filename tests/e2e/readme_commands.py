@@ -23,7 +23,8 @@ import time
 EXCLUDED = {"./scripts/run-main", "./scripts/test"}
 # Options whose value is a file or directory the command writes: redirected into a temporary directory
 # so a test never writes into the source tree.
-OUTPUT_OPTIONS = {"--json", "--csv", "--vcd", "--output", "--dump-tensors", "--md", "--synth-dir", "--out", "--plots"}
+OUTPUT_OPTIONS = {"--json", "--csv", "--vcd", "--output", "--dump-tensors", "--md", "--synth-dir", "--out", "--plots",
+                  "--db"}
 
 
 def readme_commands(readme):

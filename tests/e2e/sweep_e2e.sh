@@ -3,7 +3,8 @@
 #  - a local run with --jobs 2 records every point; a rerun runs nothing;
 #  - a sweep killed with SIGKILL in the middle and rerun has every point exactly once, equal to the
 #    uninterrupted run's;
-#  - two shards merged equal the local run; merging again adds nothing.
+#  - two shards merged equal the local run; merging again adds nothing;
+#  - `sweep report` prints the Pareto front and writes every point with its front flag.
 set -euo pipefail
 npusim=$1 src=$2
 spec=$src/tests/e2e/sweep/small.yaml
@@ -40,4 +41,13 @@ echo "killed after $before of 12 points; the rerun completed the rest, equal to 
 out=$("$npusim" sweep merge --db "$tmp/merged.sqlite" "$tmp/s0.sqlite" "$tmp/s1.sqlite")
 grep -q '0 added, 0 replaced, 12 unchanged, 0 conflicts' <<<"$out" || fail "merge not idempotent: $out"
 [ "$(rows "$tmp/merged.sqlite")" = "$(rows "$tmp/full.sqlite")" ] || fail "merged shards differ from the local run"
+out=$("$npusim" sweep report "$tmp/full.sqlite" --x area_mm2 --y tops_per_w_core_effective --csv "$tmp/points.csv")
+grep -q '^Pareto front on workloads/resnet18.csv (area_mm2 min, tops_per_w_core_effective max):' <<<"$out" \
+  || fail "no front: $out"
+[ "$(tail -n +2 "$tmp/points.csv" | wc -l)" = 12 ] || fail "CSV does not hold the 12 points"
+[ "$(awk -F, 'NR > 1 && $NF == 1' "$tmp/points.csv" | wc -l)" -ge 1 ] || fail "no point on the front"
+set +e
+out=$("$npusim" sweep report "$tmp/full.sqlite" --x speed 2>&1); rc=$?
+set -e
+[ $rc = 2 ] && grep -q "figure 'speed': not a figure of the sweep database" <<<"$out" || fail "unknown figure: $rc $out"
 echo "ok"

@@ -4,7 +4,8 @@
 #  - a sweep killed with SIGKILL in the middle and rerun has every point exactly once, equal to the
 #    uninterrupted run's;
 #  - two shards merged equal the local run; merging again adds nothing;
-#  - `sweep report` prints the Pareto front and writes every point with its front flag.
+#  - `sweep report` prints the Pareto front and writes every point with its front flag;
+#  - scripts/sweep-parallel (3 shards under GNU parallel, merged) equals the local run, and resumes.
 set -euo pipefail
 npusim=$1 src=$2
 spec=$src/tests/e2e/sweep/small.yaml
@@ -46,6 +47,15 @@ grep -q '^Pareto front on workloads/resnet18.csv (area_mm2 min, tops_per_w_core_
   || fail "no front: $out"
 [ "$(tail -n +2 "$tmp/points.csv" | wc -l)" = 12 ] || fail "CSV does not hold the 12 points"
 [ "$(awk -F, 'NR > 1 && $NF == 1' "$tmp/points.csv" | wc -l)" -ge 1 ] || fail "no point on the front"
+if command -v parallel >/dev/null; then
+  "$src/scripts/sweep-parallel" "$spec" 3 --db "$tmp/par.sqlite" --jobs 2 --build "$(dirname "$npusim")" >/dev/null
+  [ "$(rows "$tmp/par.sqlite")" = "$(rows "$tmp/full.sqlite")" ] || fail "sweep-parallel differs from the local run"
+  out=$("$src/scripts/sweep-parallel" "$spec" 3 --db "$tmp/par.sqlite" --jobs 2 --build "$(dirname "$npusim")")
+  grep -q '0 added, 0 replaced, 12 unchanged, 0 conflicts' <<<"$out" || fail "sweep-parallel rerun: $out"
+  echo "sweep-parallel: 3 shards under GNU parallel, merged: equal to the local run"
+else
+  echo "skip sweep-parallel: GNU parallel is not installed (scripts/setup installs it)"
+fi
 set +e
 out=$("$npusim" sweep report "$tmp/full.sqlite" --x speed 2>&1); rc=$?
 set -e

@@ -6,31 +6,24 @@
 
 #include "models/cim/converters.h"
 #include "sim/common/error.h"
+#include "sim/quant/im2col.h"
 #include "sim/quant/requant.h"
 
 namespace npusim::cim {
 namespace {
 
-// The pixel's im2col vector in the crossbar's row order g·R·S·Cg + (r·S + s)·Cg + c (weight_at's).
-void im2col_conv(const Layer& l, const TensorI8& in, int8_t pad, std::vector<int8_t>& rows) {
-  const int64_t cg = l.channels_per_group(), n_in = l.groups * l.R * l.S * cg;
-  rows.assign(static_cast<size_t>(l.batch * l.out_h * l.out_w * n_in), pad);
-  int8_t* dst = rows.data();
-  const int8_t* src = in.data.data();
-  for (int64_t b = 0; b < l.batch; ++b)
-    for (int64_t oy = 0; oy < l.out_h; ++oy)
-      for (int64_t ox = 0; ox < l.out_w; ++ox, dst += n_in)
-        for (int64_t g = 0; g < l.groups; ++g)
-          for (int64_t r = 0; r < l.R; ++r) {
-            const int64_t iy = oy * l.stride_h - l.pad_top + r * l.dilation;
-            if (iy < 0 || iy >= l.H) continue;
-            for (int64_t s = 0; s < l.S; ++s) {
-              const int64_t ix = ox * l.stride_w - l.pad_left + s * l.dilation;
-              if (ix < 0 || ix >= l.W) continue;
-              const int8_t* px = src + ((b * l.H + iy) * l.W + ix) * l.C + g * cg;
-              std::copy(px, px + cg, dst + g * l.R * l.S * cg + (r * l.S + s) * cg);
-            }
-          }
+// The pixel's im2col vector over every group, in the crossbar's row order g·R·S·Cg + (r·S + s)·Cg + c
+// (weight_at's): the groups' GEMM rows side by side.
+std::vector<int8_t> crossbar_rows(const Layer& l, const TensorI8& in, int8_t pad) {
+  const int64_t pixels = l.gemm_m(), kd = l.gemm_k(), n_in = l.groups * kd;
+  if (l.groups == 1) return quant::im2col(l, in, 0, pad).data;
+  std::vector<int8_t> rows(static_cast<size_t>(pixels * n_in));
+  for (int64_t g = 0; g < l.groups; ++g) {
+    const TensorI8 a = quant::im2col(l, in, g, pad);
+    for (int64_t p = 0; p < pixels; ++p)
+      std::copy(a.data.begin() + p * kd, a.data.begin() + (p + 1) * kd, rows.begin() + p * n_in + g * kd);
+  }
+  return rows;
 }
 
 }  // namespace
@@ -66,12 +59,7 @@ LayerWork prepare_work(const CimConfig& cfg, const LayerAnalog& analog, const La
   w.adc_max = analog.adc_max();
   w.pixels = l.op == OpType::Fc ? l.batch : l.batch * l.out_h * l.out_w;
   const int8_t zp = static_cast<int8_t>(ops.input_zero_point);
-  if (ops.values) {
-    if (l.op == OpType::Fc)
-      w.rows.assign(ops.input.data.begin(), ops.input.data.end());
-    else
-      im2col_conv(l, ops.input, zp, w.rows);
-  }
+  if (ops.values) w.rows = crossbar_rows(l, ops.input, zp);
   // Per channel: sum of its weights (for -zp * sum(w)), the Q16 factor, the requantization.
   const size_t per = ops.weights.data.size() / static_cast<size_t>(l.K);
   const quant::Requant& rq = ops.requant;

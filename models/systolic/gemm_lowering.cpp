@@ -2,40 +2,16 @@
 
 #include <algorithm>
 
-namespace npusim::mapping {
+#include "sim/quant/im2col.h"
 
-TensorI8 im2col(const Layer& l, const TensorI8& input, int64_t g, int8_t pad_value) {
-  const int64_t cpg = l.channels_per_group();
-  const int64_t M = l.gemm_m(), Kd = l.gemm_k();
-  TensorI8 A({M, Kd}, pad_value);
-  if (l.op == OpType::Fc) {  // input [batch][C]
-    for (int64_t m = 0; m < M; ++m)
-      for (int64_t c = 0; c < cpg; ++c) A[m * Kd + c] = input[m * l.C + g * cpg + c];
-    return A;
-  }
-  for (int64_t b = 0; b < l.batch; ++b)
-    for (int64_t oy = 0; oy < l.out_h; ++oy)
-      for (int64_t ox = 0; ox < l.out_w; ++ox) {
-        int8_t* row = &A[((b * l.out_h + oy) * l.out_w + ox) * Kd];
-        for (int64_t r = 0; r < l.R; ++r) {
-          const int64_t iy = oy * l.stride_h - l.pad_top + r * l.dilation;
-          if (iy < 0 || iy >= l.H) continue;
-          for (int64_t s = 0; s < l.S; ++s) {
-            const int64_t ix = ox * l.stride_w - l.pad_left + s * l.dilation;
-            if (ix < 0 || ix >= l.W) continue;
-            const int8_t* px = &input[((b * l.H + iy) * l.W + ix) * l.C + g * cpg];
-            std::copy(px, px + cpg, row + (r * l.S + s) * cpg);
-          }
-        }
-      }
-  return A;
-}
+namespace npusim::mapping {
 
 TensorI8 weights_kxn(const Layer& l, const TensorI8& w, int64_t g) {
   const int64_t Kd = l.gemm_k(), N = l.gemm_n();
   TensorI8 B({Kd, N});
   for (int64_t n = 0; n < N; ++n) {
-    const int8_t* src = &w[(g * N + n) * Kd];  // OHWI: filter (g*N+n) holds Kd contiguous values in (r,s,c) order
+    const int8_t* src =
+        &w[(g * N + n) * Kd];  // OHWI: filter (g*N+n) holds Kd contiguous values in (r,s,c) order
     for (int64_t k = 0; k < Kd; ++k) B[k * N + n] = src[k];
   }
   return B;
@@ -76,7 +52,7 @@ Gemm lower(const Layer& l, const TensorI8& input, const TensorI8& weights, int64
   Gemm gm;
   gm.M = l.gemm_m();
   gm.N = l.gemm_n();
-  TensorI8 A = im2col(l, input, g, pad_value);
+  TensorI8 A = quant::im2col(l, input, g, pad_value);
   TensorI8 B = weights_kxn(l, weights, g);
   const int64_t kd = l.gemm_k(), kp = padded_k(l, layout);
   gm.K = kp;
@@ -91,8 +67,7 @@ Gemm lower(const Layer& l, const TensorI8& input, const TensorI8& weights, int64
   gm.B = TensorI8({kp, gm.N}, 0);
   for (int64_t m = 0; m < gm.M; ++m)
     for (int64_t k = 0; k < kd; ++k) gm.A[m * kp + dst(k)] = A[m * kd + k];
-  for (int64_t k = 0; k < kd; ++k)
-    std::copy_n(&B[k * gm.N], gm.N, &gm.B[dst(k) * gm.N]);
+  for (int64_t k = 0; k < kd; ++k) std::copy_n(&B[k * gm.N], gm.N, &gm.B[dst(k) * gm.N]);
   return gm;
 }
 

@@ -26,8 +26,6 @@ struct Gemm {
   TensorI8 B;  // [K][N]
 };
 
-// Software im2col of group g of a conv/dwconv/fc layer; `input` is [H][W][C] (fc: [batch][C]).
-TensorI8 im2col(const Layer& layer, const TensorI8& input, int64_t group, int8_t pad_value);
 // Weights of group g as [Kd][N]; `weights` is OHWI [K][R][S][C/groups] (fc: [K][C]).
 TensorI8 weights_kxn(const Layer& layer, const TensorI8& weights, int64_t group);
 // Reduction length after padding for `layout`.
@@ -37,7 +35,7 @@ int64_t padded_position(const Layer& layer, const ReductionLayout& layout, int64
 // Real (non-padding) reduction elements in each block of `layout.block` of the padded layout: what the
 // activation SRAM and DRAM actually hold and move (padding is a constant, never stored).
 std::vector<int32_t> block_real_counts(const Layer& layer, const ReductionLayout& layout);
-Gemm lower(const Layer& layer, const TensorI8& input, const TensorI8& weights, int64_t group, int8_t pad_value,
-           const ReductionLayout& layout = {});
+Gemm lower(const Layer& layer, const TensorI8& input, const TensorI8& weights, int64_t group,
+           int8_t pad_value, const ReductionLayout& layout = {});
 
 }  // namespace npusim::mapping

@@ -1,8 +1,7 @@
 #pragma once
-// Helpers for the sweep result store tests: a private temp directory, InputError checks, and reports
-// shaped like to_json(RunReport) (sim/report/report.cpp) without running the simulator.
-#include <stdlib.h>
-
+// Helpers for the sweep result store tests (TempDir, input_error and check_message from the loader tests'
+// test_util.h): points and reports shaped like to_json(RunReport) (sim/report/report.cpp) without running the
+// simulator.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -13,50 +12,9 @@
 #include "sim/common/error.h"
 #include "sim/sweep/result_db.h"
 #include "sim/sweep/sqlite_handle.h"
+#include "tests/unit/workload/test_util.h"
 
 namespace npusim::test {
-
-class TempDir {
- public:
-  TempDir() {
-    std::string tmpl = (std::filesystem::temp_directory_path() / "npusim_sweep_db_XXXXXX").string();
-    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::string write(const std::string& name, const std::string& text) const {
-    std::ofstream(path_ / name, std::ios::binary) << text;
-    return path(name);
-  }
-  std::string path(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-template <class F>
-std::string input_error(F&& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  } catch (const std::exception& e) {
-    FAIL("expected npusim::InputError, got another exception: " << e.what());
-  }
-  FAIL("expected npusim::InputError, nothing was thrown");
-  return "";
-}
-
-inline void check_one_line(const std::string& msg, const std::vector<std::string>& needles) {
-  INFO("message: " << msg);
-  CHECK(msg.find('\n') == std::string::npos);
-  for (const auto& n : needles) CHECK_THAT(msg, Catch::Matchers::Contains(n));
-}
 
 inline PointKey key(int i, const std::string& workload = "resnet18") {
   return {"hash" + std::to_string(i), workload, "fast=1;seed=1"};

@@ -113,8 +113,8 @@ TEST_CASE("failed in one input and done in another: done is kept and the disagre
 TEST_CASE("merging a file that is not a sweep database names it and changes nothing") {
   Shards s;
   const std::string bad = s.dir.write("bad.sqlite", "not sqlite");
-  check_one_line(input_error([&] { merge(s.merged, {s.a, bad}); }), {bad, "not an npusim sweep database"});
+  check_message(input_error([&] { merge(s.merged, {s.a, bad}); }), {bad, "not an npusim sweep database"});
   ResultDb merged = ResultDb::open(s.merged);
   CHECK(merged.counts().done == 3);  // the first shard went in before
-  check_one_line(input_error([&] { merge(s.a, {s.a}); }), {s.a, "merge target"});
+  check_message(input_error([&] { merge(s.a, {s.a}); }), {s.a, "merge target"});
 }

@@ -55,7 +55,7 @@ TEST_CASE("record, is_done and done_keys: totals, layers and energy come from th
   CHECK(p.totals.count("frame_period_s") == 0);  // not in this report: NULL
   CHECK(p.energy_by_category_pj ==
         std::map<std::string, double>{{"MAC", 601.0}, {"DRAM", 100.0}, {"SRAM act", 300.0}});
-  check_one_line(input_error([&] { p.figure("speed"); }), {"speed", "area_mm2"});
+  check_message(input_error([&] { p.figure("speed"); }), {"speed", "area_mm2"});
 
   auto& c = db.connection();
   CHECK(scalar(c, "SELECT count(*) FROM layers") == 8);
@@ -145,33 +145,33 @@ TEST_CASE("done points are listed in the same order whatever the insertion order
 TEST_CASE("files that are not sweep databases are one-line input errors naming the file") {
   TempDir dir;
   const std::string text = dir.write("notes.sqlite", "this is not a database, just some text\n");
-  check_one_line(input_error([&] { ResultDb::open(text); }), {text, "not an npusim sweep database"});
+  check_message(input_error([&] { ResultDb::open(text); }), {text, "not an npusim sweep database"});
   {
     std::ifstream in(text);
     std::string line;
     std::getline(in, line);
     CHECK(line == "this is not a database, just some text");  // left as it was
   }
-  check_one_line(input_error([&] { ResultDb::open(dir.path("")); }), {"is a directory"});
+  check_message(input_error([&] { ResultDb::open(dir.path("")); }), {"is a directory"});
 
   const std::string foreign = dir.path("foreign.sqlite");
   {
     sqlite::Connection c(foreign, false);
     c.exec("CREATE TABLE t (x INTEGER)");
   }
-  check_one_line(input_error([&] { ResultDb::open(foreign); }), {foreign, "not an npusim sweep database"});
-  check_one_line(input_error([&] { ResultDb::open_read_only(foreign); }), {foreign});
+  check_message(input_error([&] { ResultDb::open(foreign); }), {foreign, "not an npusim sweep database"});
+  check_message(input_error([&] { ResultDb::open_read_only(foreign); }), {foreign});
 
   const std::string newer = dir.path("newer.sqlite");
   {
     ResultDb db = ResultDb::open(newer);
     db.connection().exec("UPDATE meta SET value = '99' WHERE key = 'schema_version'");
   }
-  check_one_line(input_error([&] { ResultDb::open(newer); }), {newer, "schema version 99", "newer"});
+  check_message(input_error([&] { ResultDb::open(newer); }), {newer, "schema version 99", "newer"});
 
   const std::string missing_dir = dir.path("no/such/dir/sweep.sqlite");
-  check_one_line(input_error([&] { ResultDb::open(missing_dir); }), {missing_dir});
+  check_message(input_error([&] { ResultDb::open(missing_dir); }), {missing_dir});
   const std::string missing = dir.path("missing.sqlite");
-  check_one_line(input_error([&] { ResultDb::open_read_only(missing); }), {missing});
+  check_message(input_error([&] { ResultDb::open_read_only(missing); }), {missing});
   CHECK_FALSE(std::filesystem::exists(missing));
 }

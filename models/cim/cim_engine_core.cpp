@@ -4,6 +4,8 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "models/cim/converters.h"
+
 namespace npusim::cim {
 
 void CimEngineInputs::clear() {
@@ -41,15 +43,12 @@ void CimEngineCore::reset() {
 }
 
 void CimEngineCore::load_beat(const CimEngineInputs& in) {
-  const int64_t slots = slots_;
   for (int l = 0; l < shape_.lanes_in; ++l) {
     const uint32_t row = beat_ * static_cast<uint32_t>(shape_.lanes_in) + static_cast<uint32_t>(l);
     if (row >= n_in_ || row >= static_cast<uint32_t>(shape_.n_in)) continue;
     // The DAC's top bits (cfg_dac_shift), rounded half away from zero, within the PWM window.
-    const int64_t x = in.in_data[static_cast<size_t>(l)];
-    const int64_t half = dac_shift_ ? int64_t{1} << (dac_shift_ - 1) : 0;
-    const int64_t mag = ((x < 0 ? -x : x) + half) >> dac_shift_;
-    const auto level = static_cast<int32_t>(std::clamp<int64_t>(x < 0 ? -mag : mag, -slots, slots));
+    const int32_t level = dac_level(in.in_data[static_cast<size_t>(l)], static_cast<int>(dac_shift_),
+                                    static_cast<int32_t>(slots_));
     levels_[row] = level;
     session_.dac_level(static_cast<int>(row), level);
   }

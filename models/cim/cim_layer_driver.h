@@ -13,7 +13,7 @@ namespace npusim::cim {
 struct CimLayerConfig {
   int n_in = 1, k = 1, splits = 1;
   int slots = 128;        // PWM slots 2^(b-1)
-  int dac_shift = 0;      // activation bits the DAC drops (dac_level in layer_work.h)
+  int dac_shift = 0;      // activation bits the DAC drops (dac_level in converters.h)
   int64_t adc_max = 127;  // largest |code|, 2^(adc_bits-1) - 1 (up to 2^30)
   int adc_cycles = 1;
   int64_t pixels = 1;

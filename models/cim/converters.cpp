@@ -23,13 +23,9 @@ PwmDac::PwmDac(int bits, int shift) : bits_(bits), shift_(shift), max_(cim::max_
 }
 
 int32_t PwmDac::convert(int32_t x) {
-  int64_t v = x;
-  if (shift_ > 0) v = round_half_away(static_cast<double>(x) / static_cast<double>(weight()));
-  if (v > max_ || v < -max_) {
-    ++clips_;
-    v = v > 0 ? max_ : -max_;
-  }
-  return static_cast<int32_t>(v);
+  const int64_t v = pwm_round(x, shift_);
+  clips_ += v > max_ || v < -max_;
+  return dac_level(x, shift_, max_);
 }
 
 std::vector<int32_t> PwmDac::convert(const std::vector<int32_t>& x) {

@@ -20,6 +20,18 @@ int64_t round_half_away(double v);
 // two's-complement activation, -2^(b-1) included, is applied exactly (levels -2^(b-1) .. 2^(b-1)).
 // With `shift` = 0 the integer is used as is; with shift s > 0 it is first divided by 2^s with rounding,
 // and the digital side multiplies the result by 2^s (`weight()`), e.g. int8 at b = 4 uses s = 4.
+// x / 2^shift rounded half away from zero, in integers (the DAC's dropped bits); shift 0: x.
+inline int64_t pwm_round(int64_t x, int shift) {
+  const int64_t half = shift > 0 ? int64_t{1} << (shift - 1) : 0;
+  const int64_t mag = ((x < 0 ? -x : x) + half) >> shift;
+  return x < 0 ? -mag : mag;
+}
+// The level a b-bit PWM DAC with `slots` = 2^(b-1) applies for activation x: pwm_round, within +-slots.
+inline int32_t dac_level(int64_t x, int shift, int32_t slots) {
+  const int64_t v = pwm_round(x, shift);
+  return static_cast<int32_t>(v > slots ? slots : (v < -slots ? -slots : v));
+}
+
 class PwmDac {
  public:
   explicit PwmDac(int bits, int shift = 0);

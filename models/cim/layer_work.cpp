@@ -28,12 +28,6 @@ std::vector<int8_t> crossbar_rows(const Layer& l, const TensorI8& in, int8_t pad
 
 }  // namespace
 
-int32_t dac_level(int8_t x, int shift, int32_t slots) {
-  int64_t v = x;
-  if (shift > 0) v = round_half_away(static_cast<double>(x) / static_cast<double>(int64_t{1} << shift));
-  return static_cast<int32_t>(std::clamp<int64_t>(v, -slots, slots));
-}
-
 int32_t q16_factor(double code_to_acc, const std::string& layer) {
   const double m = std::round(code_to_acc * (1 << kPeripheryFracBits));
   if (!(m >= 0) || m > std::numeric_limits<int32_t>::max())

@@ -42,14 +42,13 @@ struct LayerEval {
   LayerActivity activity;
 };
 
-// The engine's DAC level for a stored activation.
-int32_t dac_level(int8_t x, int shift, int32_t slots);
 // Q16 periphery factor from accumulator units per code; InputError naming the layer beyond int32.
 int32_t q16_factor(double code_to_acc, const std::string& layer);
 
 LayerWork prepare_work(const CimConfig& cfg, const LayerAnalog& analog, const LayerOperands& ops);
 // Levels -> kernel codes -> clip -> sum over splits -> periphery, pixel by pixel.
-// The counts that follow from the layer's shape alone: conversions, partial-sum adds, periphery ops, SRAM bytes.
+// The counts that follow from the layer's shape alone: conversions, partial-sum adds, periphery ops, SRAM
+// bytes.
 void count_shape_activity(const LayerWork& work, LayerActivity& a);
 LayerEval evaluate(const AnalogKernel& kernel, const LayerAnalog& analog, const LayerWork& work);
 

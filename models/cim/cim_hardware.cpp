@@ -34,7 +34,7 @@ CimHardware::CimHardware(const ArchConfig& arch, const BackendOptions& opts)
 
 CimHardware::~CimHardware() = default;
 
-EngineRun CimHardware::run(const LayerAnalog& analog, const LayerWork& work) {
+LayerResult CimHardware::run(const LayerAnalog& analog, const LayerWork& work) {
   // One engine for the run, sized for its widest layer (the RTL is built once per size); the shape's
   // kernel is the layer's, which outlives the call.
   CimEngineShape shape;
@@ -48,14 +48,7 @@ EngineRun CimHardware::run(const LayerAnalog& analog, const LayerWork& work) {
   job.cfg.adc_cycles = cfg_.adc_cycles, job.cfg.pixels = work.pixels, job.cfg.out = work.out;
   job.params = work.channels;
   job.inputs = work.rows;
-  const LayerResult r = engine_->run(shape, job);
-  EngineRun e;
-  e.out = r.outputs;
-  e.code_sums = r.code_sums;
-  e.cycles = r.cycles;
-  e.clips = r.clip_count;
-  e.pwm_slot_rows = r.activity.pwm_slot_rows;
-  return e;
+  return engine_->run(shape, job);
 }
 
 std::string CimHardware::lockstep_blocks() const {

@@ -8,19 +8,12 @@
 #include <vector>
 
 #include "models/cim/cim_config.h"
+#include "models/cim/cim_layer_driver.h"
 #include "models/cim/layer_analog.h"
 #include "models/cim/layer_work.h"
 #include "sim/family/family.h"
 
 namespace npusim::cim {
-
-// What the engine returned for one layer.
-struct EngineRun {
-  std::vector<int8_t> out;         // [pixels][k]
-  std::vector<int32_t> code_sums;  // [pixels][k]
-  int64_t cycles = 0, clips = 0;
-  int64_t pwm_slot_rows = 0;  // sum of pulse_rows over the PWM cycles, counted at the port
-};
 
 // The engine's widest layer over a network: DAC rows, channels, row splits.
 struct EngineSize {
@@ -37,7 +30,7 @@ class CimHardware final : public Hardware {
  public:
   CimHardware(const ArchConfig& arch, const BackendOptions& opts);
   ~CimHardware() override;
-  EngineRun run(const LayerAnalog& analog, const LayerWork& work);
+  LayerResult run(const LayerAnalog& analog, const LayerWork& work);
   std::string lockstep_blocks() const override;
   uint64_t lockstep_cycles() const override;
 

@@ -39,8 +39,8 @@ void book_clips(const LayerActivity& a, LayerStats& st) {
   st.family["adc_clip_rate"] =
       a.adc_conversions ? static_cast<double>(a.adc_clips) / static_cast<double>(a.adc_conversions) : 0.0;
   if (a.adc_clips > 0)
-    st.notes.push_back(fmt::format("ADC clipped {} of {} conversions ({:.3f} %)", a.adc_clips, a.adc_conversions,
-                                   100.0 * st.family["adc_clip_rate"].get<double>()));
+    st.notes.push_back(fmt::format("ADC clipped {} of {} conversions ({:.3f} %)", a.adc_clips,
+                                   a.adc_conversions, 100.0 * st.family["adc_clip_rate"].get<double>()));
 }
 
 // Shapes only (--fast without values): activity from assumed operand statistics, documented in
@@ -130,7 +130,7 @@ LayerOutcome CimLayerMapping::simulate(Hardware& hw, const LayerOperands& ops) c
   auto& h = dynamic_cast<CimHardware&>(hw);
   const LayerAnalog analog(cfg_, layer_, ops.weights, false);
   const LayerWork w = prepare_work(cfg_, analog, ops);
-  const EngineRun run = h.run(analog, w);
+  const LayerResult run = h.run(analog, w);
   // The functional path on the same analog reads: the engine (model, RTL or both) must equal it exactly.
   const LayerEval ref = evaluate(analog, analog, w);
   LayerOutcome o;
@@ -138,20 +138,20 @@ LayerOutcome CimLayerMapping::simulate(Hardware& hw, const LayerOperands& ops) c
   o.stats.cycles = run.cycles;
   book_activity(cfg_, ref.activity, o.stats);
   book_clips(ref.activity, o.stats);
-  if (run.clips != ref.activity.adc_clips || run.code_sums != ref.code_sums || run.out != ref.out ||
-      run.pwm_slot_rows != ref.activity.dac_slot_rows) {
+  if (run.clip_count != ref.activity.adc_clips || run.code_sums != ref.code_sums || run.outputs != ref.out ||
+      run.activity.pwm_slot_rows != ref.activity.dac_slot_rows) {
     size_t i = 0;
-    while (i < ref.out.size() && i < run.out.size() && run.out[i] == ref.out[i] &&
+    while (i < ref.out.size() && i < run.outputs.size() && run.outputs[i] == ref.out[i] &&
            run.code_sums[i] == ref.code_sums[i])
       ++i;
     o.self_check_failure = fmt::format(
         "the engine differs from the functional path of the same analog reads: clips {} vs {}, PWM "
         "slot-rows {} vs {}, first difference at output {} (pixel {}, channel {})",
-        run.clips, ref.activity.adc_clips, run.pwm_slot_rows, ref.activity.dac_slot_rows, i,
+        run.clip_count, ref.activity.adc_clips, run.activity.pwm_slot_rows, ref.activity.dac_slot_rows, i,
         w.k ? static_cast<int64_t>(i) / w.k : 0, w.k ? static_cast<int64_t>(i) % w.k : 0);
   }
-  if (!analog.noise_free()) book_error(cfg_, ops, w, run.out, o.stats);
-  o.out = as_tensor(layer_, run.out);
+  if (!analog.noise_free()) book_error(cfg_, ops, w, run.outputs, o.stats);
+  o.out = as_tensor(layer_, run.outputs);
   o.exact = cfg_.ideal;
   return o;
 }

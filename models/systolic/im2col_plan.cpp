@@ -1,10 +1,9 @@
 #include "models/systolic/im2col_plan.h"
 
-#include <set>
+#include <algorithm>
 #include <stdexcept>
 #include <string>
-#include <tuple>
-#include <unordered_map>
+#include <vector>
 
 namespace npusim::mapping {
 
@@ -25,10 +24,49 @@ void for_pixels(const ConvWindow& w, int64_t m0, int64_t m_len, int64_t r_lo, in
   }
 }
 
+// Input pixels of the current set with an index each, by generation stamp: O(1) lookups with no
+// per-call allocation (the --fast estimate plans every fold of every layer: the hot loop of a sweep).
+class PixelSet {
+ public:
+  explicit PixelSet(const ConvWindow& w) {
+    const size_t n = static_cast<size_t>(w.batch * w.H * w.W);
+    if (stamp_.size() < n) {
+      stamp_.assign(n, 0);
+      index_.resize(n);
+    }
+    clear();
+  }
+  void clear() {
+    if (++gen_ == 0) {  // wrapped: forget every old stamp
+      std::fill(stamp_.begin(), stamp_.end(), 0);
+      gen_ = 1;
+    }
+  }
+  bool contains(int64_t p) const { return stamp_[static_cast<size_t>(p)] == gen_; }
+  // Adds p with the given index; false (and no change) if it was there already.
+  bool insert(int64_t p, uint32_t index = 0) {
+    uint32_t& s = stamp_[static_cast<size_t>(p)];
+    if (s == gen_) return false;
+    s = gen_;
+    index_[static_cast<size_t>(p)] = index;
+    return true;
+  }
+  uint32_t index(int64_t p) const { return index_[static_cast<size_t>(p)]; }
+
+ private:
+  static thread_local std::vector<uint32_t> stamp_, index_;
+  static thread_local uint32_t gen_;
+};
+thread_local std::vector<uint32_t> PixelSet::stamp_;
+thread_local std::vector<uint32_t> PixelSet::index_;
+thread_local uint32_t PixelSet::gen_ = 0;
+
 int64_t count(const ConvWindow& w, int64_t m0, int64_t m_len, int64_t r_lo, int64_t r_hi) {
-  std::set<std::tuple<int64_t, int64_t, int64_t>> px;
-  for_pixels(w, m0, m_len, r_lo, r_hi, [&](int64_t b, int64_t y, int64_t x) { px.emplace(b, y, x); });
-  return static_cast<int64_t>(px.size());
+  PixelSet px(w);
+  int64_t n = 0;
+  for_pixels(w, m0, m_len, r_lo, r_hi,
+             [&](int64_t b, int64_t y, int64_t x) { n += px.insert((b * w.H + y) * w.W + x); });
+  return n;
 }
 
 // Input pixel of output pixel m at kernel position (r, s), or -1 when it lies in the padding.
@@ -57,14 +95,14 @@ std::vector<Im2colGroup> plan_im2col_groups(const ConvWindow& w, int64_t channel
     throw std::logic_error("im2col: " + std::to_string(max_pixels) +
                            " slots cannot hold one kernel column of " + std::to_string(m_len) + " pixels");
   std::vector<Im2colGroup> groups;
-  std::unordered_map<int64_t, uint32_t> slot;  // pixel -> index in the current group
-  std::vector<int64_t> column;                 // pixels of one kernel column (per lane)
+  PixelSet in_group(w);         // pixels of the current group
+  std::vector<int64_t> column;  // pixels of one kernel column (per lane)
   Im2colGroup g;
   auto flush = [&] {
     if (g.nb == 0) return;
     groups.push_back(std::move(g));
     g = Im2colGroup{};
-    slot.clear();
+    in_group.clear();
   };
   for (int64_t kb = k0; kb < k0 + k_len; ++kb) {
     const int64_t s = kb % w.S, cb = (kb / w.S) % channel_blocks, r = kb / (w.S * channel_blocks);
@@ -74,7 +112,7 @@ std::vector<Im2colGroup> plan_im2col_groups(const ConvWindow& w, int64_t channel
     for (int64_t i = 0; i < m_len; ++i) {
       column[static_cast<size_t>(i)] = pixel_of(w, m0 + i, r, s);
       const int64_t p = column[static_cast<size_t>(i)];
-      if (p >= 0 && !slot.count(p)) ++fresh;  // (r, s) fixed: distinct lanes read distinct pixels
+      if (p >= 0 && !in_group.contains(p)) ++fresh;  // (r, s) fixed: distinct lanes read distinct pixels
     }
     if (g.nb > 0 && static_cast<int64_t>(g.pixels.size()) + fresh > max_pixels) flush();
     if (g.nb == 0) {
@@ -88,9 +126,8 @@ std::vector<Im2colGroup> plan_im2col_groups(const ConvWindow& w, int64_t channel
       const int64_t p = column[static_cast<size_t>(i)];
       uint32_t a = 0;
       if (p >= 0) {
-        auto [it, added] = slot.emplace(p, static_cast<uint32_t>(g.pixels.size()));
-        if (added) g.pixels.push_back(p);
-        a = 1 + it->second;
+        if (in_group.insert(p, static_cast<uint32_t>(g.pixels.size()))) g.pixels.push_back(p);
+        a = 1 + in_group.index(p);
       }
       if (with_addr) g.addr.push_back(a);
     }

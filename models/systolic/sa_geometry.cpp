@@ -1,7 +1,10 @@
 #include "models/systolic/sa_geometry.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <stdexcept>
+#include <utility>
 
 namespace npusim::systolic {
 
@@ -77,8 +80,12 @@ SaGeometry sa_geometry(const ArchConfig& arch, const SaShape& shape, const Array
     const int64_t k_blocks = job.window->R * job.window->S * g.channel_blocks;
     const mapping::ConvWindow w = *job.window;
     // Raw input pixels of the tile (all kernel rows, halo included), the chunk's share of channels.
-    pp.act_tile_bytes = [w, ch, k_blocks](int64_t m0, int64_t m_len, int64_t, int64_t k_len) {
-      return (mapping::window_pixels(w, m0, m_len) * ch * k_len + k_blocks - 1) / k_blocks;
+    // Every output-channel tile and reduction chunk asks for the same pixel ranges: count each once.
+    auto pixels = std::make_shared<std::map<std::pair<int64_t, int64_t>, int64_t>>();
+    pp.act_tile_bytes = [w, ch, k_blocks, pixels](int64_t m0, int64_t m_len, int64_t, int64_t k_len) {
+      auto [at, fresh] = pixels->try_emplace({m0, m_len}, 0);
+      if (fresh) at->second = mapping::window_pixels(w, m0, m_len);
+      return (at->second * ch * k_len + k_blocks - 1) / k_blocks;
     };
   }
   return g;

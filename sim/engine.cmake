@@ -26,7 +26,8 @@ add_library(npusim_sim STATIC
   ${CMAKE_CURRENT_LIST_DIR}/cosim/rtl_prebuild.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cosim/port_trace.cpp
   ${CMAKE_CURRENT_LIST_DIR}/cosim/vcd_writer.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/app/commands.cpp)
+  ${CMAKE_CURRENT_LIST_DIR}/app/commands.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/app/sweep_in_process.cpp)
 target_link_libraries(npusim_sim PUBLIC npusim_sweep_runner npusim_tflite_golden npusim_quant npusim_workload npusim_tflite npusim_config npusim_common
   fmt::fmt nlohmann_json::nlohmann_json CLI11::CLI11 ${CMAKE_DL_LIBS})
 

@@ -69,15 +69,6 @@ int64_t count(const ConvWindow& w, int64_t m0, int64_t m_len, int64_t r_lo, int6
   return n;
 }
 
-// Input pixel of output pixel m at kernel position (r, s), or -1 when it lies in the padding.
-int64_t pixel_of(const ConvWindow& w, int64_t m, int64_t r, int64_t s) {
-  const int64_t b = m / (w.out_h * w.out_w), oy = (m / w.out_w) % w.out_h, ox = m % w.out_w;
-  const int64_t iy = oy * w.stride_h - w.pad_top + r * w.dilation;
-  const int64_t ix = ox * w.stride_w - w.pad_left + s * w.dilation;
-  if (iy < 0 || iy >= w.H || ix < 0 || ix >= w.W) return -1;
-  return (b * w.H + iy) * w.W + ix;
-}
-
 }  // namespace
 
 int64_t window_row_pixels(const ConvWindow& w, int64_t m0, int64_t m_len, int64_t r) {
@@ -97,6 +88,15 @@ std::vector<Im2colGroup> plan_im2col_groups(const ConvWindow& w, int64_t channel
   std::vector<Im2colGroup> groups;
   PixelSet in_group(w);         // pixels of the current group
   std::vector<int64_t> column;  // pixels of one kernel column (per lane)
+  // Each lane's output pixel: its batch row offset and the top-left input position of its window.
+  struct Lane {
+    int64_t base, y0, x0;
+  };
+  std::vector<Lane> lanes(static_cast<size_t>(m_len));
+  for (int64_t i = 0; i < m_len; ++i) {
+    const int64_t m = m0 + i, b = m / (w.out_h * w.out_w), oy = (m / w.out_w) % w.out_h, ox = m % w.out_w;
+    lanes[static_cast<size_t>(i)] = {b * w.H, oy * w.stride_h - w.pad_top, ox * w.stride_w - w.pad_left};
+  }
   Im2colGroup g;
   auto flush = [&] {
     if (g.nb == 0) return;
@@ -110,11 +110,13 @@ std::vector<Im2colGroup> plan_im2col_groups(const ConvWindow& w, int64_t channel
     column.resize(static_cast<size_t>(m_len));
     int64_t fresh = 0;
     for (int64_t i = 0; i < m_len; ++i) {
-      column[static_cast<size_t>(i)] = pixel_of(w, m0 + i, r, s);
-      const int64_t p = column[static_cast<size_t>(i)];
+      const Lane& ln = lanes[static_cast<size_t>(i)];
+      const int64_t iy = ln.y0 + r * w.dilation, ix = ln.x0 + s * w.dilation;
+      const int64_t p = iy < 0 || iy >= w.H || ix < 0 || ix >= w.W ? -1 : (ln.base + iy) * w.W + ix;
+      column[static_cast<size_t>(i)] = p;
       if (p >= 0 && !in_group.contains(p)) ++fresh;  // (r, s) fixed: distinct lanes read distinct pixels
     }
-    if (g.nb > 0 && static_cast<int64_t>(g.pixels.size()) + fresh > max_pixels) flush();
+    if (g.nb > 0 && g.pixel_count + fresh > max_pixels) flush();
     if (g.nb == 0) {
       g.kb0 = kb;
       g.r = r;
@@ -126,7 +128,10 @@ std::vector<Im2colGroup> plan_im2col_groups(const ConvWindow& w, int64_t channel
       const int64_t p = column[static_cast<size_t>(i)];
       uint32_t a = 0;
       if (p >= 0) {
-        if (in_group.insert(p, static_cast<uint32_t>(g.pixels.size()))) g.pixels.push_back(p);
+        if (in_group.insert(p, static_cast<uint32_t>(g.pixel_count))) {
+          ++g.pixel_count;
+          if (with_addr) g.pixels.push_back(p);
+        }
         a = 1 + in_group.index(p);
       }
       if (with_addr) g.addr.push_back(a);

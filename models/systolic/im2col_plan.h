@@ -26,7 +26,8 @@ int64_t window_pixels(const ConvWindow& w, int64_t m0, int64_t m_len);
 struct Im2colGroup {
   int64_t kb0 = 0, nb = 0;
   int64_t r = 0, cb = 0, s0 = 0;
-  // Distinct in-bounds input pixels, as (batch * H + iy) * W + ix, in load order (first use).
+  int64_t pixel_count = 0;  // distinct in-bounds input pixels of the load
+  // Those pixels, as (batch * H + iy) * W + ix, in load order (first use). Filled only when asked for.
   std::vector<int64_t> pixels;
   // Bank slot read by lane m for block kb0 + j, at [j * m_len + m]: 0 is the pad slot (the input
   // zero point), pixel i sits in slot 1 + i. Filled only when asked for.

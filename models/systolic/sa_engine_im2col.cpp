@@ -46,7 +46,7 @@ void SaEngine::load_step(Im2colInputs& u) {
     const FoldRef& fr = folds_[static_cast<size_t>(lg.fold)];
     const Im2colShape& us = unit_->shape();
     const int B = us.b;
-    const int64_t first = load_done_ * us.lw, n = static_cast<int64_t>(lg.g.pixels.size());
+    const int64_t first = load_done_ * us.lw, n = lg.g.pixel_count;
     const int64_t C = job_->input.size() / (job_->window->batch * job_->window->H * job_->window->W);
     const int64_t c0 = fr.group * job_->channels + lg.g.cb * B;
     const int64_t real = std::min<int64_t>(B, job_->channels - lg.g.cb * B);

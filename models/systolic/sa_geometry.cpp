@@ -98,11 +98,11 @@ std::vector<mapping::Im2colGroup> SaGeometry::im2col_groups(const mapping::Fold&
 
 int64_t SaGeometry::load_bytes(const mapping::Im2colGroup& g) const {
   const int64_t real = std::min<int64_t>(block, channels - g.cb * block);
-  return static_cast<int64_t>(g.pixels.size()) * real;
+  return g.pixel_count * real;
 }
 
 int64_t SaGeometry::load_cycles(const mapping::Im2colGroup& g) const {
-  return (static_cast<int64_t>(g.pixels.size()) + unit.lw - 1) / unit.lw;
+  return (g.pixel_count + unit.lw - 1) / unit.lw;
 }
 
 DapShape dap_unit_shape(const ArchConfig& arch) {

@@ -1,4 +1,5 @@
 #include "sim/app/commands.h"
+#include "sim/app/sweep_in_process.h"
 
 #include <fmt/format.h>
 
@@ -185,7 +186,11 @@ int main(int argc, char** argv) {
                   "workload: CSV (npusim or SCALE-Sim format) or an INT8 .tflite model")
       ->required();
   run->add_option("--backend", backend, "model | rtl | lockstep");
-  run->add_flag("--fast", fast, "closed-form cycles, values from golden ops (no cycle simulation)");
+  run->add_flag("--fast", fast,
+                "closed forms: cycles, traffic and energy with assumed operand activity, no tensor values, no "
+                "cycle simulation");
+  bool values = false;
+  run->add_flag("--values", values, "with --fast: also compute every tensor on the golden ops");
   run->add_option("--seed", seed_text, "seed of every random stream (tensors, quantization parameters)");
   run->add_option("--json", json, "write the JSON report here");
   run->add_option("--csv", csv, "write the per-layer CSV here");
@@ -268,8 +273,13 @@ int main(int argc, char** argv) {
   SweepCommand sweep_cmd;
   auto* sweep = app.add_subcommand("sweep", "run a design-space sweep spec into an SQLite result database");
   sweep->add_option("spec", sweep_cmd.spec, "sweep spec (configs/sweeps/*.yaml)");
-  sweep->add_option("--jobs", sweep_cmd.jobs, "worker processes at a time (default 1)");
+  sweep->add_option("--jobs", sweep_cmd.jobs,
+                    "points at a time: threads for fast points, worker processes for cycle-model points "
+                    "(default 1)");
   sweep->add_option("--db", sweep_cmd.db, "result database (default <spec name>.sqlite)");
+  bool isolate = false;
+  sweep->add_flag("--isolate", isolate,
+                  "run fast points as worker processes too (a crash costs one point; slower)");
   sweep->add_option("--shard", sweep_cmd.shard, "run the deterministic i-th of N shares of the points (i/N)");
   std::string merge_into;
   std::vector<std::string> merge_shards;
@@ -336,7 +346,10 @@ int main(int argc, char** argv) {
 
   RunOptions opts;
   opts.seed = seed;
+  if (values && !fast)
+    throw InputError("--values: only with --fast (without it every tensor is computed and simulated)");
   opts.fast = fast;
+  opts.values = values;
   opts.backend.backend = parse_backend(backend);
   opts.backend.vcd_path = vcd;
   opts.only_layer = layer;
@@ -371,6 +384,7 @@ int main(int argc, char** argv) {
     std::error_code ec;
     sweep_cmd.npusim = std::filesystem::read_symlink("/proc/self/exe", ec).string();
     if (ec) sweep_cmd.npusim = argv[0];
+    if (!isolate) sweep_cmd.in_process = make_in_process_run();
     return run_sweep(sweep_cmd);
   }
   if (*run) return cmd_run(arch, workload, opts, sets, json, csv);

@@ -21,7 +21,8 @@ namespace npusim {
 
 struct RunOptions {
   uint64_t seed = 1;
-  bool fast = false;  // closed forms only; no tensors unless an output below asks for values
+  bool fast = false;  // closed forms only; no tensors unless `values` or an output below asks for them
+  bool values = false;  // --fast --values: tensors computed on the golden ops (not simulated)
   BackendOptions backend;
   std::string only_layer;  // run just this layer (its producers run on the golden ops only)
   MappingOptions mapping;

@@ -121,7 +121,7 @@ nlohmann::json Executor::compare_with_file(const std::string& path) const {
   mean /= static_cast<double>(std::max<int64_t>(n, 1));
   for (int64_t i = 0; i < n; ++i) {
     sig += (ref[i] - mean) * (ref[i] - mean);
-    err += (double{last_.t[i]} - ref[i]) * (double{last_.t[i]} - ref[i]);
+    err += (static_cast<double>(last_.t[i]) - ref[i]) * (static_cast<double>(last_.t[i]) - ref[i]);
   }
   j["snr_db"] =
       err == 0 ? nlohmann::json(nullptr) : nlohmann::json(10.0 * std::log10(std::max(sig, 1e-300) / err));

@@ -128,7 +128,8 @@ void print_table(std::ostream& os, const RunReport& rep) {
   os << fmt::format("area: {:.3f} mm2 ({}) [{}]\n", t.area_mm2, top(t.area_by_category_um2, area_um2),
                     t.tech_table);
   if (rep.fast)
-    os << "verification: none (--fast takes values from the golden ops)\n";
+    os << (rep.values ? "verification: none (--fast --values: values from the golden ops, not simulated)\n"
+                      : "verification: none (--fast: closed forms, no tensor values)\n");
   else
     os << fmt::format(
         "verification: {} array layers bit-exact vs golden, {} FAILED, {} not checked (vector unit, "

@@ -49,6 +49,11 @@ std::string SweepOptions::set(const std::string& key, const std::string& text) {
          " (expected fast, values, independent, w_nnz, a_nnz, seed, backend)";
 }
 
+std::string SweepOptions::check() const {
+  if (values && !fast) return "options.values: only with fast (a cycle-model run computes every tensor)";
+  return "";
+}
+
 std::optional<ExprValue> SweepOptions::value(const std::string& name) const {
   if (name == "fast") return ExprValue::number(fast);
   if (name == "values") return ExprValue::number(values);

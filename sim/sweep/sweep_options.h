@@ -23,6 +23,8 @@ struct SweepOptions {
   std::string set(const std::string& key, const std::string& text);
   // The option's value for constraints (options.<key>; booleans are 1 and 0), nullopt if unknown.
   std::optional<ExprValue> value(const std::string& key) const;
+  // An invalid combination of options ("" if fine): values without fast.
+  std::string check() const;
   static bool known(const std::string& key) { return SweepOptions().value(key).has_value(); }
 };
 

@@ -83,6 +83,7 @@ class Expander {
       for (const auto& ov : p.overrides) all += ov + "\n";
       p.config_hash = hex64(Rng::hash("invalid\n" + base_json_.dump() + "\n" + all));
     }
+    if (p.error.empty()) p.error = p.options.check();
     const Expr::Lookup lookup = point_lookup(p.options, values, nullptr);
     for (const SweepConstraint* c : s_.config_constraints()) {
       try {

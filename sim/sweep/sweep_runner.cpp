@@ -19,6 +19,7 @@
 #include "sim/sweep/result_db.h"
 #include "sim/sweep/sweep_points.h"
 #include "sim/sweep/sweep_spec.h"
+#include "sim/sweep/thread_pool_runs.h"
 
 extern char** environ;
 
@@ -39,6 +40,7 @@ std::vector<std::string> worker_args(const SweepCommand& cmd, const SweepSpec& s
                                 "--json",     json,
                                 "--backend",  o.backend};
   if (o.fast) a.push_back("--fast");
+  if (o.values) a.push_back("--values");
   if (o.independent) a.push_back("--independent");
   if (o.w_nnz > 0) a.insert(a.end(), {"--w-nnz", std::to_string(o.w_nnz)});
   if (o.a_nnz > 0) a.insert(a.end(), {"--a-nnz", std::to_string(o.a_nnz)});
@@ -84,8 +86,14 @@ std::string default_db(const SweepSpec& spec, int i, int n) {
 class Progress {
  public:
   explicit Progress(int64_t total) : total_(total), start_(Clock::now()), tty_(isatty(2)) {}
+  // Redrawn at most 10 times a second on a terminal; plain lines at most every 5 s otherwise (fast points
+  // end by the thousand); the last point always prints.
   void update(int64_t done, int64_t failed) {
-    const double s = std::chrono::duration<double>(Clock::now() - start_).count();
+    const Clock::time_point now = Clock::now();
+    if (done < total_ && now - last_ < (tty_ ? std::chrono::milliseconds(100) : std::chrono::seconds(5)))
+      return;
+    last_ = now;
+    const double s = std::chrono::duration<double>(now - start_).count();
     const double rate = s > 0 ? done / s * 60.0 : 0.0;
     const double eta = done > 0 ? s / done * (total_ - done) : 0.0;
     const std::string line = fmt::format("sweep: {}/{} points ({} failed), {:.1f} points/min, ETA {:.0f} s",
@@ -101,7 +109,7 @@ class Progress {
 
  private:
   int64_t total_;
-  Clock::time_point start_;
+  Clock::time_point start_, last_;
   bool tty_;
 };
 
@@ -127,7 +135,7 @@ int run_sweep(const SweepCommand& cmd) {
     rec.seed = p.options.seed;
     return rec;
   };
-  std::vector<size_t> todo;
+  std::vector<size_t> todo, in_process;
   int64_t skipped = 0, failed = 0, done = 0;
   for (size_t i = 0; i < runs.size(); ++i) {
     const auto st = db.status(runs[i].key);
@@ -137,15 +145,42 @@ int run_sweep(const SweepCommand& cmd) {
       db.record_failure(record_of(runs[i]), pts.points[runs[i].point].error);
       ++failed;
     } else {
-      todo.push_back(i);
+      (cmd.in_process && runs_in_process(pts.points[runs[i].point].options) ? in_process : todo).push_back(i);
     }
   }
   std::cout << fmt::format(
-      "sweep {}: {} points x {} workloads = {} runs{}; {} already in the database, {} to run{}\n", spec.name,
+      "sweep {}: {} points x {} workloads = {} runs{}; {} already in the database, {} to run{}{}\n", spec.name,
       pts.points.size(), spec.workloads.size(), pts.runs.size(),
-      sn > 1 ? fmt::format(", shard {}/{}: {}", si, sn, runs.size()) : "", skipped, todo.size(),
+      sn > 1 ? fmt::format(", shard {}/{}: {}", si, sn, runs.size()) : "", skipped,
+      todo.size() + in_process.size(),
+      in_process.empty() ? "" : fmt::format(" ({} fast in-process, {} as worker processes)", in_process.size(),
+                                            todo.size()),
       pts.note.empty() ? "" : " (" + pts.note + ")");
-  Progress progress(static_cast<int64_t>(todo.size()));
+  Progress progress(static_cast<int64_t>(todo.size() + in_process.size()));
+  // A finished run into the store: its report if it ran and meets the spec's figure constraints, else
+  // its error.
+  auto finish = [&](const SweepRun& r, double wall_s, const nlohmann::json& report, std::string error) {
+    PointRecord rec = record_of(r);
+    rec.wall_s = wall_s;
+    if (error.empty()) error = check_runner_constraints(spec, pts.points[r.point], report);
+    if (error.empty())
+      db.record(rec, report);
+    else
+      db.record_failure(rec, error), ++failed;
+    progress.update(++done, failed);
+  };
+
+  // Fast points: in this process, `jobs` threads; the store is written from this thread only.
+  run_on_threads(
+      in_process.size(), cmd.jobs,
+      [&](size_t k) {
+        const SweepRun& r = runs[in_process[k]];
+        const SweepPoint& p = pts.points[r.point];
+        return cmd.in_process(*p.config, spec.workloads[r.workload].path, p.options);
+      },
+      [&](size_t k, RunOutcome&& o) { finish(runs[in_process[k]], o.wall_s, o.report, o.error); });
+
+  // Cycle-model points: worker processes.
   std::map<pid_t, Worker> active;
   size_t next = 0;
   while (next < todo.size() || !active.empty()) {
@@ -164,29 +199,20 @@ int run_sweep(const SweepCommand& cmd) {
     if (it == active.end()) continue;
     const Worker w = it->second;
     active.erase(it);
-    const SweepRun& r = runs[w.run];
-    PointRecord rec = record_of(r);
-    rec.wall_s = std::chrono::duration<double>(Clock::now() - w.start).count();
     const bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
     std::string error;
     nlohmann::json report;
     if (ok) {
       report = nlohmann::json::parse(read_whole_file(w.json).value_or("{}"), nullptr, false);
-      error = report.is_discarded() ? "the worker's JSON report is unreadable"
-                                    : check_runner_constraints(spec, pts.points[r.point], report);
+      if (report.is_discarded()) error = "the worker's JSON report is unreadable";
     } else {
       error = WIFEXITED(status) ? fmt::format("exit {}: {}", WEXITSTATUS(status), last_line(w.log))
                                 : fmt::format("killed by signal {}", WTERMSIG(status));
     }
-    if (error.empty())
-      db.record(rec, report);
-    else
-      db.record_failure(rec, error), ++failed;
-    ++done;
+    finish(runs[w.run], std::chrono::duration<double>(Clock::now() - w.start).count(), report, error);
     std::error_code ec;
     fs::remove(w.json, ec);
     fs::remove(w.log, ec);
-    progress.update(done, failed);
   }
   progress.finish();
   std::error_code ec;

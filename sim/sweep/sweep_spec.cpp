@@ -329,6 +329,12 @@ SweepSpec load_sweep_spec(const std::string& path) {
   r.read_workloads(root["workloads"]);
   if (root["options"].IsDefined()) r.read_options(root["options"]);
   r.read_axes(root["axes"]);
+  // Options no axis varies must be valid together (a varied combination is a failed point instead).
+  bool varied = false;
+  for (const SweepAxis& a : s.axes)
+    for (const std::string& k : a.keys) varied = varied || k == "options.fast" || k == "options.values";
+  if (const std::string err = s.options.check(); !err.empty() && !varied)
+    throw InputError(s.path + ": " + err);
   if (root["constraints"].IsDefined()) r.read_constraints(root["constraints"]);
   if (root["sampling"].IsDefined()) r.read_sampling(root["sampling"]);
   return s;

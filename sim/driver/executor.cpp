@@ -269,7 +269,9 @@ RunReport Executor::run() {
   rep.execution = chained_ ? "chained" : "independent";
   rep.execution_reason =
       net_.chained ? "--independent: every layer on tensors drawn from the seed" : net_.independent_reason;
-  values_ = !opts_.fast || opts_.values || !opts_.output_npy.empty() || !opts_.dump_dir.empty() || opts_.on_segment;
+  // --fast has no tensors unless something reads or writes them (a given input is never silently ignored).
+  values_ = !opts_.fast || opts_.values || !opts_.output_npy.empty() || !opts_.dump_dir.empty() ||
+            !opts_.input_npy.empty() || !opts_.more_inputs.empty() || !opts_.compare_npy.empty() || opts_.on_segment;
   rep.values = values_;
   if (!model_ && !opts_.more_inputs.empty())
     throw InputError("--input: " + net_.source +

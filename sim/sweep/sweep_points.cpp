@@ -57,14 +57,17 @@ class Expander {
       digit[a] = static_cast<size_t>(index % k);
       index /= k;
     }
+    std::string option_error;  // a long axis has only some values checked at load (sweep_spec.cpp)
     for (size_t a = 0; a < s_.axes.size(); ++a) {
       const SweepAxis& axis = s_.axes[a];
       for (size_t k = 0; k < axis.keys.size(); ++k) {
         const std::string& value = axis.settings[digit[a]][k];
-        if (axis.is_option(k))
-          p.options.set(axis.keys[k].substr(8), value);  // checked at load
-        else
+        if (axis.is_option(k)) {
+          const std::string err = p.options.set(axis.keys[k].substr(8), value);
+          if (!err.empty() && option_error.empty()) option_error = axis.keys[k] + ": " + err;
+        } else {
           p.overrides.push_back(axis.keys[k] + "=" + value);
+        }
       }
     }
     nlohmann::json values;
@@ -83,6 +86,7 @@ class Expander {
       for (const auto& ov : p.overrides) all += ov + "\n";
       p.config_hash = hex64(Rng::hash("invalid\n" + base_json_.dump() + "\n" + all));
     }
+    if (p.error.empty()) p.error = option_error;
     if (p.error.empty()) p.error = p.options.check();
     const Expr::Lookup lookup = point_lookup(p.options, values, nullptr);
     for (const SweepConstraint* c : s_.config_constraints()) {

@@ -31,11 +31,14 @@ add_library(npusim_sim STATIC
 target_link_libraries(npusim_sim PUBLIC npusim_sweep_runner npusim_tflite_golden npusim_quant npusim_workload npusim_tflite npusim_config npusim_common
   fmt::fmt nlohmann_json::nlohmann_json CLI11::CLI11 ${CMAKE_DL_LIBS})
 
+# Extra flags of the Verilated RTL plugins built at run time (scripts/test-sanitize: the sanitizers); part
+# of the plugin cache key, so differently built plugins never mix.
+set(NPUSIM_PLUGIN_EXTRA_FLAGS "" CACHE STRING "extra C++ flags of the RTL plugins")
 target_compile_definitions(npusim_sim PUBLIC
   NPUSIM_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
   NPUSIM_RTL_PREBUILT_DIR="${NPUSIM_RTL_PREBUILT_DIR}"
   NPUSIM_VERILATOR_ROOT="${VERILATOR_ROOT}"
-  NPUSIM_PLUGIN_CXXFLAGS="-O2 ${NPUSIM_ARCH_FLAG}")
+  NPUSIM_PLUGIN_CXXFLAGS="-O2 ${NPUSIM_ARCH_FLAG} ${NPUSIM_PLUGIN_EXTRA_FLAGS}")
 
 # yosys synthesis + gate-level area estimate (docs/synth_area.md)
 target_sources(npusim_sim PRIVATE ${CMAKE_CURRENT_LIST_DIR}/cost/synth_area.cpp)

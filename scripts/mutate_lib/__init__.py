@@ -1,0 +1,1 @@
+"""Mutation testing of the lockstep checker (scripts/mutate, docs/mutation.md)."""

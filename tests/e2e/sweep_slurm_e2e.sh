@@ -5,6 +5,8 @@
 #    (points without wall time, host, pid and timestamps; layers, energy and area rows);
 #  - there were 3 array tasks (3 shard databases, 3 .rc files = 0, 3 Slurm task outputs);
 #  - a rerun resumes: every shard runs nothing and the merge adds nothing;
+#  - the shipped sparse-STA space (configs/sweeps/sparse_sta.yaml, 96 points) as a job array of 4 shards,
+#    merged, equals its local run with --jobs 2;
 #  - a failing shard makes the script exit 1 with one line naming the shard and its log;
 #  - SIGTERM to the script cancels the job array.
 # Exits 77 (skipped) unless run as root with slurm-wlm and munge installed.
@@ -86,6 +88,18 @@ done
 [ "$(count slurm.sqlite)" = "$before" ] || fail "rerun changed the row counts: $before -> $(count slurm.sqlite)"
 [ "$(rows slurm.sqlite)" = "$(rows local.sqlite)" ] || fail "rerun: points differ from the local run"
 echo "rerun (job array $(cat $shards/jobid)): every shard ran nothing, merge added nothing (still $before)"
+
+# The shipped sparse-STA design space (issue 14: locally and through the job array, identical).
+sta=$src/configs/sweeps/sparse_sta.yaml
+"$npusim" sweep "$sta" --db sta_local.sqlite --jobs 2 > sta_local.log 2>&1 || fail "sparse_sta local: $(cat sta_local.log)"
+t1=$SECONDS
+"$src/scripts/sweep-slurm" "$sta" 4 --db sta_slurm.sqlite --build "$build" > sta_slurm.out 2> sta_slurm.err \
+  || fail "sparse_sta sweep-slurm: $(cat sta_slurm.out sta_slurm.err)"
+grep -q '96 added, 0 replaced, 0 unchanged, 0 conflicts' sta_slurm.out || fail "sparse_sta merge: $(cat sta_slurm.out)"
+[ "$(sqlite3 sta_slurm.sqlite "select count(*) from points where status = 'done'")" = 96 ] || fail "sparse_sta: not 96 points done"
+[ "$(rows sta_slurm.sqlite)" = "$(rows sta_local.sqlite)" ] || fail "sparse_sta: sweep-slurm points differ from the local run"
+[ "$(children sta_slurm.sqlite)" = "$(children sta_local.sqlite)" ] || fail "sparse_sta: layers/energy/area differ from the local run"
+echo "sparse_sta, job array of 4 shards in $((SECONDS - t1)) s: $(count sta_slurm.sqlite), equal to the local --jobs 2 run"
 
 # A failing shard: a stand-in npusim that fails shard 1/3.
 mkdir fake

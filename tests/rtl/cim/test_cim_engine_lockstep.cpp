@@ -9,6 +9,7 @@
 
 #include "models/cim/cim_engine_block.h"
 #include "models/cim/cim_layer_driver.h"
+#include "sim/common/rng.h"
 #include "sim/cosim/lockstep.h"
 #include "tests/rtl/cim/test_kernel.h"
 
@@ -137,4 +138,95 @@ TEST_CASE("fault periph_shift is caught on out_data") {
   CHECK(d.port == "out_data");
   CHECK(d.where.find("channel ") != std::string::npos);
   CHECK(d.message().find("cycle " + std::to_string(d.cycle)) != std::string::npos);
+}
+
+namespace {
+
+// Wraps the lockstep and adds, on the edges where the cycle contract says they are ignored: cfg_valid with
+// a random config outside idle, in_valid with random data outside load, parameter beats for channels at
+// or past K_MAX, and idle edges (cfg_valid low, the other pins random) before the driver's cfg edge. A
+// correct engine ignores all of it: the layer still equals the reference, and model and RTL still agree.
+class IgnoredInputs final : public CimEngineIf {
+ public:
+  IgnoredInputs(cosim::Lockstep<CimEngineBlock>& ls, uint64_t seed)
+      : ls_(ls), rng_(seed, "test:cim-ignored") {}
+  const CimEngineShape& shape() const override { return ls_.shape(); }
+  const CimEngineOutputs& outputs() const override { return ls_.outputs(); }
+  void step(const CimEngineInputs& driven) override {
+    const auto phase = static_cast<CimPhase>(ls_.outputs().phase);
+    if (!driven.rst && driven.cfg_valid && phase == CimPhase::Idle) {
+      for (int gap = static_cast<int>(rng_.uniform(0, 3)); gap > 0; --gap) {
+        CimEngineInputs idle(shape());
+        garbage(idle, false);
+        ls_.step(idle);
+      }
+    }
+    CimEngineInputs in = driven;
+    if (!in.rst) garbage(in, phase != CimPhase::Idle);
+    ls_.step(in);
+  }
+
+ private:
+  // Random values on the pins the engine must ignore in this phase.
+  void garbage(CimEngineInputs& in, bool cfg_allowed) {
+    const auto phase = static_cast<CimPhase>(ls_.outputs().phase);
+    if (cfg_allowed && !in.cfg_valid && rng_.bernoulli(0.3)) {
+      in.cfg_valid = true;
+      in.cfg_n_in = static_cast<uint16_t>(rng_.uniform(0, 40));
+      in.cfg_k = static_cast<uint16_t>(rng_.uniform(0, 9));
+      in.cfg_splits = static_cast<uint8_t>(rng_.uniform(0, 4));
+      in.cfg_slots = static_cast<uint16_t>(rng_.uniform(0, 128));
+      in.cfg_dac_shift = static_cast<uint8_t>(rng_.uniform(0, 7));
+      in.cfg_adc_max = static_cast<uint32_t>(rng_.uniform(0, 5000));
+      in.cfg_adc_cycles = static_cast<uint8_t>(rng_.uniform(0, 5));
+      in.cfg_pixels = static_cast<uint32_t>(rng_.uniform(0, 6));
+    }
+    if (phase != CimPhase::Load && !in.in_valid && rng_.bernoulli(0.3)) {
+      in.in_valid = true;
+      for (auto& x : in.in_data) x = static_cast<int8_t>(rng_.uniform(-128, 127));
+    }
+    if (!in.par_valid && rng_.bernoulli(0.2)) {
+      in.par_valid = true;
+      in.par_ch = static_cast<uint16_t>(rng_.uniform(shape().k_max, shape().k_max + 3));
+      in.par_m = static_cast<int32_t>(rng_.uniform(-1000, 1000));
+      in.par_qmult = static_cast<int32_t>(rng_.uniform(0, 1 << 30));
+      in.par_qshift = static_cast<int8_t>(rng_.uniform(-31, 31));
+    }
+  }
+
+  cosim::Lockstep<CimEngineBlock>& ls_;
+  Rng rng_;
+};
+
+}  // namespace
+
+TEST_CASE(
+    "lockstep 9x5x2 lanes 4/2 with DAC shifts and ignored inputs (cfg outside idle, data outside load)") {
+  const Bench b = bench(9, 5, 2, 4, 2);
+  for (int noise : {0, 2}) {
+    cosim::Lockstep<CimEngineBlock> ls(b.shape);
+    IgnoredInputs driver(ls, 500 + static_cast<uint64_t>(noise));
+    int shifted = 0;
+    for (int i = 0; i < 16; ++i) {
+      LayerJob job = test::shifted_job(b.shape, 600 + static_cast<uint64_t>(i), i % 2 == 1);
+      shifted += job.cfg.dac_shift > 0;
+      if (i % 4 <
+          2) {  // periphery gain about 1 (Q16 m ~ 0.03..1, requant x 1.0): its rounding shows on out_data
+        for (auto& p : job.params) {
+          p.m = static_cast<int32_t>(2000 + 4111 * (&p - job.params.data()) + 997 * i);
+          p.bias = static_cast<int32_t>(i) - 8;
+          p.qmult = 1 << 30, p.qshift = 1;
+        }
+        job.cfg.out = OutputParams{};
+      }
+      b.kernel->set_layer(job.cfg.n_in, job.cfg.splits, noise);
+      const LayerResult r = run_layer(driver, job);  // throws DivergenceError on the first mismatch
+      const test::Reference ref = test::reference_layer(*b.kernel, job);
+      INFO("layer " << i << ", dac_shift " << job.cfg.dac_shift);
+      CHECK(r.outputs == ref.outputs);
+      CHECK(r.code_sums == ref.code_sums);
+    }
+    CHECK(shifted >= 8);
+    CHECK(ls.cycles_compared() > 300);
+  }
 }

@@ -44,9 +44,13 @@ Reference reference_layer(const AnalogKernel& kernel, const LayerJob& job) {
   const auto adc_max = static_cast<int32_t>(c.adc_max);
   for (int64_t p = 0; p < c.pixels; ++p) {
     std::vector<int32_t> levels(static_cast<size_t>(c.n_in));
-    for (int r = 0; r < c.n_in; ++r)
-      levels[static_cast<size_t>(r)] =
-          std::clamp<int32_t>(job.inputs[static_cast<size_t>(p * c.n_in + r)], -c.slots, c.slots);
+    for (int r = 0; r < c.n_in; ++r) {
+      // The DAC drops dac_shift bits, rounding half away from zero, then clamps to +-slots.
+      const int32_t x = job.inputs[static_cast<size_t>(p * c.n_in + r)];
+      const int32_t half = c.dac_shift > 0 ? 1 << (c.dac_shift - 1) : 0;
+      const int32_t mag = ((x < 0 ? -x : x) + half) >> c.dac_shift;
+      levels[static_cast<size_t>(r)] = std::clamp<int32_t>(x < 0 ? -mag : mag, -c.slots, c.slots);
+    }
     for (size_t ch = 0; ch < k; ++ch) {
       uint32_t sum = 0;  // int32, wrapping like the engine's adder
       for (int s = 0; s < c.splits; ++s) {
@@ -93,6 +97,13 @@ LayerJob random_job(const CimEngineShape& shape, uint64_t seed, bool stalls) {
     job.stall_p = 0.4;
     job.stall_seed = seed;
   }
+  return job;
+}
+
+LayerJob shifted_job(const CimEngineShape& shape, uint64_t seed, bool stalls) {
+  LayerJob job = random_job(shape, seed, stalls);
+  Rng rng(seed, "test:cim-dac-shift");
+  job.cfg.dac_shift = static_cast<int>(rng.uniform(0, 7));
   return job;
 }
 

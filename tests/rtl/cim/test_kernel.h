@@ -44,5 +44,7 @@ LayerJob random_job(const CimEngineShape& shape, uint64_t seed, bool stalls);
 // The same with extreme periphery values: m, bias, qmult over the whole int32 range (INT32_MIN and
 // INT32_MAX included), qshift -31..31, any zero point, ADC range up to 2^30.
 LayerJob extreme_job(const CimEngineShape& shape, uint64_t seed);
+// random_job with a DAC that drops 0..7 activation bits (dac_shift from its own stream).
+LayerJob shifted_job(const CimEngineShape& shape, uint64_t seed, bool stalls);
 
 }  // namespace npusim::cim::test

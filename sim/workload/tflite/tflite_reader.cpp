@@ -69,8 +69,8 @@ struct Reader {
     int64_t n = 1;
     for (int32_t d : out.shape) {
       if (d < 0) fail(fmt::format("{}: negative dimension {} in its shape", at, d));
+      if (d > 0 && n > kMaxElements / d) fail(fmt::format("{}: shape too large", at));  // before n * d overflows
       n *= d;
-      if (n > kMaxElements) fail(fmt::format("{}: shape too large", at));
     }
     out.is_variable = t->is_variable();
     if (const tfl::QuantizationParameters* q = t->quantization()) {

@@ -26,14 +26,10 @@ std::vector<int32_t> to_vector(const flatbuffers::Vector<int32_t>* v) {
 
 int type_bytes(TfliteType t) {
   switch (t) {
-    case TfliteType::Float32:
-      return 4;
-    case TfliteType::Int32:
-      return 4;
-    case TfliteType::Int16:
-      return 2;
-    case TfliteType::Int8:
-      return 1;
+    case TfliteType::Float32: return 4;
+    case TfliteType::Int32: return 4;
+    case TfliteType::Int16: return 2;
+    case TfliteType::Int8: return 1;
   }
   return 1;
 }
@@ -60,18 +56,10 @@ struct Reader {
     out.name = t->name() ? t->name()->str() : "";
     const std::string at = fmt::format("tensor {} '{}'", i, printable(out.name));
     switch (t->type()) {
-      case tfl::TensorType_FLOAT32:
-        out.type = TfliteType::Float32;
-        break;
-      case tfl::TensorType_INT32:
-        out.type = TfliteType::Int32;
-        break;
-      case tfl::TensorType_INT16:
-        out.type = TfliteType::Int16;
-        break;
-      case tfl::TensorType_INT8:
-        out.type = TfliteType::Int8;
-        break;
+      case tfl::TensorType_FLOAT32: out.type = TfliteType::Float32; break;
+      case tfl::TensorType_INT32: out.type = TfliteType::Int32; break;
+      case tfl::TensorType_INT16: out.type = TfliteType::Int16; break;
+      case tfl::TensorType_INT8: out.type = TfliteType::Int8; break;
       default: {
         const char* name = tfl::EnumNameTensorType(t->type());
         fail(fmt::format("{}: unsupported tensor type '{}'", at,
@@ -82,14 +70,13 @@ struct Reader {
     int64_t n = 1;
     for (int32_t d : out.shape) {
       if (d < 0) fail(fmt::format("{}: negative dimension {} in its shape", at, d));
-      if (d > 0 && n > kMaxElements / d)
-        fail(fmt::format("{}: shape too large", at));  // before n * d overflows
+      // Checked before n * d can overflow.
+      if (d > 0 && n > kMaxElements / d) fail(fmt::format("{}: shape too large", at));
       n *= d;
     }
     out.is_variable = t->is_variable();
     if (const tfl::QuantizationParameters* q = t->quantization()) {
-      if (q->details_type() != tfl::QuantizationDetails_NONE)
-        fail(at + ": custom quantization is not supported");
+      if (q->details_type() != tfl::QuantizationDetails_NONE) fail(at + ": custom quantization is not supported");
       const auto* s = q->scale();
       const auto* z = q->zero_point();
       const size_t ns = s ? s->size() : 0, nz = z ? z->size() : 0;
@@ -109,8 +96,7 @@ struct Reader {
         if (qd < 0 || qd >= static_cast<int>(out.shape.size()))
           fail(fmt::format("{}: quantized_dimension {} outside its rank {}", at, qd, out.shape.size()));
         if (static_cast<int64_t>(ns) != out.shape[qd])
-          fail(fmt::format("{}: {} per-channel scales for dimension {} of size {}", at, ns, qd,
-                           out.shape[qd]));
+          fail(fmt::format("{}: {} per-channel scales for dimension {} of size {}", at, ns, qd, out.shape[qd]));
       }
       for (float sc : out.quant.scales)
         if (!(sc > 0.0f) || sc == std::numeric_limits<float>::infinity())
@@ -122,13 +108,11 @@ struct Reader {
       if (!buffers || bi >= buffers->size())
         fail(fmt::format("{}: buffer {} does not exist ({} buffers)", at, bi, buffers ? buffers->size() : 0));
       const tfl::Buffer* b = buffers->Get(bi);
-      if (b->offset() > 1)
-        fail(at + ": data stored outside the flatbuffer (models over 2 GB) is not supported");
+      if (b->offset() > 1) fail(at + ": data stored outside the flatbuffer (models over 2 GB) is not supported");
       if (const auto* d = b->data(); d && d->size() > 0) {
         const int64_t want = n * type_bytes(out.type);
         if (static_cast<int64_t>(d->size()) != want)
-          fail(fmt::format("{}: buffer {} holds {} bytes, its shape and type need {}", at, bi, d->size(),
-                           want));
+          fail(fmt::format("{}: buffer {} holds {} bytes, its shape and type need {}", at, bi, d->size(), want));
         out.data.assign(d->begin(), d->end());
       }
     }
@@ -141,8 +125,7 @@ struct Reader {
     if (op->builtin_options_type() == tfl::BuiltinOptions_NONE) return nullptr;
     if (op->builtin_options_type() != want)
       fail(fmt::format("{}: options of type '{}', expected '{}'", at,
-                       tfl::EnumNameBuiltinOptions(op->builtin_options_type()),
-                       tfl::EnumNameBuiltinOptions(want)));
+                       tfl::EnumNameBuiltinOptions(op->builtin_options_type()), tfl::EnumNameBuiltinOptions(want)));
     return static_cast<const T*>(op->builtin_options());
   }
 
@@ -152,18 +135,13 @@ struct Reader {
     return *o;
   }
 
-  TfliteActivation activation(tfl::ActivationFunctionType a, const std::string& at,
-                              bool tanh_ok = false) const {
+  TfliteActivation activation(tfl::ActivationFunctionType a, const std::string& at, bool tanh_ok = false) const {
     if (tanh_ok && a == tfl::ActivationFunctionType_TANH) return TfliteActivation::Tanh;
     switch (a) {
-      case tfl::ActivationFunctionType_NONE:
-        return TfliteActivation::None;
-      case tfl::ActivationFunctionType_RELU:
-        return TfliteActivation::Relu;
-      case tfl::ActivationFunctionType_RELU_N1_TO_1:
-        return TfliteActivation::ReluN1To1;
-      case tfl::ActivationFunctionType_RELU6:
-        return TfliteActivation::Relu6;
+      case tfl::ActivationFunctionType_NONE: return TfliteActivation::None;
+      case tfl::ActivationFunctionType_RELU: return TfliteActivation::Relu;
+      case tfl::ActivationFunctionType_RELU_N1_TO_1: return TfliteActivation::ReluN1To1;
+      case tfl::ActivationFunctionType_RELU6: return TfliteActivation::Relu6;
       default: {
         const char* name = tfl::EnumNameActivationFunctionType(a);
         fail(fmt::format("{}: unsupported fused activation '{}'", at, *name ? name : std::to_string(int(a))));
@@ -216,8 +194,7 @@ struct Reader {
         break;
       }
       case tfl::BuiltinOperator_FULLY_CONNECTED:
-        if (const auto* c =
-                options<tfl::FullyConnectedOptions>(op, tfl::BuiltinOptions_FullyConnectedOptions, at)) {
+        if (const auto* c = options<tfl::FullyConnectedOptions>(op, tfl::BuiltinOptions_FullyConnectedOptions, at)) {
           o.activation = activation(c->fused_activation_function(), at);
           if (c->weights_format() != tfl::FullyConnectedOptionsWeightsFormat_DEFAULT)
             fail(at + ": shuffled weights format is not supported");
@@ -237,15 +214,13 @@ struct Reader {
           o.activation = activation(c->fused_activation_function(), at);
         break;
       case tfl::BuiltinOperator_CONCATENATION:
-        if (const auto* c =
-                options<tfl::ConcatenationOptions>(op, tfl::BuiltinOptions_ConcatenationOptions, at)) {
+        if (const auto* c = options<tfl::ConcatenationOptions>(op, tfl::BuiltinOptions_ConcatenationOptions, at)) {
           o.axis = c->axis();
           o.activation = activation(c->fused_activation_function(), at);
         }
         break;
       case tfl::BuiltinOperator_SOFTMAX:
-        if (const auto* c = options<tfl::SoftmaxOptions>(op, tfl::BuiltinOptions_SoftmaxOptions, at))
-          o.beta = c->beta();
+        if (const auto* c = options<tfl::SoftmaxOptions>(op, tfl::BuiltinOptions_SoftmaxOptions, at)) o.beta = c->beta();
         break;
       case tfl::BuiltinOperator_RESHAPE:
         if (const auto* c = options<tfl::ReshapeOptions>(op, tfl::BuiltinOptions_ReshapeOptions, at))
@@ -263,8 +238,7 @@ struct Reader {
         options<tfl::PadOptions>(op, tfl::BuiltinOptions_PadOptions, at);
         break;
       case tfl::BuiltinOperator_STRIDED_SLICE:
-        if (const auto* c =
-                options<tfl::StridedSliceOptions>(op, tfl::BuiltinOptions_StridedSliceOptions, at)) {
+        if (const auto* c = options<tfl::StridedSliceOptions>(op, tfl::BuiltinOptions_StridedSliceOptions, at)) {
           o.begin_mask = c->begin_mask(), o.end_mask = c->end_mask(), o.ellipsis_mask = c->ellipsis_mask();
           o.new_axis_mask = c->new_axis_mask(), o.shrink_axis_mask = c->shrink_axis_mask();
         }
@@ -291,27 +265,14 @@ struct Reader {
 
 bool supported(int code) {
   switch (code) {
-    case tfl::BuiltinOperator_CONV_2D:
-    case tfl::BuiltinOperator_DEPTHWISE_CONV_2D:
-    case tfl::BuiltinOperator_FULLY_CONNECTED:
-    case tfl::BuiltinOperator_ADD:
-    case tfl::BuiltinOperator_SUB:
-    case tfl::BuiltinOperator_MUL:
-    case tfl::BuiltinOperator_AVERAGE_POOL_2D:
-    case tfl::BuiltinOperator_MAX_POOL_2D:
-    case tfl::BuiltinOperator_MEAN:
-    case tfl::BuiltinOperator_PAD:
-    case tfl::BuiltinOperator_RESHAPE:
-    case tfl::BuiltinOperator_SQUEEZE:
-    case tfl::BuiltinOperator_CONCATENATION:
-    case tfl::BuiltinOperator_STRIDED_SLICE:
-    case tfl::BuiltinOperator_SOFTMAX:
-    case tfl::BuiltinOperator_LOGISTIC:
-    case tfl::BuiltinOperator_TANH:
-    case tfl::BuiltinOperator_RELU:
-    case tfl::BuiltinOperator_RELU6:
-    case tfl::BuiltinOperator_QUANTIZE:
-    case tfl::BuiltinOperator_DEQUANTIZE:
+    case tfl::BuiltinOperator_CONV_2D: case tfl::BuiltinOperator_DEPTHWISE_CONV_2D:
+    case tfl::BuiltinOperator_FULLY_CONNECTED: case tfl::BuiltinOperator_ADD: case tfl::BuiltinOperator_SUB:
+    case tfl::BuiltinOperator_MUL: case tfl::BuiltinOperator_AVERAGE_POOL_2D: case tfl::BuiltinOperator_MAX_POOL_2D:
+    case tfl::BuiltinOperator_MEAN: case tfl::BuiltinOperator_PAD: case tfl::BuiltinOperator_RESHAPE:
+    case tfl::BuiltinOperator_SQUEEZE: case tfl::BuiltinOperator_CONCATENATION:
+    case tfl::BuiltinOperator_STRIDED_SLICE: case tfl::BuiltinOperator_SOFTMAX: case tfl::BuiltinOperator_LOGISTIC:
+    case tfl::BuiltinOperator_TANH: case tfl::BuiltinOperator_RELU: case tfl::BuiltinOperator_RELU6:
+    case tfl::BuiltinOperator_QUANTIZE: case tfl::BuiltinOperator_DEQUANTIZE:
     case tfl::BuiltinOperator_UNIDIRECTIONAL_SEQUENCE_LSTM:
       return true;
     default:
@@ -322,19 +283,12 @@ bool supported(int code) {
 // Operands an op cannot run without: conv/fc need input and weights, everything needs its first input.
 size_t min_inputs(int code) {
   switch (code) {
-    case tfl::BuiltinOperator_CONV_2D:
-    case tfl::BuiltinOperator_DEPTHWISE_CONV_2D:
-    case tfl::BuiltinOperator_FULLY_CONNECTED:
-    case tfl::BuiltinOperator_ADD:
-    case tfl::BuiltinOperator_SUB:
-    case tfl::BuiltinOperator_MUL:
-    case tfl::BuiltinOperator_MEAN:
-    case tfl::BuiltinOperator_PAD:
+    case tfl::BuiltinOperator_CONV_2D: case tfl::BuiltinOperator_DEPTHWISE_CONV_2D:
+    case tfl::BuiltinOperator_FULLY_CONNECTED: case tfl::BuiltinOperator_ADD: case tfl::BuiltinOperator_SUB:
+    case tfl::BuiltinOperator_MUL: case tfl::BuiltinOperator_MEAN: case tfl::BuiltinOperator_PAD:
       return 2;
-    case tfl::BuiltinOperator_STRIDED_SLICE:
-      return 4;
-    default:
-      return 1;
+    case tfl::BuiltinOperator_STRIDED_SLICE: return 4;
+    default: return 1;
   }
 }
 
@@ -365,30 +319,21 @@ int64_t TfliteTensor::elements() const {
 
 const char* tflite_type_name(TfliteType t) {
   switch (t) {
-    case TfliteType::Float32:
-      return "float32";
-    case TfliteType::Int32:
-      return "int32";
-    case TfliteType::Int16:
-      return "int16";
-    case TfliteType::Int8:
-      return "int8";
+    case TfliteType::Float32: return "float32";
+    case TfliteType::Int32: return "int32";
+    case TfliteType::Int16: return "int16";
+    case TfliteType::Int8: return "int8";
   }
   return "?";
 }
 
 const char* tflite_activation_name(TfliteActivation a) {
   switch (a) {
-    case TfliteActivation::None:
-      return "none";
-    case TfliteActivation::Relu:
-      return "relu";
-    case TfliteActivation::ReluN1To1:
-      return "relu_n1_to_1";
-    case TfliteActivation::Relu6:
-      return "relu6";
-    case TfliteActivation::Tanh:
-      return "tanh";
+    case TfliteActivation::None: return "none";
+    case TfliteActivation::Relu: return "relu";
+    case TfliteActivation::ReluN1To1: return "relu_n1_to_1";
+    case TfliteActivation::Relu6: return "relu6";
+    case TfliteActivation::Tanh: return "tanh";
   }
   return "?";
 }
@@ -423,8 +368,7 @@ TfliteModel parse_tflite(const std::vector<uint8_t>& bytes, const std::string& p
     // TFLite's rule: the larger of the legacy 8-bit field and the 32-bit field is the code.
     const int code = std::max<int>(oc->deprecated_builtin_code(), static_cast<int>(oc->builtin_code()));
     if (code == tfl::BuiltinOperator_CUSTOM)
-      r.fail(fmt::format("{}: unsupported custom op '{}'", at,
-                         printable(oc->custom_code() ? oc->custom_code()->str() : "")));
+      r.fail(fmt::format("{}: unsupported custom op '{}'", at, printable(oc->custom_code() ? oc->custom_code()->str() : "")));
     const char* name = tfl::EnumNameBuiltinOperator(static_cast<tfl::BuiltinOperator>(code));
     const std::string op_name = *name ? name : fmt::format("BUILTIN_{}", code);
     if (!supported(code)) r.fail(fmt::format("{}: unsupported op '{}'", at, op_name));
@@ -439,8 +383,7 @@ TfliteModel parse_tflite(const std::vector<uint8_t>& bytes, const std::string& p
     if (o.outputs.empty()) r.fail(at + ": no output tensor");
     o.intermediates = tensor_indices(op->intermediates(), n_tensors, false, r, at, "intermediate");
     const size_t need = min_inputs(code);
-    if (o.inputs.size() < need)
-      r.fail(fmt::format("{}: {} inputs, needs at least {}", at, o.inputs.size(), need));
+    if (o.inputs.size() < need) r.fail(fmt::format("{}: {} inputs, needs at least {}", at, o.inputs.size(), need));
     for (size_t j = 0; j < need; ++j)
       if (o.inputs[j] < 0) r.fail(fmt::format("{}: required input {} is absent", at, j));
     o.options = r.decode(op, code, at);

@@ -185,12 +185,14 @@ def _mark_active(toks: List[Tok]) -> None:
                 t.decl = True
 
 
-def _match_fwd(toks, i):
-    """Index of the bracket closing toks[i]."""
-    pairs = {"(": ")", "[": "]", "{": "}"}
-    o, c = toks[i].text, pairs[toks[i].text]
+_PAIRS = {"(": ")", "[": "]", "{": "}", ")": "(", "]": "[", "}": "{"}
+
+
+def _match(toks, i, step):
+    """Index of the bracket matching toks[i], searching forward (step 1) or backward (step -1)."""
+    o, c = toks[i].text, _PAIRS[toks[i].text]
     d = 0
-    for j in range(i, len(toks)):
+    for j in range(i, len(toks) if step > 0 else -1, step):
         if toks[j].text == o:
             d += 1
         elif toks[j].text == c:
@@ -200,18 +202,14 @@ def _match_fwd(toks, i):
     return None
 
 
+def _match_fwd(toks, i):
+    """Index of the bracket closing toks[i]."""
+    return _match(toks, i, 1)
+
+
 def _match_back(toks, i):
-    pairs = {")": "(", "]": "[", "}": "{"}
-    c, o = toks[i].text, pairs[toks[i].text]
-    d = 0
-    for j in range(i, -1, -1):
-        if toks[j].text == c:
-            d += 1
-        elif toks[j].text == o:
-            d -= 1
-            if d == 0:
-                return j
-    return None
+    """Index of the bracket opening toks[i]."""
+    return _match(toks, i, -1)
 
 
 def _primary_fwd(toks, i):

@@ -193,8 +193,9 @@ class SpecReader {
     }
   }
 
-  // The settings of an axis (up to kMaxCheckedPerAxis) applied to the base alone, through the loader as --set: unknown keys and
-  // bad values fail here with the loader's own message. Keys that must change together belong in a zip.
+  // The settings of an axis (up to kMaxCheckedPerAxis of them) applied to the base alone, through the loader
+  // as --set: unknown keys and bad values fail here with the loader's own message. Keys that must change
+  // together belong in a zip.
   void check_axis(const SweepAxis& a, const YAML::Node& at) const {
     const size_t n = a.settings.size();
     const size_t checked = std::min(n, kMaxCheckedPerAxis);

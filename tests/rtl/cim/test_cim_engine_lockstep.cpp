@@ -157,20 +157,20 @@ class IgnoredInputs final : public CimEngineIf {
     if (!driven.rst && driven.cfg_valid && phase == CimPhase::Idle) {
       for (int gap = static_cast<int>(rng_.uniform(0, 3)); gap > 0; --gap) {
         CimEngineInputs idle(shape());
-        garbage(idle, false);
+        garbage(idle);
         ls_.step(idle);
       }
     }
     CimEngineInputs in = driven;
-    if (!in.rst) garbage(in, phase != CimPhase::Idle);
+    if (!in.rst) garbage(in);
     ls_.step(in);
   }
 
  private:
   // Random values on the pins the engine must ignore in this phase.
-  void garbage(CimEngineInputs& in, bool cfg_allowed) {
+  void garbage(CimEngineInputs& in) {
     const auto phase = static_cast<CimPhase>(ls_.outputs().phase);
-    if (cfg_allowed && !in.cfg_valid && rng_.bernoulli(0.3)) {
+    if (phase != CimPhase::Idle && !in.cfg_valid && rng_.bernoulli(0.3)) {
       in.cfg_valid = true;
       in.cfg_n_in = static_cast<uint16_t>(rng_.uniform(0, 40));
       in.cfg_k = static_cast<uint16_t>(rng_.uniform(0, 9));

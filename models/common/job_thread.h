@@ -9,6 +9,8 @@
 #include <string>
 #include <systemc>
 
+#include "sim/common/run_simulation.h"
+
 namespace npusim {
 
 class JobThread final : public sc_core::sc_module {
@@ -25,7 +27,7 @@ class JobThread final : public sc_core::sc_module {
     finished_ = false;
     error_ = nullptr;
     job_event_.notify(sc_core::SC_ZERO_TIME);
-    sc_core::sc_start();  // returns when every thread waits for its next job
+    run_simulation();  // returns when every thread waits for its next job
     pending_ = nullptr;
     if (error_) std::rethrow_exception(error_);
     if (!finished_) throw std::logic_error(what + ": job did not finish");

@@ -6,6 +6,7 @@
 #include "models/systolic/sa_cost.h"
 #include "models/systolic/sa_geometry.h"
 #include "models/systolic/sa_timing.h"
+#include "sim/common/run_simulation.h"
 #include "sim/cosim/make_block.h"
 
 namespace npusim::systolic {
@@ -65,7 +66,7 @@ ArrayJobResult SaAccelerator::run(const ArrayJob& job) {
   finished_ = false;
   error_ = nullptr;
   job_event_.notify(sc_core::SC_ZERO_TIME);
-  sc_core::sc_start();  // returns when the thread waits for the next job
+  run_simulation();  // returns when the thread waits for the next job
   if (error_) std::rethrow_exception(error_);
   if (!finished_) throw std::logic_error("sa accelerator: job did not finish");
   return std::move(result_);

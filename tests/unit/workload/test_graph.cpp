@@ -367,7 +367,7 @@ TEST_CASE("shipped tables carry their real structure", "[workload][graph]") {
     REQUIRE(first_fc);
     CHECK(first_fc->inputs == Names{p.before_fc});
   }
-  const Layer& kws_pool = find_layer(load_workload(workload("tinymlperf_kws_ds_cnn.csv")),
-                                    "functional_1/average_pooling2d/AvgPool");
+  const Network kws = load_workload(workload("tinymlperf_kws_ds_cnn.csv"));  // outlives the reference below
+  const Layer& kws_pool = find_layer(kws, "functional_1/average_pooling2d/AvgPool");
   CHECK((kws_pool.R == 25 && kws_pool.S == 5 && kws_pool.out_h == 1 && kws_pool.out_w == 1));
 }

@@ -1,7 +1,7 @@
 #pragma once
 // sc_start() for block shells, safe under AddressSanitizer. Debian's SystemC 2.3.4 annotates its
-// QuickThreads stack switches for ASan but announces the main coroutine's stack as empty (bottom 0, size
-// 0), so after the simulation ASan believes the main thread has no stack: the next exception thrown there
+// QuickThreads stack switches for ASan but announces the main coroutine's stack wrongly (seen: top 0), so
+// after the simulation ASan believes the main thread has no stack: the next exception thrown there
 // skips unpoisoning ("ASan is ignoring requested __asan_handle_no_return ... top: 0x000000000000") and
 // stale stack redzones give false "stack-buffer-overflow" reports (google/sanitizers#189). After
 // sc_start() returns we tell ASan the main thread's real stack again. Without ASan this is sc_start().

@@ -266,6 +266,6 @@ TEST_CASE("lockstep 9x5x2 lanes 4/2 with a config past the engine's rows, channe
     done = ls.outputs().done;
   }
   CHECK(done);
-  CHECK(beats ==
-        3 * 4);  // 3 pixels x ceil(8 / LANES_OUT) beats: the beats run to cfg_k, lanes past K_MAX are 0
+  // 3 pixels x ceil(8 / LANES_OUT) beats: the beats run to cfg_k, lanes past K_MAX are 0.
+  CHECK(beats == 3 * 4);
 }

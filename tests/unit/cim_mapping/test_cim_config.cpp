@@ -1,8 +1,6 @@
 // The cim config section through the generic loader (the family registers from npusim_models).
-#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 #include <string>
-#include <systemc>
 #include <vector>
 
 #include "models/cim/cim_config.h"
@@ -14,10 +12,6 @@ using npusim::cim::CimConfig;
 using npusim::test::check_message;
 using npusim::test::input_error;
 using npusim::test::TempDir;
-
-int sc_main(int argc, char* argv[]) {
-  return Catch::Session().run(argc, argv);
-}
 
 namespace {
 const char* kMinimal = "name: c\nfamily: cim\n";

@@ -1,6 +1,4 @@
-#define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
-#include <systemc>
 
 #include <filesystem>
 #include <string>
@@ -12,8 +10,6 @@
 
 using namespace npusim;
 
-// The systolic family registers from the models library, which links SystemC.
-int sc_main(int argc, char* argv[]) { return Catch::Session().run(argc, argv); }
 using npusim::test::check_message;
 using npusim::test::input_error;
 using npusim::test::TempDir;
